@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "swiftlet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+    ],
+    targets: [
+        // Wire-level pieces every AWS-compatible service shares: error shape, timestamps, JSON coding.
+        .target(name: "AWSProtocol", swiftSettings: strict),
+        // SigV4 verification and signing, root credentials.
+        .target(name: "Auth", dependencies: [
+            "AWSProtocol",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // Content-addressed archives on disk.
+        .target(name: "BlobStore", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // Validated domain state of Lambda: functions, their configuration and code; the Store protocol.
+        .target(name: "Catalog", dependencies: [
+            "AWSProtocol", "BlobStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // The embedded Store: SQLite through GRDB.
+        .target(name: "SQLiteStore", dependencies: [
+            "Catalog",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+        // The Lambda REST API: AWS request/response shapes and operation routing.
+        .target(name: "LambdaAPI", dependencies: [
+            "AWSProtocol", "Catalog",
+        ], swiftSettings: strict),
+        // The one listener: HTTP, SigV4, service routing, AWS error encoding.
+        .target(name: "Edge", dependencies: [
+            "AWSProtocol", "Auth", "LambdaAPI", "Catalog",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // Composition root: configuration, wiring, lifecycle.
+        .target(name: "Server", dependencies: [
+            "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "swiftlet", dependencies: [
+            "Server", "Catalog", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), "ZIPFoundation",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "SQLiteStore", "BlobStore"]),
+        .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Auth"]),
+    ]
+)

@@ -1,0 +1,42 @@
+import AWSProtocol
+
+/// Authentication failures, worded as AWS words them.
+public enum AuthError: AWSErrorConvertible, Equatable {
+    case missingAuthentication
+    case incompleteSignature(String)
+    case unrecognizedClient
+    case signatureMismatch
+    case signatureExpired(signed: String, earliest: String, now: String)
+    case signatureNotYetCurrent(signed: String, latest: String, now: String)
+    case invalidScope(String)
+    case payloadHashMismatch
+    case presignedExpired
+
+    public var awsError: AWSError {
+        switch self {
+        case .missingAuthentication:
+            AWSError(code: "MissingAuthenticationTokenException", status: 403, message: "Missing Authentication Token")
+        case .incompleteSignature(let message):
+            AWSError(code: "IncompleteSignatureException", status: 403, message: message)
+        case .unrecognizedClient:
+            AWSError(code: "UnrecognizedClientException", status: 403,
+                     message: "The security token included in the request is invalid.")
+        case .signatureMismatch:
+            AWSError(code: "InvalidSignatureException", status: 403, message:
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+        case .signatureExpired(let signed, let earliest, let now):
+            AWSError(code: "InvalidSignatureException", status: 403,
+                     message: "Signature expired: \(signed) is now earlier than \(earliest) (\(now) - 5 min.)")
+        case .signatureNotYetCurrent(let signed, let latest, let now):
+            AWSError(code: "InvalidSignatureException", status: 403,
+                     message: "Signature not yet current: \(signed) is still later than \(latest) (\(now) + 5 min.)")
+        case .invalidScope(let message):
+            AWSError(code: "InvalidSignatureException", status: 403, message: message)
+        case .payloadHashMismatch:
+            AWSError(code: "InvalidSignatureException", status: 403,
+                     message: "The provided 'x-amz-content-sha256' header does not match what was computed.")
+        case .presignedExpired:
+            AWSError(code: "AccessDeniedException", status: 403, message: "Request has expired")
+        }
+    }
+}
