@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
@@ -46,12 +47,13 @@ let package = Package(
         ], swiftSettings: strict),
         // The Lambda REST API: AWS request/response shapes and operation routing.
         .target(name: "LambdaAPI", dependencies: [
-            "AWSProtocol", "Catalog",
+            "AWSProtocol", "Catalog", "Auth",
         ], swiftSettings: strict),
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
             "AWSProtocol", "Auth", "LambdaAPI", "Catalog",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // Composition root: configuration, wiring, lifecycle.
@@ -62,7 +64,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "swiftlet", dependencies: [
-            "Server", "Catalog", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), "ZIPFoundation",
+            "Server", "Catalog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

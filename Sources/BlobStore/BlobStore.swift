@@ -108,3 +108,31 @@ public struct BlobStore: Sendable {
         unlink(path(of: digest))
     }
 }
+
+extension BlobStore {
+    /// Every stored digest.
+    public func allDigests() -> [BlobDigest] {
+        let base = root + "/sha256"
+        var out: [BlobDigest] = []
+        for dir in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] {
+            for rest in (try? FileManager.default.contentsOfDirectory(atPath: "\(base)/\(dir)")) ?? [] {
+                if let d = BlobDigest(hex: dir + rest) { out.append(d) }
+            }
+        }
+        return out
+    }
+
+    /// Removes temporary files a crash left behind and blobs not in `referenced`; returns how many blobs went.
+    @discardableResult
+    public func collectGarbage(keeping referenced: Set<String>) -> Int {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/tmp")) ?? [] {
+            unlink("\(root)/tmp/\(name)")
+        }
+        var removed = 0
+        for digest in allDigests() where !referenced.contains(digest.hex) {
+            remove(digest)
+            removed += 1
+        }
+        return removed
+    }
+}

@@ -1,5 +1,60 @@
-import Hummingbird
-import GRDB
-import Crypto
-import ZIPFoundation
 import ArgumentParser
+import Catalog
+import Foundation
+import Logging
+import Server
+
+@main
+struct Swiftlet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftlet",
+        abstract: "A self-hosted serverless platform that speaks AWS Lambda's protocols.",
+        version: SwiftletServer.version,
+        subcommands: [Serve.self, Runtimes.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8900
+    @Option(help: "Directory for the database, code blobs and credentials.") var dataDir = ".swiftlet"
+    @Option(help: "AWS region this server answers as.") var region = "us-east-1"
+    @Option(help: "12-digit account id used in ARNs.") var accountId = "000000000000"
+    @Option(help: "Account concurrency limit (default: sized to host memory).") var maxConcurrency: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
+            throw ValidationError("--account-id must be 12 digits")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "swiftlet")
+        let config = ServerConfiguration(
+            host: host, port: port, dataDir: dataDir, region: region, accountId: accountId,
+            maxConcurrency: maxConcurrency, logLevel: level)
+        try await SwiftletServer(configuration: config, logger: logger).run()
+    }
+}
+
+struct Runtimes: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the runtimes this host can run.")
+
+    func run() throws {
+        for runtime in HostRuntimeDiscovery.discover().runtimes {
+            let detail = runtime.interpreter.map { "\($0) (\(runtime.version ?? "?"))" } ?? "bootstrap from the deployment package"
+            print("\(runtime.identifier)\t\(detail)")
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import AWSProtocol
+import Auth
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The one listener's request path: read the body, authenticate with SigV4, hand the request
+/// to the service that claims it, and encode whatever comes back (or goes wrong) as AWS does.
+public struct EdgeResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let services: [any HostedService]
+    let verifier: SigV4Verifier
+    let health: HealthReport
+    let logger: Logger
+    /// Largest body read; larger requests get 413 before any service sees them.
+    let maxBodyBytes: Int
+
+    public init(services: [any HostedService], verifier: SigV4Verifier, health: HealthReport,
+                maxBodyBytes: Int = 72 * 1024 * 1024, logger: Logger) {
+        self.services = services
+        self.verifier = verifier
+        self.health = health
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let requestId = RequestID.make()
+        let started = ContinuousClock.now
+        let rawPath = request.uri.path
+        let segments = rawPath.split(separator: "/", omittingEmptySubsequences: true).map { URIEncoding.decode($0) }
+        let target = request.headers[HTTPField.Name("x-amz-target")!]
+        let service = services.first { $0.claims(pathSegments: segments, target: target) }
+        let errorProtocol = service?.errorProtocol ?? (target != nil ? .json(version: "1.1") : .restJSON)
+
+        let apiResponse: APIResponse
+        do {
+            if request.method == .get, segments == ["health"] {
+                apiResponse = try .json(health)
+            } else {
+                apiResponse = try await dispatch(request, to: service, rawPath: rawPath, segments: segments,
+                                                 target: target, requestId: requestId)
+            }
+        } catch let error as any AWSErrorConvertible {
+            apiResponse = ErrorEncoder.response(error.awsError, protocol: errorProtocol)
+        } catch {
+            logger.error("request failed", metadata: ["requestId": "\(requestId)", "error": "\(error)"])
+            apiResponse = ErrorEncoder.response(.serviceException(), protocol: errorProtocol)
+        }
+        logger.debug("request", metadata: [
+            "requestId": "\(requestId)", "method": "\(request.method)", "path": "\(rawPath)",
+            "status": "\(apiResponse.status)", "duration": "\(ContinuousClock.now - started)",
+        ])
+        return Self.response(apiResponse, requestId: requestId)
+    }
+
+    private func dispatch(_ request: Request, to service: (any HostedService)?, rawPath: String, segments: [String],
+                          target: String?, requestId: String) async throws -> APIResponse {
+        let body = try await readBody(request)
+        var headers: [(name: String, value: String)] = []
+        for field in request.headers {
+            headers.append((field.name.canonicalName, field.value))
+        }
+        let host = request.head.authority ?? ""
+        if !headers.contains(where: { $0.name == "host" }) {
+            headers.append(("host", host))
+        }
+        let signable = SignableRequest(
+            method: request.method.rawValue, rawPath: rawPath, rawQuery: request.uri.query ?? "",
+            headers: headers, bodySHA256: Hex.sha256(bytes: body))
+
+        guard let service else {
+            // Unknown to every service: still authenticate first, as AWS does, then say so.
+            if signable.header("authorization") == nil, !signable.queryItems.contains(where: { $0.name == "X-Amz-Algorithm" }) {
+                throw AuthError.missingAuthentication
+            }
+            throw AWSError.unknownOperation(target ?? "\(request.method.rawValue) \(rawPath)")
+        }
+        _ = try verifier.verify(signable, service: service.signingName)
+        let apiRequest = APIRequest(
+            method: request.method.rawValue, rawPath: rawPath, pathSegments: segments,
+            query: signable.queryItems, headers: headers, body: body,
+            baseURL: "http://\(host)", host: host, requestId: requestId)
+        return try await service.handle(apiRequest)
+    }
+
+    private func readBody(_ request: Request) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw Self.tooLarge
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: maxBodyBytes)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw Self.tooLarge
+        }
+    }
+
+    private static let tooLarge = AWSError(
+        code: "RequestEntityTooLargeException", status: 413,
+        message: "Request must be smaller than 69905067 bytes for the operation")
+
+    static func response(_ api: APIResponse, requestId: String) -> Response {
+        var fields = HTTPFields()
+        fields[HTTPField.Name("x-amzn-RequestId")!] = requestId
+        for (name, value) in api.headers {
+            if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
+        }
+        if api.status == 204 {
+            return Response(status: .init(code: api.status), headers: fields)
+        }
+        var buffer = ByteBuffer()
+        buffer.writeBytes(api.body)
+        return Response(status: .init(code: api.status), headers: fields, body: ResponseBody(byteBuffer: buffer))
+    }
+}

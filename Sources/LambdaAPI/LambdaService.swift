@@ -1,0 +1,66 @@
+import AWSProtocol
+import Auth
+import Catalog
+import Foundation
+
+/// The Lambda REST-JSON API (signing name `lambda`): decodes requests into catalog calls and
+/// catalog results into AWS's response shapes.
+public struct LambdaService: Sendable {
+    public static let lambdaSigningName = "lambda"
+
+    let catalog: FunctionCatalog
+    /// Signs `Code.Location` download URLs.
+    let codeSigner: SigV4Signer
+
+    public init(catalog: FunctionCatalog, codeSigner: SigV4Signer) {
+        self.catalog = catalog
+        self.codeSigner = codeSigner
+    }
+
+    public func handle(_ request: APIRequest) async throws -> APIResponse {
+        guard let route = LambdaRoute.match(method: request.method, segments: request.pathSegments) else {
+            throw AWSError.unknownOperation("\(request.method) \(request.rawPath)")
+        }
+        switch route {
+        case .createFunction: return try await createFunction(request)
+        case .listFunctions: return try await listFunctions(request)
+        case .getFunction(let name): return try await getFunction(request, name: name)
+        case .getFunctionConfiguration(let name): return try await getFunctionConfiguration(request, name: name)
+        case .deleteFunction(let name): return try await deleteFunction(request, name: name)
+        case .updateFunctionCode(let name): return try await updateFunctionCode(request, name: name)
+        case .updateFunctionConfiguration(let name): return try await updateFunctionConfiguration(request, name: name)
+        case .getAccountSettings: return try await getAccountSettings(request)
+        case .tagResource(let arn): return try await tagResource(request, arn: arn)
+        case .untagResource(let arn): return try await untagResource(request, arn: arn)
+        case .listTags(let arn): return try await listTags(request, arn: arn)
+        case .downloadCode(let name, let digest): return try await downloadCode(request, name: name, digest: digest)
+        }
+    }
+
+    /// Decodes a JSON body; an empty body decodes as `{}`.
+    func decode<T: Decodable>(_ type: T.Type, from request: APIRequest) throws -> T {
+        let body = request.body.isEmpty ? Array("{}".utf8) : request.body
+        do {
+            return try AWSJSON.decoder().decode(T.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw LambdaError.invalidRequestContent("Could not parse request body into json: \(Self.describe(error))")
+        } catch {
+            throw LambdaError.invalidRequestContent("Could not parse request body into json: \(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(context.debugDescription) (at '\(path)')"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    /// `Qualifier` query parameter, nil when absent or empty.
+    func qualifier(_ request: APIRequest) -> String? {
+        request.queryValue("Qualifier").flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

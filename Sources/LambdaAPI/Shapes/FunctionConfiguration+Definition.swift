@@ -1,0 +1,60 @@
+import AWSProtocol
+import Catalog
+
+extension FunctionConfiguration {
+    /// The wire shape of a catalog definition; `qualifier` makes the ARN qualified when the caller asked with one.
+    init(_ d: FunctionDefinition, arns: ARNBuilder, qualifier: String? = nil) {
+        self.init(
+            FunctionName: d.name,
+            FunctionArn: arns.function(d.name, qualifier: qualifier),
+            Runtime: d.runtime,
+            Role: d.role,
+            Handler: d.handler,
+            CodeSize: d.code.size,
+            Description: d.description,
+            Timeout: d.timeout,
+            MemorySize: d.memorySize,
+            LastModified: AWSTimestamp.lambdaString(d.lastModified),
+            CodeSha256: d.code.sha256Base64,
+            Version: "$LATEST",
+            Environment: d.environment.map { LambdaAPI.EnvironmentResponse(Variables: $0) },
+            TracingConfig: LambdaAPI.TracingConfigResponse(Mode: d.tracingMode),
+            RevisionId: d.revisionId,
+            Layers: d.layers.isEmpty ? nil : d.layers.map { LambdaAPI.Layer(Arn: $0, CodeSize: 0) },
+            State: "Active",
+            StateReason: nil,
+            StateReasonCode: nil,
+            LastUpdateStatus: "Successful",
+            PackageType: d.packageType,
+            Architectures: d.architectures,
+            EphemeralStorage: LambdaAPI.EphemeralStorage(Size: d.ephemeralStorageSize),
+            LoggingConfig: LambdaAPI.LoggingConfig(LogFormat: d.logFormat, ApplicationLogLevel: nil, SystemLogLevel: nil,
+                                         LogGroup: d.logGroup ?? "/aws/lambda/\(d.name)"),
+            SnapStart: LambdaAPI.SnapStartResponse(ApplyOn: "None", OptimizationStatus: "Off"),
+            DeadLetterConfig: d.deadLetterTargetArn.map { LambdaAPI.DeadLetterConfig(TargetArn: $0) },
+            KMSKeyArn: d.kmsKeyArn
+        )
+    }
+}
+
+extension FunctionSettings {
+    init(_ r: CreateFunctionRequest) {
+        self.init(
+            runtime: r.Runtime, role: r.Role, handler: r.Handler, description: r.Description,
+            timeout: r.Timeout, memorySize: r.MemorySize, ephemeralStorageSize: r.EphemeralStorage?.Size,
+            environment: r.Environment.map { $0.Variables ?? [:] }, tracingMode: r.TracingConfig?.Mode, layers: r.Layers,
+            logFormat: r.LoggingConfig?.LogFormat, logGroup: r.LoggingConfig?.LogGroup,
+            deadLetterTargetArn: r.DeadLetterConfig?.TargetArn, kmsKeyArn: r.KMSKeyArn
+        )
+    }
+
+    init(_ r: UpdateFunctionConfigurationRequest) {
+        self.init(
+            runtime: r.Runtime, role: r.Role, handler: r.Handler, description: r.Description,
+            timeout: r.Timeout, memorySize: r.MemorySize, ephemeralStorageSize: r.EphemeralStorage?.Size,
+            environment: r.Environment.map { $0.Variables ?? [:] }, tracingMode: r.TracingConfig?.Mode, layers: r.Layers,
+            logFormat: r.LoggingConfig?.LogFormat, logGroup: r.LoggingConfig?.LogGroup,
+            deadLetterTargetArn: r.DeadLetterConfig?.TargetArn, kmsKeyArn: r.KMSKeyArn
+        )
+    }
+}
