@@ -70,8 +70,8 @@ let package = Package(
         ], swiftSettings: strict),
 
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "SQLiteStore", "BlobStore"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "SQLiteStore", "BlobStore", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Auth"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

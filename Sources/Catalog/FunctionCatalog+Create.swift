@@ -32,7 +32,7 @@ extension FunctionCatalog {
             tracingMode: "PassThrough", architectures: architectures, layers: [], packageType: packageType,
             logFormat: "Text", logGroup: nil, deadLetterTargetArn: nil, kmsKeyArn: nil,
             code: .init(digest: .init(of: Data()), size: 0, unzippedSize: 0),
-            lastModified: clock(), revisionId: UUID().uuidString.lowercased()
+            lastModified: now(), revisionId: UUID().uuidString.lowercased()
         )
         try apply(input.settings, to: &definition)
         let package = try CodePackage(zip: zip, operation: "CreateFunction")

@@ -93,7 +93,7 @@ public struct FunctionCatalog: Sendable {
             }
             guard var next = try await change(current) else { return current }
             next.revisionId = UUID().uuidString.lowercased()
-            next.lastModified = clock()
+            next.lastModified = now()
             do {
                 try await store.replaceFunction(next, expectedRevision: current.revisionId)
                 return next
@@ -104,6 +104,11 @@ public struct FunctionCatalog: Sendable {
             }
         }
         throw LambdaError.resourceConflict("The operation cannot be performed at this time. An update is in progress for resource: \(arns.function(functionName))")
+    }
+
+    /// The current time at the millisecond precision Lambda reports and the store keeps.
+    func now() -> Date {
+        Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// Stores a checked package and returns its identity.

@@ -14,15 +14,15 @@ public enum EnvironmentValidator {
     ]
 
     public static func validate(_ variables: [String: String]) throws(LambdaError) {
-        let keyPattern = "[a-zA-Z]([a-zA-Z0-9_])+"
-        for key in variables.keys.sorted() where !FieldValidator.matches(key, keyPattern) {
-            throw .validation(field: "environment.variables", value: rendered(variables, hideValues: true),
-                              constraint: "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: \(keyPattern)]")
-        }
         let reserved = variables.keys.filter { reservedKeys.contains($0) }.sorted()
         if !reserved.isEmpty {
             throw .invalidParameter(
                 "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: \(reserved.joined(separator: ", "))")
+        }
+        let keyPattern = "[a-zA-Z]([a-zA-Z0-9_])+"
+        for key in variables.keys.sorted() where !FieldValidator.matches(key, keyPattern) {
+            throw .validation(field: "environment.variables", value: rendered(variables, hideValues: true),
+                              constraint: "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: \(keyPattern)]")
         }
         let size = measuredSize(variables)
         if size > maxBytes {
