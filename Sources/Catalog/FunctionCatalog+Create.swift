@@ -21,6 +21,7 @@ extension FunctionCatalog {
         guard input.settings.role != nil else {
             throw LambdaError.invalidParameter("Role is a required parameter.")
         }
+        if input.publish { throw LambdaError.publishNotSupported }
         let architectures = try checkArchitectures(input.architectures)
         try FieldValidator.tags(input.tags)
         try FieldValidator.tagCount(input.tags.count)

@@ -3,6 +3,7 @@ import Foundation
 extension FunctionCatalog {
     /// UpdateFunctionCode. A dry run validates and returns what the function would look like.
     public func updateCode(_ input: UpdateFunctionCodeInput) async throws -> FunctionDefinition {
+        if input.publish { throw LambdaError.publishNotSupported }
         let zip = try requireZip(input.zipFile, s3Location: input.s3Location, operation: "UpdateFunctionCode")
         let package = try CodePackage(zip: zip, operation: "UpdateFunctionCode")
         let architectures = try input.architectures.map { arch throws(LambdaError) in try checkArchitectures(arch) }

@@ -18,6 +18,10 @@ public enum LambdaError: AWSErrorConvertible, Equatable {
         .resourceNotFound("Function not found: \(arn)")
     }
 
+    /// `Publish: true` names versions, which this server does not have yet; refused rather than ignored.
+    public static let publishNotSupported = LambdaError.invalidParameter(
+        "Publish is not supported yet: this server has no published versions; omit Publish (or set it to false).")
+
     /// AWS's wording for a member that breaks a modeled constraint.
     public static func validation(field: String, value: String, constraint: String) -> LambdaError {
         .invalidParameter("1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: \(constraint)")
