@@ -1,0 +1,123 @@
+"""Fixtures that run the real swiftlet binary on a free port with a temporary data dir."""
+import configparser
+import io
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+import uuid
+import zipfile
+
+import boto3
+import pytest
+from botocore.config import Config
+
+BIN = os.environ.get("SWIFTLET_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "swiftlet"))
+
+
+def wait_for(condition, timeout=30.0, interval=0.05, what="condition"):
+    """Polls `condition` until it returns a truthy value or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+class Server:
+    """One running server process."""
+
+    def __init__(self, data_dir, env=None):
+        self.data_dir = data_dir
+        endpoint_file = os.path.join(data_dir, "endpoint")
+        if os.path.exists(endpoint_file):
+            os.unlink(endpoint_file)
+        self.log = open(os.path.join(data_dir, f"server-{uuid.uuid4().hex[:6]}.log"), "wb")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--port", "0", "--data-dir", data_dir, "--log-level", "warning"],
+            stdout=self.log, stderr=self.log, env={**os.environ, **(env or {})},
+        )
+
+        def ready():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                with open(endpoint_file) as f:
+                    url = f.read().strip()
+                with urllib.request.urlopen(url + "/health", timeout=2) as r:
+                    return url if r.status == 200 else None
+            except (OSError, ValueError):
+                return None
+
+        self.endpoint = wait_for(ready, what="server health")
+        parser = configparser.ConfigParser()
+        parser.read(os.path.join(data_dir, "credentials"))
+        self.access_key = parser["default"]["aws_access_key_id"]
+        self.secret_key = parser["default"]["aws_secret_access_key"]
+        with urllib.request.urlopen(self.endpoint + "/health") as r:
+            self.health = json.load(r)
+
+    def client(self, service="lambda", **config):
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name="us-east-1",
+            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
+            config=Config(retries={"max_attempts": 1}, **config),
+        )
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=timeout)
+        self.log.close()
+        return code
+
+
+@pytest.fixture(scope="session")
+def server():
+    with tempfile.TemporaryDirectory(prefix="swiftlet-e2e-") as data_dir:
+        s = Server(data_dir)
+        yield s
+        assert s.stop() == 0, "graceful shutdown must exit 0"
+
+
+@pytest.fixture
+def lam(server):
+    return server.client()
+
+
+@pytest.fixture
+def name():
+    return "fn-" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def python_runtime(server):
+    runtimes = [r for r in server.health["runtimes"] if r.startswith("python")]
+    return runtimes[-1] if runtimes else "provided.al2023"
+
+
+ROLE = "arn:aws:iam::000000000000:role/lambda-role"
+
+
+def make_zip(files=None):
+    files = files or {"app.py": "def handler(event, context):\n    return event\n"}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path, content in files.items():
+            z.writestr(path, content)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def create(lam, python_runtime):
+    """Creates a function with defaults that the test may override."""
+    def _create(function_name, **overrides):
+        args = dict(FunctionName=function_name, Runtime=python_runtime, Role=ROLE,
+                    Handler="app.handler", Code={"ZipFile": make_zip()})
+        args.update(overrides)
+        return lam.create_function(**args)
+    return _create
