@@ -33,8 +33,9 @@ public struct SigV4Verifier: Sendable {
         self.clock = clock
     }
 
-    /// Verifies `request` as a call to `service` (the signing name, e.g. `lambda`).
-    public func verify(_ request: SignableRequest, service: String) throws(AuthError) -> VerifiedCaller {
+    /// Verifies `request` as a call to `service` (the signing name, e.g. `lambda`); nil accepts the
+    /// service the caller scoped its signature to (for requests no hosted service claims).
+    public func verify(_ request: SignableRequest, service: String?) throws(AuthError) -> VerifiedCaller {
         if let authorization = request.header("authorization") {
             return try verifyHeader(request, authorization: authorization, service: service)
         }
@@ -44,8 +45,9 @@ public struct SigV4Verifier: Sendable {
         throw .missingAuthentication
     }
 
-    private func verifyHeader(_ request: SignableRequest, authorization: String, service: String) throws(AuthError) -> VerifiedCaller {
+    private func verifyHeader(_ request: SignableRequest, authorization: String, service: String?) throws(AuthError) -> VerifiedCaller {
         let header = try AuthorizationHeader.parse(authorization)
+        let service = service ?? header.scope.service
         guard let amzDate = request.header("x-amz-date") else {
             throw .incompleteSignature(
                 "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(authorization)")
@@ -78,7 +80,7 @@ public struct SigV4Verifier: Sendable {
         return VerifiedCaller(accessKeyId: header.scope.accessKeyId, region: header.scope.region, service: header.scope.service)
     }
 
-    private func verifyPresigned(_ request: SignableRequest, service: String) throws(AuthError) -> VerifiedCaller {
+    private func verifyPresigned(_ request: SignableRequest, service: String?) throws(AuthError) -> VerifiedCaller {
         var params: [String: String] = [:]
         for (name, value) in request.queryItems { params[name] = value }
         guard params["X-Amz-Algorithm"] == AuthorizationHeader.algorithm else {
@@ -92,6 +94,7 @@ public struct SigV4Verifier: Sendable {
             throw .incompleteSignature("AWS query-string parameters must include \(missing.map { "'\($0)'" }.joined(separator: ", ")).")
         }
         let scope = try CredentialScope.parse(params["X-Amz-Credential"]!)
+        let service = service ?? scope.service
         let amzDate = params["X-Amz-Date"]!
         guard let secret = credentials.secret(forAccessKey: scope.accessKeyId) else { throw .unrecognizedClient }
         guard let signedAt = AWSTimestamp.parseAmzDate(amzDate) else {

@@ -74,9 +74,7 @@ public struct EdgeResponder: HTTPResponder {
 
         guard let service else {
             // Unknown to every service: still authenticate first, as AWS does, then say so.
-            if signable.header("authorization") == nil, !signable.queryItems.contains(where: { $0.name == "X-Amz-Algorithm" }) {
-                throw AuthError.missingAuthentication
-            }
+            _ = try verifier.verify(signable, service: nil)
             throw AWSError.unknownOperation(target ?? "\(request.method.rawValue) \(rawPath)")
         }
         _ = try verifier.verify(signable, service: service.signingName)

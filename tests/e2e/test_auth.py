@@ -94,3 +94,19 @@ def test_encoded_query_marker_through_boto3(server, create):
     # Markers are base64: '+', '/' and '=' must survive query encoding and signing.
     nxt = lam.list_functions(Marker=marker + "", MaxItems=1)
     assert nxt["Functions"][0]["FunctionName"] != page["Functions"][0]["FunctionName"]
+
+
+def test_unknown_path_still_checks_the_signature(server):
+    r = signed(server, "GET", "/2015-03-31/no-such-thing", secret="y" * 40)
+    assert r.status_code == 403
+    assert error_type(r) == "InvalidSignatureException"
+
+
+def test_unknown_json_target_is_json_shaped(server):
+    body = b"{}"
+    request = AWSRequest(method="POST", url=server.endpoint + "/", data=body,
+                         headers={"X-Amz-Target": "AmazonNothing.DoThing", "Content-Type": "application/x-amz-json-1.1"})
+    botocore.auth.SigV4Auth(Credentials(server.access_key, server.secret_key), "nothing", "us-east-1").add_auth(request)
+    r = requests.post(request.url, data=body, headers=dict(request.headers), timeout=10)
+    assert r.status_code == 404
+    assert r.json()["__type"] == "UnknownOperationException"
