@@ -37,18 +37,28 @@ extension FunctionConfiguration {
     }
 }
 
-extension FunctionSettings {
-    init(_ r: CreateFunctionRequest) {
-        self.init(
-            runtime: r.Runtime, role: r.Role, handler: r.Handler, description: r.Description,
-            timeout: r.Timeout, memorySize: r.MemorySize, ephemeralStorageSize: r.EphemeralStorage?.Size,
-            environment: r.Environment.map { $0.Variables ?? [:] }, tracingMode: r.TracingConfig?.Mode, layers: r.Layers,
-            logFormat: r.LoggingConfig?.LogFormat, logGroup: r.LoggingConfig?.LogGroup,
-            deadLetterTargetArn: r.DeadLetterConfig?.TargetArn, kmsKeyArn: r.KMSKeyArn
-        )
-    }
+/// The configuration members CreateFunction and UpdateFunctionConfiguration share.
+protocol FunctionSettingsShape {
+    var Runtime: String? { get }
+    var Role: String? { get }
+    var Handler: String? { get }
+    var Description: String? { get }
+    var Timeout: Int? { get }
+    var MemorySize: Int? { get }
+    var EphemeralStorage: EphemeralStorage? { get }
+    var Environment: Environment? { get }
+    var TracingConfig: TracingConfig? { get }
+    var Layers: [String]? { get }
+    var LoggingConfig: LoggingConfig? { get }
+    var DeadLetterConfig: DeadLetterConfig? { get }
+    var KMSKeyArn: String? { get }
+}
 
-    init(_ r: UpdateFunctionConfigurationRequest) {
+extension CreateFunctionRequest: FunctionSettingsShape {}
+extension UpdateFunctionConfigurationRequest: FunctionSettingsShape {}
+
+extension FunctionSettings {
+    init(_ r: some FunctionSettingsShape) {
         self.init(
             runtime: r.Runtime, role: r.Role, handler: r.Handler, description: r.Description,
             timeout: r.Timeout, memorySize: r.MemorySize, ephemeralStorageSize: r.EphemeralStorage?.Size,
