@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Wire-level pieces every AWS-compatible service shares: error shape, timestamps, JSON coding.
@@ -42,12 +43,42 @@ let package = Package(
         ], swiftSettings: strict),
         // The embedded Store: SQLite through GRDB.
         .target(name: "SQLiteStore", dependencies: [
-            "Catalog",
+            "Catalog", "FunctionLogs",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+        // C helpers the server calls around process launch: spawn with fd mapping, fd passing, pidfd.
+        .target(name: "CSandboxSupport"),
+        // The launcher of one execution environment: namespaces, mounts, cgroup join, unprivileged exec.
+        .executableTarget(name: "swiftlet-sandbox"),
+        // Execution environments' process side: cgroups, the launcher, reaping.
+        .target(name: "Sandbox", dependencies: [
+            "CSandboxSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // The Lambda Runtime API (2018-06-01) served to each environment on its own listener.
+        .target(name: "RuntimeAPI", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: strict),
+        // Swiftlet's own runtime interface clients for Python and Node.js, mounted at /var/runtime.
+        .target(name: "RuntimeBootstraps", resources: [.copy("Resources")], swiftSettings: strict),
+        // Function logs: START/END/REPORT lines, streams, and their batched persistence.
+        .target(name: "FunctionLogs", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // Synchronous invocation: environment pools, lifecycle, limits, results.
+        .target(name: "Invoker", dependencies: [
+            "Catalog", "Sandbox", "RuntimeAPI", "RuntimeBootstraps", "FunctionLogs", "AWSProtocol", "BlobStore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // The Lambda REST API: AWS request/response shapes and operation routing.
         .target(name: "LambdaAPI", dependencies: [
-            "AWSProtocol", "Catalog", "Auth",
+            "AWSProtocol", "Catalog", "Auth", "Invoker",
         ], swiftSettings: strict),
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
@@ -58,19 +89,20 @@ let package = Package(
         ], swiftSettings: strict),
         // Composition root: configuration, wiring, lifecycle.
         .target(name: "Server", dependencies: [
-            "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI",
+            "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI", "Invoker", "Sandbox", "FunctionLogs",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "swiftlet", dependencies: [
-            "Server", "Catalog",
+            "Server", "Catalog", "swiftlet-sandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "SQLiteStore", "BlobStore", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "InvokerTests", dependencies: ["Invoker", "FunctionLogs", "Sandbox", "RuntimeAPI", "Catalog"]),
         .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]

@@ -2,6 +2,7 @@ import AWSProtocol
 import Auth
 import Catalog
 import Foundation
+import Invoker
 
 /// The Lambda REST-JSON API (signing name `lambda`): decodes requests into catalog calls and
 /// catalog results into AWS's response shapes.
@@ -11,10 +12,13 @@ public struct LambdaService: Sendable {
     let catalog: FunctionCatalog
     /// Signs `Code.Location` download URLs.
     let codeSigner: SigV4Signer
+    /// Runs invocations; nil where functions cannot run (control-plane-only tests).
+    let invoker: Invoker?
 
-    public init(catalog: FunctionCatalog, codeSigner: SigV4Signer) {
+    public init(catalog: FunctionCatalog, codeSigner: SigV4Signer, invoker: Invoker? = nil) {
         self.catalog = catalog
         self.codeSigner = codeSigner
+        self.invoker = invoker
     }
 
     public func handle(_ request: APIRequest) async throws -> APIResponse {
@@ -34,6 +38,7 @@ public struct LambdaService: Sendable {
         case .untagResource(let arn): return try await untagResource(request, arn: arn)
         case .listTags(let arn): return try await listTags(request, arn: arn)
         case .downloadCode(let name, let digest): return try await downloadCode(request, name: name, digest: digest)
+        case .invoke(let name): return try await invoke(request, name: name)
         }
     }
 

@@ -20,6 +20,25 @@ enum Migrations {
                 t.primaryKey(["function_name", "key"])
             }
         }
+        migrator.registerMigration("v2-logs") { db in
+            try db.create(table: "log_streams") { t in
+                t.column("log_group", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("created", .integer).notNull()
+                t.column("first_event", .integer)
+                t.column("last_event", .integer)
+                t.column("event_count", .integer).notNull().defaults(to: 0)
+                t.primaryKey(["log_group", "name"])
+            }
+            try db.create(table: "log_events") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("log_group", .text).notNull()
+                t.column("stream", .text).notNull()
+                t.column("timestamp", .integer).notNull()
+                t.column("message", .text).notNull()
+            }
+            try db.create(index: "log_events_by_stream", on: "log_events", columns: ["log_group", "stream", "id"])
+        }
         return migrator
     }
 }

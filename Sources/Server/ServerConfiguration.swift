@@ -12,6 +12,12 @@ public struct ServerConfiguration: Sendable {
     /// Account concurrency limit reported by GetAccountSettings.
     public var maxConcurrency: Int
     public var logLevel: Logger.Level
+    /// Idle execution environments are shut down after this long.
+    public var idleTimeout: Duration
+    /// Idle execution environments are frozen after this long (nil: never).
+    public var freezeAfter: Duration?
+    /// `auto` sandboxes when the host allows it, `sandbox` insists, `plain` runs plain processes.
+    public var isolation: IsolationRequest
     /// The process environment (root credentials may come from it).
     public var environment: [String: String]
 
@@ -23,6 +29,9 @@ public struct ServerConfiguration: Sendable {
         accountId: String = "000000000000",
         maxConcurrency: Int? = nil,
         logLevel: Logger.Level = .info,
+        idleTimeout: Duration = .seconds(600),
+        freezeAfter: Duration? = .milliseconds(50),
+        isolation: IsolationRequest = .auto,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.host = host
@@ -32,6 +41,9 @@ public struct ServerConfiguration: Sendable {
         self.accountId = accountId
         self.maxConcurrency = maxConcurrency ?? Self.defaultConcurrency()
         self.logLevel = logLevel
+        self.idleTimeout = idleTimeout
+        self.freezeAfter = freezeAfter
+        self.isolation = isolation
         self.environment = environment
     }
 
@@ -40,4 +52,11 @@ public struct ServerConfiguration: Sendable {
         let bytes = ProcessInfo.processInfo.physicalMemory
         return max(10, min(1000, Int(bytes / (256 * 1024 * 1024))))
     }
+}
+
+/// How the operator asked environments to be isolated.
+public enum IsolationRequest: String, Sendable, CaseIterable {
+    case auto
+    case sandbox
+    case plain
 }

@@ -4,10 +4,13 @@ import BlobStore
 import Catalog
 import Edge
 import Foundation
+import FunctionLogs
 import Hummingbird
+import Invoker
 import LambdaAPI
 import Logging
 import SQLiteStore
+import Sandbox
 import ServiceLifecycle
 
 /// The composition root: opens the data dir, wires the parts together and runs them until SIGINT/SIGTERM.
@@ -41,8 +44,23 @@ public struct SwiftletServer {
 
         let runtimes = HostRuntimeDiscovery.discover()
         logger.info("runtimes available", metadata: ["runtimes": "\(runtimes.identifiers.joined(separator: ", "))"])
-        let isolation = "none: execution environments (invoke) are not implemented yet"
-        logger.warning("functions cannot be invoked yet", metadata: ["isolation": "\(isolation)"])
+        let setup = try IsolationSetup.prepare(request: config.isolation, dataDir: config.dataDir, logger: logger)
+        let isolation = setup.description
+        if case .sandbox = setup.launcher.mode {
+            logger.info("execution environments are sandboxed", metadata: ["isolation": "\(isolation)"])
+        } else {
+            logger.warning("execution environments are NOT sandboxed", metadata: ["isolation": "\(isolation)"])
+        }
+        let code = try CodeCache(root: config.dataDir + "/code", blobs: blobs)
+        code.collectGarbage(keeping: try await store.referencedBlobDigests())
+        let empty = config.dataDir + "/sandbox/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let logWriter = LogWriter(store: store, logger: logger)
+        let invoker = Invoker(
+            host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, runtimes: runtimes,
+                                  region: config.region, emptyDirectory: empty),
+            settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
+            logs: logWriter, logger: logger)
 
         let arns = ARNBuilder(region: config.region, accountId: config.accountId)
         let catalog = FunctionCatalog(
@@ -51,7 +69,8 @@ public struct SwiftletServer {
             logger: logger)
         let lambda = LambdaService(
             catalog: catalog,
-            codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName))
+            codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),
+            invoker: invoker)
         let verifier = SigV4Verifier(credentials: StaticCredentialLookup([credentials.credentials]), region: config.region)
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
@@ -63,7 +82,12 @@ public struct SwiftletServer {
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Swiftlet"),
-            services: [StoreService(store: store, logger: logger)],
+            // Shut down in reverse order: environments first, then the log flush, then the store.
+            services: [
+                StoreService(store: store, logger: logger),
+                logWriter,
+                InvokerService(invoker: invoker, cgroups: setup.cgroups, logger: logger),
+            ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 let url = "http://\(config.host):\(port)"

@@ -25,12 +25,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "12-digit account id used in ARNs.") var accountId = "000000000000"
     @Option(help: "Account concurrency limit (default: sized to host memory).") var maxConcurrency: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Seconds an idle execution environment is kept before it is shut down.") var idleTimeout = 600
+    @Option(help: "Milliseconds an idle environment runs before it is frozen (negative: never freeze).") var freezeAfter = 50
+    @Option(help: "Environment isolation: auto (sandbox when the host allows, else plain processes), sandbox, plain.")
+    var isolation = "auto"
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
             throw ValidationError("--account-id must be 12 digits")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard IsolationRequest(rawValue: isolation) != nil else {
+            throw ValidationError("--isolation must be one of: auto, sandbox, plain")
+        }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
     }
 
     func run() async throws {
@@ -43,7 +51,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "swiftlet")
         let config = ServerConfiguration(
             host: host, port: port, dataDir: dataDir, region: region, accountId: accountId,
-            maxConcurrency: maxConcurrency, logLevel: level)
+            maxConcurrency: maxConcurrency, logLevel: level,
+            idleTimeout: .seconds(idleTimeout), freezeAfter: freezeAfter < 0 ? nil : .milliseconds(freezeAfter),
+            isolation: IsolationRequest(rawValue: isolation) ?? .auto)
         try await SwiftletServer(configuration: config, logger: logger).run()
     }
 }

@@ -11,6 +11,7 @@ public enum LambdaRoute: Equatable, Sendable {
     case tagResource(String)
     case untagResource(String)
     case listTags(String)
+    case invoke(String)
     /// The presigned download of a function's zip (`Code.Location`).
     case downloadCode(function: String, digest: String)
 
@@ -48,6 +49,7 @@ public enum LambdaRoute: Equatable, Sendable {
             case ("GET", "configuration"): return .getFunctionConfiguration(s[2])
             case ("PUT", "configuration"): return .updateFunctionConfiguration(s[2])
             case ("PUT", "code"): return .updateFunctionCode(s[2])
+            case ("POST", "invocations"): return .invoke(s[2])
             default: return nil
             }
         case ("GET", 2) where s == ["2016-08-19", "account-settings"]:

@@ -1,0 +1,156 @@
+import Catalog
+import Foundation
+import FunctionLogs
+import Logging
+import RuntimeBootstraps
+import Sandbox
+import Synchronization
+
+/// What this host gives environments: the launcher and isolation mode, cgroups, code, runtimes, and the
+/// recipe that turns a function version into a sandbox specification.
+public struct EnvironmentHost: Sendable {
+    public let launcher: SandboxLauncher
+    public let cgroups: CgroupHierarchy?
+    public let code: CodeCache
+    public let runtimes: RuntimeRegistry
+    public let region: String
+    /// Swiftlet's runtime interface clients (mounted at `/var/runtime`).
+    public let bootstrapDirectory: String
+    /// An empty directory (mounted at `/opt` until layers exist).
+    public let emptyDirectory: String
+    /// Binds and symlinks every sandbox gets: the host's system directories, read-only.
+    let systemBinds: [SandboxSpec.Bind]
+    let systemSymlinks: [(String, String)]
+    private static let nextUid = Atomic<UInt32>(0)
+
+    /// Unprivileged ids environments run as: one uid per environment from this range.
+    static let uidBase: UInt32 = 200_000
+    static let uidCount: UInt32 = 50_000
+
+    public init(launcher: SandboxLauncher, cgroups: CgroupHierarchy?, code: CodeCache, runtimes: RuntimeRegistry,
+                region: String, emptyDirectory: String, bootstrapDirectory: String = RuntimeBootstrapFiles.directory) {
+        self.launcher = launcher
+        self.cgroups = cgroups
+        self.code = code
+        self.runtimes = runtimes
+        self.region = region
+        self.bootstrapDirectory = bootstrapDirectory
+        self.emptyDirectory = emptyDirectory
+        (systemBinds, systemSymlinks) = Self.systemLayout(runtimes: runtimes)
+    }
+
+    public var isSandboxed: Bool {
+        if case .sandbox = launcher.mode { return true }
+        return false
+    }
+
+    /// `/usr`, `/etc` and the top-level system directories (symlinks on merged-/usr hosts), plus the
+    /// installation prefix of every interpreter that lives outside `/usr`.
+    public static func systemLayout(runtimes: RuntimeRegistry) -> ([SandboxSpec.Bind], [(String, String)]) {
+        var binds = [SandboxSpec.Bind("/usr", at: "/usr"), SandboxSpec.Bind("/etc", at: "/etc")]
+        var links: [(String, String)] = []
+        for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: top) {
+                links.append((target, top))
+            } else if FileManager.default.fileExists(atPath: top) {
+                binds.append(SandboxSpec.Bind(top, at: top))
+            }
+        }
+        var prefixes = Set<String>()
+        for runtime in runtimes.runtimes {
+            guard let interpreter = runtime.interpreter else { continue }
+            let real = URL(fileURLWithPath: interpreter).resolvingSymlinksInPath().path
+            if real.hasPrefix("/usr/") || real.hasPrefix("/bin/") { continue }
+            // <prefix>/bin/python3.11 → <prefix>
+            let prefix = URL(fileURLWithPath: real).deletingLastPathComponent().deletingLastPathComponent().path
+            prefixes.insert(prefix)
+        }
+        for prefix in prefixes.sorted() {
+            binds.append(SandboxSpec.Bind(prefix, at: prefix))
+        }
+        return (binds, links)
+    }
+
+    /// The sandbox specification of one environment of `function`.
+    func specification(for function: FunctionDefinition, version: String, environmentId: String,
+                       logGroup: String, logStream: String, cgroups: CgroupSet?) throws -> SandboxSpec {
+        let codeDir = try code.directory(for: function.code.digest)
+        let sandboxed = isSandboxed
+        let taskRoot = sandboxed ? "/var/task" : codeDir
+        let runtimeDir = sandboxed ? "/var/runtime" : bootstrapDirectory
+        let runtimeId = function.runtime ?? "provided.al2023"
+        let program: [String]
+        if runtimeId.hasPrefix("provided") {
+            guard FileManager.default.isExecutableFile(atPath: codeDir + "/bootstrap") else {
+                throw InvokerError.invalidEntrypoint(taskRoot + "/bootstrap")
+            }
+            program = [taskRoot + "/bootstrap"]
+        } else if let info = runtimes.runtime(runtimeId), let interpreter = info.interpreter {
+            let real = URL(fileURLWithPath: interpreter).resolvingSymlinksInPath().path
+            let script = runtimeId.hasPrefix("python") ? "python/bootstrap.py" : "nodejs/bootstrap.mjs"
+            program = [real, runtimeDir + "/" + script]
+        } else {
+            throw InvokerError.runtimeUnavailable(runtimeId)
+        }
+
+        var env: [(String, String)] = [
+            ("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"),
+            ("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:\(runtimeDir):\(runtimeDir)/lib:\(taskRoot):\(taskRoot)/lib:/opt/lib"),
+            ("LANG", "en_US.UTF-8"),
+            ("TZ", ":UTC"),
+            ("LAMBDA_TASK_ROOT", taskRoot),
+            ("LAMBDA_RUNTIME_DIR", runtimeDir),
+            ("AWS_REGION", region),
+            ("AWS_DEFAULT_REGION", region),
+            ("AWS_LAMBDA_FUNCTION_NAME", function.name),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "\(function.memorySize)"),
+            ("AWS_LAMBDA_FUNCTION_VERSION", version),
+            ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
+            ("AWS_LAMBDA_LOG_GROUP_NAME", logGroup),
+            ("AWS_LAMBDA_LOG_STREAM_NAME", logStream),
+            ("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"),
+            ("_AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129"),
+            ("_AWS_XRAY_DAEMON_PORT", "2000"),
+            ("AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129:2000"),
+        ]
+        if !runtimeId.hasPrefix("provided") {
+            env.append(("AWS_EXECUTION_ENV", "AWS_Lambda_\(runtimeId)"))
+        }
+        if let handler = function.handler { env.append(("_HANDLER", handler)) }
+        if runtimeId.hasPrefix("python") {
+            env.append(("PYTHONPATH", runtimeDir))
+        } else if runtimeId.hasPrefix("nodejs") {
+            let major = runtimeId.dropFirst("nodejs".count).split(separator: ".").first.map(String.init) ?? ""
+            env.append(("NODE_PATH", "/opt/nodejs/node\(major)/node_modules:/opt/nodejs/node_modules:\(runtimeDir)/node_modules:\(runtimeDir):\(taskRoot)"))
+        }
+        if !sandboxed, let home = ProcessInfo.processInfo.environment["HOME"] { env.append(("HOME", home)) }
+        for (key, value) in (function.environment ?? [:]).sorted(by: { $0.key < $1.key }) {
+            env.removeAll { $0.0 == key }
+            env.append((key, value))
+        }
+
+        var binds = systemBinds
+        binds.append(SandboxSpec.Bind(codeDir, at: "/var/task"))
+        binds.append(SandboxSpec.Bind(bootstrapDirectory, at: "/var/runtime"))
+        binds.append(SandboxSpec.Bind(emptyDirectory, at: "/opt"))
+        let uid = Self.uidBase + Self.nextUid.wrappingAdd(1, ordering: .relaxed).oldValue % Self.uidCount
+        return SandboxSpec(
+            program: program, environment: env, binds: binds, symlinks: systemSymlinks,
+            tmpSizeMB: function.ephemeralStorageSize, cgroups: cgroups, uid: uid, gid: uid,
+            hostname: "localhost", workdir: taskRoot)
+    }
+}
+
+/// Why an invocation could not start an environment.
+enum InvokerError: Error, CustomStringConvertible {
+    /// A `provided*` function without an executable `bootstrap`.
+    case invalidEntrypoint(String)
+    case runtimeUnavailable(String)
+
+    var description: String {
+        switch self {
+        case .invalidEntrypoint(let path): return "Couldn't find valid bootstrap(s): [\(path) /opt/bootstrap]"
+        case .runtimeUnavailable(let runtime): return "The runtime \(runtime) is not available on this host."
+        }
+    }
+}

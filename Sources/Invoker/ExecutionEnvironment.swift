@@ -1,0 +1,508 @@
+import CSandboxSupport
+import Foundation
+import FunctionLogs
+import NIOCore
+import NIOPosix
+import RuntimeAPI
+import Sandbox
+import Synchronization
+
+/// What one environment needs to know about the function version it runs.
+struct EnvironmentSettings: Sendable {
+    var functionName: String
+    var version: String
+    var memorySizeMB: Int
+    var timeoutSeconds: Int
+    var logGroup: String
+    var logStream: String
+    /// Longest time from launch to the runtime's first `next`.
+    var initTimeout: Duration = .seconds(10)
+}
+
+/// The end of one invocation in an environment, with the figures for its REPORT line.
+struct EnvironmentCompletion: Sendable {
+    var outcome: EnvironmentOutcome
+    /// START … REPORT of this invocation.
+    var lines: [String]
+    /// Whether the environment can take another invocation.
+    var reusable: Bool
+}
+
+/// One execution environment: a sandboxed runtime process tree, its Runtime API and its log stream.
+///
+/// All state sits behind one lock. Runtime API calls and output arrive on the environment's event loop
+/// (`loop`); `run` is called from the invoker's tasks; the process exit comes from the reaper thread and
+/// is moved onto the loop. An environment runs one invocation at a time.
+final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
+    enum Phase: Sendable { case initializing, idle, busy, dead }
+
+    struct Pending: Sendable {
+        var invocation: RuntimeInvocation
+        var timeoutSeconds: Int
+        var continuation: CheckedContinuation<EnvironmentCompletion, Never>
+        var deliveredAt: ContinuousClock.Instant?
+        var lines: [String] = []
+        var outcome: EnvironmentOutcome?
+        var timeoutTask: Scheduled<Void>?
+    }
+
+    struct State: Sendable {
+        var phase: Phase = .initializing
+        var parked: (@Sendable (RuntimeInvocation) -> Void)?
+        var pending: Pending?
+        var initDurationMs: Double?
+        var initReported = false
+        var initError: ByteBuffer?
+        var exit: ProcessExit?
+        var outputClosed = false
+        var awaitingDrain = false
+        var partialLine: [UInt8] = []
+        var lastFinished: String?
+        var frozen = false
+        var idleTasks: [Scheduled<Void>] = []
+        var cleanedUp = false
+    }
+
+    let id: String
+    let loop: any EventLoop
+    let sandbox: LaunchedSandbox
+    let cgroups: CgroupSet?
+    let settings: EnvironmentSettings
+    let logs: LogWriter
+    let createdAt: ContinuousClock.Instant
+    /// Called once, on the loop, when the environment has died and been cleaned up.
+    let onDeath: @Sendable (ExecutionEnvironment) -> Void
+    private let state = Mutex(State())
+    private let server = Mutex<RuntimeAPIServer?>(nil)
+    private let output = Mutex<(any Channel)?>(nil)
+    private let exited = Mutex<[CheckedContinuation<Void, Never>]>([])
+
+    init(id: String, loop: any EventLoop, sandbox: LaunchedSandbox, cgroups: CgroupSet?, settings: EnvironmentSettings,
+         logs: LogWriter, createdAt: ContinuousClock.Instant, onDeath: @escaping @Sendable (ExecutionEnvironment) -> Void) {
+        self.id = id
+        self.loop = loop
+        self.sandbox = sandbox
+        self.cgroups = cgroups
+        self.settings = settings
+        self.logs = logs
+        self.createdAt = createdAt
+        self.onDeath = onDeath
+    }
+
+    /// Serves the Runtime API, reads the output pipe and watches the process. Called once after launch.
+    func attach() async throws {
+        let api = try await RuntimeAPIServer.start(
+            listeningSocket: sandbox.runtimeListener, handler: self, maxBodyBytes: Self.maxResponseBytes, group: loop)
+        server.withLock { $0 = api }
+        let pipe = try await NIOPipeBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(OutputReader(environment: self))
+                }
+            }
+            .takingOwnershipOfDescriptor(input: sandbox.output)
+            .get()
+        output.withLock { $0 = pipe }
+        ProcessReaper.shared.watch(sandbox.pid) { [self] status in
+            loop.execute { self.processExited(status) }
+        }
+        let initTimeout = loop.scheduleTask(in: .nanoseconds(Int64(settings.initTimeout.components.seconds) * 1_000_000_000)) { [self] in
+            let stuck = state.withLock { $0.phase == .initializing }
+            if stuck { terminate() }
+        }
+        state.withLock { $0.idleTasks.append(initTimeout) }
+    }
+
+    /// Lambda's limit on a synchronous response, as its error message states it.
+    static let maxResponseBytes = 6_291_556
+
+    var isDead: Bool { state.withLock { $0.phase == .dead } }
+
+    // MARK: Invoking
+
+    /// Runs one invocation: delivers it to the runtime's pending `next` (now, or when the runtime asks)
+    /// and waits for its response, error, timeout or the runtime's death.
+    func run(_ invocation: RuntimeInvocation, timeoutSeconds: Int) async -> EnvironmentCompletion {
+        await withCheckedContinuation { continuation in
+            var deliver: (@Sendable (RuntimeInvocation) -> Void)?
+            let dead = state.withLock { s -> Bool in
+                guard s.phase != .dead else { return true }
+                for task in s.idleTasks where s.phase != .initializing { task.cancel() }
+                if s.phase != .initializing { s.idleTasks.removeAll() }
+                s.pending = Pending(invocation: invocation, timeoutSeconds: timeoutSeconds, continuation: continuation)
+                if let parked = s.parked {
+                    s.parked = nil
+                    deliver = parked
+                    markDelivered(&s)
+                }
+                if s.phase == .idle { s.phase = .busy }
+                return false
+            }
+            if dead {
+                continuation.resume(returning: EnvironmentCompletion(
+                    outcome: .platformError(type: "Runtime.ExitError",
+                                            message: "RequestId: \(invocation.requestId) Error: Runtime exited without providing a reason"),
+                    lines: [], reusable: false))
+                return
+            }
+            deliver?(invocation)
+        }
+    }
+
+    /// Marks the pending invocation delivered: starts its clock, its timeout and its log.
+    private func markDelivered(_ s: inout State) {
+        guard var p = s.pending, p.deliveredAt == nil else { return }
+        p.deliveredAt = .now
+        let requestId = p.invocation.requestId
+        let start = PlatformLines.start(requestId: requestId, version: settings.version)
+        p.lines.append(start)
+        logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: start))
+        p.timeoutTask = loop.scheduleTask(in: .seconds(Int64(p.timeoutSeconds))) { [self] in
+            timedOut(requestId)
+        }
+        s.pending = p
+    }
+
+    // MARK: Runtime API
+
+    func nextInvocation(_ deliver: @escaping @Sendable (RuntimeInvocation) -> Void) {
+        let invocation = state.withLock { s -> RuntimeInvocation? in
+            if s.phase == .initializing {
+                s.initDurationMs = Self.milliseconds(ContinuousClock.now - createdAt)
+                for task in s.idleTasks { task.cancel() }
+                s.idleTasks.removeAll()
+                s.phase = s.pending == nil ? .idle : .busy
+            }
+            guard s.phase != .dead else { return nil }
+            if let p = s.pending, p.deliveredAt == nil {
+                markDelivered(&s)
+                return p.invocation
+            }
+            s.parked = deliver
+            return nil
+        }
+        if let invocation { deliver(invocation) }
+    }
+
+    func deliveryFailed(requestId: String) {
+        // The runtime dropped its connection while we answered `next`: it is going away.
+        terminate()
+    }
+
+    func invocationResponse(requestId: String, body: ByteBuffer) -> RuntimeAPIOutcome {
+        answer(requestId, with: .response(body))
+    }
+
+    func invocationResponseTooLarge(requestId: String, limit: Int) -> RuntimeAPIOutcome {
+        let outcome = answer(requestId, with: .platformError(
+            type: "Function.ResponseSizeTooLarge",
+            message: "Response payload size exceeded maximum allowed payload size (\(limit) bytes)."))
+        return outcome == .accepted ? .payloadTooLarge(limit: limit) : outcome
+    }
+
+    func invocationError(requestId: String, errorType: String?, body: ByteBuffer) -> RuntimeAPIOutcome {
+        answer(requestId, with: .functionError(Self.errorBody(body, type: errorType)))
+    }
+
+    func initError(errorType: String?, body: ByteBuffer) -> RuntimeAPIOutcome {
+        let accepted = state.withLock { s -> Bool in
+            guard s.phase == .initializing || (s.phase == .busy && s.pending?.deliveredAt == nil) else { return false }
+            s.initError = Self.errorBody(body, type: errorType)
+            return true
+        }
+        guard accepted else { return .invalidStateTransition }
+        // Lambda resets an environment whose init failed; the invocation waiting on it gets the init error.
+        loop.execute { self.terminate() }
+        return .accepted
+    }
+
+    /// A runtime that posts no error document gets one built from its error type header.
+    private static func errorBody(_ body: ByteBuffer, type: String?) -> ByteBuffer {
+        if body.readableBytes > 0 { return body }
+        let built = PlatformErrorBody(errorMessage: "", errorType: type ?? "Unhandled").encoded
+        return ByteBuffer(bytes: built)
+    }
+
+    private func answer(_ requestId: String, with outcome: EnvironmentOutcome) -> RuntimeAPIOutcome {
+        let result = state.withLock { s -> RuntimeAPIOutcome in
+            guard var p = s.pending, p.invocation.requestId == requestId, p.deliveredAt != nil else {
+                return s.lastFinished == requestId ? .invalidStateTransition : .invalidRequestId
+            }
+            guard p.outcome == nil else { return .invalidStateTransition }
+            p.outcome = outcome
+            p.timeoutTask?.cancel()
+            s.pending = p
+            return .accepted
+        }
+        if result == .accepted { finishWhenDrained() }
+        return result
+    }
+
+    /// Finishes the answered invocation once the runtime's output written before its answer has been read,
+    /// so the invocation's log holds every line it printed. Runs on the loop, as the output reader does.
+    private func finishWhenDrained() {
+        let pendingBytes = swiftlet_pipe_pending(sandbox.output)
+        let wait = state.withLock { s -> Bool in
+            if pendingBytes > 0 && !s.outputClosed {
+                s.awaitingDrain = true
+                return true
+            }
+            return false
+        }
+        if !wait { finish() }
+    }
+
+    // MARK: Output
+
+    /// Lines the runtime printed; they go to the log stream and, during an invocation, to its tail.
+    func appendOutput(_ buffer: ByteBuffer) {
+        let now = LogNames.nowMs()
+        var events: [LogEvent] = []
+        let drained = state.withLock { s -> Bool in
+            for byte in buffer.readableBytesView {
+                if byte == UInt8(ascii: "\n") {
+                    let line = String(decoding: s.partialLine, as: UTF8.self)
+                    s.partialLine.removeAll(keepingCapacity: true)
+                    events.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: now, message: line))
+                    if s.pending?.deliveredAt != nil { s.pending!.lines.append(line) }
+                } else {
+                    s.partialLine.append(byte)
+                }
+            }
+            guard s.awaitingDrain, swiftlet_pipe_pending(sandbox.output) <= 0 else { return false }
+            s.awaitingDrain = false
+            return true
+        }
+        logs.append(events)
+        if drained { finish() }
+    }
+
+    func outputClosed() {
+        let finishNow = state.withLock { s -> Bool in
+            s.outputClosed = true
+            flushPartialLine(&s)
+            let answered = s.pending?.outcome != nil
+            s.awaitingDrain = false
+            return answered
+        }
+        if finishNow { finish() }
+    }
+
+    private func flushPartialLine(_ s: inout State) {
+        guard !s.partialLine.isEmpty else { return }
+        let line = String(decoding: s.partialLine, as: UTF8.self)
+        s.partialLine.removeAll()
+        logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: line))
+        if s.pending?.deliveredAt != nil { s.pending!.lines.append(line) }
+    }
+
+    // MARK: Ending invocations
+
+    /// Completes the pending invocation with its outcome: END and REPORT lines, then the caller resumes.
+    private func finish() {
+        let peak = cgroups?.peakMemoryBytes()
+        let resume = state.withLock { s -> (CheckedContinuation<EnvironmentCompletion, Never>, EnvironmentCompletion)? in
+            guard var p = s.pending, let outcome = p.outcome else { return nil }
+            flushPartialLine(&s)
+            p = s.pending!
+            let requestId = p.invocation.requestId
+            let durationMs = p.deliveredAt.map { Self.milliseconds(ContinuousClock.now - $0) } ?? 0
+            if p.deliveredAt == nil {
+                p.lines.append(PlatformLines.start(requestId: requestId, version: settings.version))
+            }
+            var initMs: Double?
+            if !s.initReported {
+                s.initReported = true
+                initMs = s.initDurationMs ?? Self.milliseconds(ContinuousClock.now - createdAt)
+            }
+            let usedMB = peak.map { ($0 + 1024 * 1024 - 1) / (1024 * 1024) } ?? 0
+            let end = PlatformLines.end(requestId: requestId)
+            let report = PlatformLines.report(requestId: requestId, durationMs: durationMs, memorySizeMB: settings.memorySizeMB,
+                                              maxMemoryUsedMB: min(usedMB, settings.memorySizeMB), initDurationMs: initMs)
+            p.lines.append(end)
+            p.lines.append(report)
+            let ts = LogNames.nowMs()
+            logs.append([
+                LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: end),
+                LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: report),
+            ])
+            s.pending = nil
+            s.lastFinished = requestId
+            s.awaitingDrain = false
+            if s.phase == .busy { s.phase = .idle }
+            return (p.continuation, EnvironmentCompletion(outcome: outcome, lines: p.lines, reusable: s.phase != .dead))
+        }
+        if let (continuation, completion) = resume {
+            continuation.resume(returning: completion)
+        }
+    }
+
+    private func timedOut(_ requestId: String) {
+        let hit = state.withLock { s -> Bool in
+            guard var p = s.pending, p.invocation.requestId == requestId, p.outcome == nil else { return false }
+            let line = PlatformLines.timedOut(requestId: requestId, timeoutSeconds: p.timeoutSeconds)
+            p.lines.append(line)
+            logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: line))
+            p.outcome = .platformError(
+                type: "Sandbox.Timedout",
+                message: "RequestId: \(requestId) Error: Task timed out after \(String(format: "%.2f", Double(p.timeoutSeconds))) seconds")
+            s.pending = p
+            s.phase = .dead
+            return true
+        }
+        guard hit else { return }
+        terminate()
+        finish()
+    }
+
+    /// The launcher exited: the runtime and everything it started are gone.
+    private func processExited(_ status: ProcessExit) {
+        let oom = (cgroups?.oomKills() ?? 0) > 0
+        let finishNow = state.withLock { s -> Bool in
+            s.exit = status
+            s.phase = .dead
+            s.parked = nil
+            guard var p = s.pending else { return false }
+            if p.outcome == nil {
+                let requestId = p.invocation.requestId
+                let exit = status.runtimeExit
+                if let initError = s.initError {
+                    p.outcome = .functionError(initError)
+                } else if oom {
+                    p.outcome = .platformError(type: "Runtime.OutOfMemory",
+                                               message: "RequestId: \(requestId) Error: Runtime exited with error: signal: killed")
+                } else if case .exited(125) = status {
+                    p.outcome = .platformError(type: "Runtime.ExitError",
+                                               message: "RequestId: \(requestId) Error: the execution environment could not be set up")
+                } else {
+                    p.outcome = .platformError(type: "Runtime.ExitError",
+                                               message: "RequestId: \(requestId) Error: Runtime exited with error: \(exit)")
+                }
+                if case .platformError(let type, let message) = p.outcome! {
+                    for line in [message, type] {
+                        if p.deliveredAt != nil { p.lines.append(line) }
+                        logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: line))
+                    }
+                }
+                s.pending = p
+            }
+            return s.outputClosed
+        }
+        if finishNow {
+            finish()
+        } else {
+            // Give the pipe a moment to deliver what the runtime printed before it died.
+            loop.scheduleTask(in: .milliseconds(200)) { [self] in finish() }
+        }
+        cleanUp()
+    }
+
+    // MARK: Lifecycle
+
+    /// Kills the environment's process tree (frozen or not). Its exit is reported through `processExited`.
+    func terminate() {
+        state.withLock { $0.phase = .dead }
+        sandbox.kill()
+        cgroups?.killAll()
+    }
+
+    /// Waits until the environment has exited and been cleaned up.
+    func waitForExit() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { $0.cleanedUp }
+            if done { continuation.resume() } else { exited.withLock { $0.append(continuation) } }
+        }
+    }
+
+    private func cleanUp() {
+        let first = state.withLock { s -> Bool in
+            guard !s.cleanedUp else { return false }
+            s.cleanedUp = true
+            for task in s.idleTasks { task.cancel() }
+            s.idleTasks.removeAll()
+            return true
+        }
+        guard first else { return }
+        server.withLock { $0?.close() }
+        close(sandbox.control)
+        if let cgroups { Task { await cgroups.remove() } }
+        onDeath(self)
+        for continuation in exited.withLock({ list -> [CheckedContinuation<Void, Never>] in
+            let all = list
+            list.removeAll()
+            return all
+        }) {
+            continuation.resume()
+        }
+    }
+
+    /// After an invocation: freeze after `grace` and shut down after `idleTimeout` unless used again.
+    func scheduleIdle(freezeAfter grace: Duration?, shutDownAfter idleTimeout: Duration) {
+        state.withLock { s in
+            guard s.phase == .idle else { return }
+            if let grace, cgroups != nil {
+                s.idleTasks.append(loop.scheduleTask(in: Self.timeAmount(grace)) { [self] in freezeIfIdle() })
+            }
+            s.idleTasks.append(loop.scheduleTask(in: Self.timeAmount(idleTimeout)) { [self] in
+                let idle = state.withLock { $0.phase == .idle && $0.pending == nil }
+                if idle { terminate() }
+            })
+        }
+    }
+
+    private func freezeIfIdle() {
+        let freeze = state.withLock { s -> Bool in
+            guard s.phase == .idle, s.pending == nil, s.parked != nil, !s.frozen else { return false }
+            s.frozen = true
+            return true
+        }
+        if freeze { cgroups?.freeze() }
+    }
+
+    /// Takes the environment out of the freezer before it is handed an invocation.
+    func thawIfFrozen() {
+        let thaw = state.withLock { s -> Bool in
+            guard s.frozen else { return false }
+            s.frozen = false
+            return true
+        }
+        if thaw { cgroups?.thaw() }
+    }
+
+    var isFrozen: Bool { state.withLock { $0.frozen } }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    static func timeAmount(_ d: Duration) -> TimeAmount {
+        .nanoseconds(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000)
+    }
+}
+
+/// Feeds the runtime's stdout/stderr pipe into its environment.
+final class OutputReader: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let environment: ExecutionEnvironment
+
+    init(environment: ExecutionEnvironment) {
+        self.environment = environment
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        environment.appendOutput(unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        environment.outputClosed()
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            environment.outputClosed()
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}

@@ -1,0 +1,238 @@
+import Catalog
+import Dispatch
+import Foundation
+import FunctionLogs
+import Logging
+import NIOCore
+import NIOPosix
+import RuntimeAPI
+import Sandbox
+import Synchronization
+
+/// Runs synchronous invocations in execution environments: finds a warm one or starts one, within the
+/// account's concurrency limit, and turns what happened into Lambda's invoke result.
+public final class Invoker: Sendable {
+    public struct Settings: Sendable {
+        public var maxConcurrency: Int
+        /// Idle environments are shut down after this long.
+        public var idleTimeout: Duration
+        /// Idle environments are frozen after this long; nil never freezes.
+        public var freezeAfter: Duration?
+
+        public init(maxConcurrency: Int, idleTimeout: Duration = .seconds(600), freezeAfter: Duration? = .milliseconds(50)) {
+            self.maxConcurrency = maxConcurrency
+            self.idleTimeout = idleTimeout
+            self.freezeAfter = freezeAfter
+        }
+    }
+
+    public let host: EnvironmentHost
+    public let settings: Settings
+    let logs: LogWriter
+    let logger: Logger
+    let limiter: ConcurrencyLimiter
+    let group: any EventLoopGroup
+    private let pools = Mutex<[String: EnvironmentPool]>([:])
+    /// Launches block on the launcher's handshake: they run here, off the cooperative pool.
+    private let launchQueue = DispatchQueue(label: "swiftlet.launch", attributes: .concurrent)
+
+    public init(host: EnvironmentHost, settings: Settings, logs: LogWriter, logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.host = host
+        self.settings = settings
+        self.logs = logs
+        self.logger = logger
+        self.limiter = ConcurrencyLimiter(limit: settings.maxConcurrency)
+        self.group = group
+    }
+
+    /// Runs `request` and returns what the caller gets back.
+    public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
+        guard limiter.tryAcquire() else {
+            throw LambdaError.tooManyRequests(reason: "ConcurrentInvocationLimitExceeded", message: "Rate Exceeded.")
+        }
+        defer { limiter.release() }
+        let function = request.function
+        let pool = self.pool(for: function, version: request.version)
+
+        let env: ExecutionEnvironment
+        if let warm = pool.takeIdle() {
+            warm.thawIfFrozen()
+            env = warm
+        } else {
+            do {
+                env = try await launch(function, version: request.version, pool: pool)
+            } catch let error as InvokerError {
+                return failedStart(request, error: error)
+            }
+        }
+
+        let invocation = RuntimeInvocation(
+            requestId: request.requestId,
+            payload: ByteBuffer(bytes: request.payload),
+            deadlineMs: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + Int64(function.timeout) * 1000,
+            invokedFunctionArn: request.invokedFunctionArn,
+            traceId: Self.traceHeader(),
+            clientContext: request.clientContext)
+        let completion = await env.run(invocation, timeoutSeconds: function.timeout)
+        if completion.reusable && pool.release(env) {
+            env.scheduleIdle(freezeAfter: settings.freezeAfter, shutDownAfter: settings.idleTimeout)
+        } else if completion.reusable {
+            env.terminate()
+        }
+        return InvocationResult(
+            payload: completion.outcome.payload,
+            functionError: completion.outcome.isError ? "Unhandled" : nil,
+            executedVersion: request.version,
+            logLines: completion.lines)
+    }
+
+    /// The pool for the function's current revision; an older revision's pool is retired.
+    private func pool(for function: FunctionDefinition, version: String) -> EnvironmentPool {
+        let key = function.name + "\u{0}" + version
+        let (pool, retired) = pools.withLock { pools -> (EnvironmentPool, EnvironmentPool?) in
+            if let existing = pools[key], existing.revisionId == function.revisionId { return (existing, nil) }
+            let fresh = EnvironmentPool(functionName: function.name, version: version, revisionId: function.revisionId)
+            let old = pools.updateValue(fresh, forKey: key)
+            return (fresh, old)
+        }
+        if let retired {
+            for env in retired.retire() { env.terminate() }
+        }
+        return pool
+    }
+
+    /// Shuts down every environment of `functionName` (its code or configuration changed, or it was deleted).
+    public func functionChanged(_ functionName: String) {
+        let removed = pools.withLock { pools -> [EnvironmentPool] in
+            let keys = pools.keys.filter { $0.hasPrefix(functionName + "\u{0}") }
+            return keys.compactMap { pools.removeValue(forKey: $0) }
+        }
+        for pool in removed {
+            for env in pool.retire() { env.terminate() }
+        }
+    }
+
+    /// Starts a new environment for `function` and waits until it is attached (not until its init is done:
+    /// the invocation is delivered when the runtime first asks for one).
+    private func launch(_ function: FunctionDefinition, version: String, pool: EnvironmentPool) async throws -> ExecutionEnvironment {
+        let started = ContinuousClock.now
+        let id = Self.environmentId()
+        let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
+        let logStream = LogNames.stream(version: version, environmentId: id)
+        let host = self.host
+        let cgroups: CgroupSet?
+        do {
+            cgroups = try host.cgroups?.create("env-" + id)
+            try cgroups?.applyLimits(memoryMB: function.memorySize)
+        } catch {
+            logger.error("creating the environment's cgroup failed", metadata: ["error": "\(error)"])
+            throw LambdaError.service("Could not create the execution environment: \(error)")
+        }
+        let spec: SandboxSpec
+        do {
+            spec = try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
+                                          logStream: logStream, cgroups: cgroups)
+        } catch let error as InvokerError {
+            if let cgroups { await cgroups.remove() }
+            throw error
+        } catch {
+            if let cgroups { await cgroups.remove() }
+            logger.error("preparing the function's code failed", metadata: ["error": "\(error)"])
+            throw LambdaError.service("Could not prepare the function's code: \(error)")
+        }
+        let launched: LaunchedSandbox
+        do {
+            launched = try await withCheckedThrowingContinuation { continuation in
+                launchQueue.async {
+                    continuation.resume(with: Result { try host.launcher.launch(spec) })
+                }
+            }
+        } catch {
+            if let cgroups { await cgroups.remove() }
+            logger.error("launching the environment failed", metadata: ["error": "\(error)"])
+            throw LambdaError.service("Could not start the execution environment: \(error)")
+        }
+        let settings = EnvironmentSettings(
+            functionName: function.name, version: version, memorySizeMB: function.memorySize,
+            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream)
+        let env = ExecutionEnvironment(
+            id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
+            createdAt: started, onDeath: { [weak pool] env in pool?.remove(env) })
+        do {
+            try await env.attach()
+        } catch {
+            env.terminate()
+            throw LambdaError.service("Could not serve the Runtime API of the execution environment: \(error)")
+        }
+        if !pool.add(env) {
+            // Retired while starting: this invocation still runs in it, nobody reuses it.
+            logger.debug("environment started for a retired revision", metadata: ["function": "\(function.name)"])
+        }
+        return env
+    }
+
+    /// The answer for an invocation whose environment could not start because of the function itself.
+    private func failedStart(_ request: InvocationRequest, error: InvokerError) -> InvocationResult {
+        let type: String
+        switch error {
+        case .invalidEntrypoint: type = "Runtime.InvalidEntrypoint"
+        case .runtimeUnavailable: type = "Runtime.Unavailable"
+        }
+        let message = "RequestId: \(request.requestId) Error: \(error)"
+        let lines = [
+            PlatformLines.start(requestId: request.requestId, version: request.version),
+            message, type,
+            PlatformLines.end(requestId: request.requestId),
+            PlatformLines.report(requestId: request.requestId, durationMs: 0, memorySizeMB: request.function.memorySize,
+                                 maxMemoryUsedMB: 0, initDurationMs: nil),
+        ]
+        let group = LogNames.group(function: request.function.name, configured: request.function.logGroup)
+        let stream = LogNames.stream(version: request.version, environmentId: Self.environmentId())
+        let now = LogNames.nowMs()
+        logs.append(lines.map { LogEvent(group: group, stream: stream, timestamp: now, message: $0) })
+        return InvocationResult(payload: PlatformErrorBody(errorMessage: message, errorType: type).encoded,
+                                functionError: "Unhandled", executedVersion: request.version, logLines: lines)
+    }
+
+    /// Kills every environment and waits for them to go.
+    public func shutdown() async {
+        let all = pools.withLock { pools -> [EnvironmentPool] in
+            let all = Array(pools.values)
+            pools.removeAll()
+            return all
+        }
+        var envs: [ExecutionEnvironment] = []
+        for pool in all {
+            _ = pool.retire()
+            envs += pool.environments
+        }
+        for env in envs { env.terminate() }
+        for env in envs { await env.waitForExit() }
+    }
+
+    /// Figures for `/health` and benchmarks.
+    public var environmentCounts: (total: Int, idle: Int, frozen: Int) {
+        let all = pools.withLock { Array($0.values) }
+        var total = 0, idle = 0, frozen = 0
+        for pool in all {
+            let envs = pool.environments
+            total += envs.count
+            idle += pool.idleCount
+            frozen += envs.filter(\.isFrozen).count
+        }
+        return (total, idle, frozen)
+    }
+
+    static func environmentId() -> String {
+        (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased().prefix(32).description
+    }
+
+    /// An X-Ray trace header for the invocation: `Root=1-<8 hex time>-<24 hex>;Parent=<16 hex>;Sampled=0`.
+    static func traceHeader() -> String {
+        let time = String(UInt32(Date().timeIntervalSince1970), radix: 16)
+        let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let parent = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return "Root=1-\(time)-\(random.prefix(24));Parent=\(parent.prefix(16));Sampled=0;Lineage=1:\(random.suffix(8)):0"
+    }
+}

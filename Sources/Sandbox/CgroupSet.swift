@@ -1,0 +1,110 @@
+import Foundation
+
+/// The cgroup(s) of one execution environment: its limits, its measurements, freezing and killing.
+public struct CgroupSet: Sendable {
+    public let version: CgroupVersion
+    /// v1: controller → directory; v2: "" → directory.
+    public let directories: [String: String]
+
+    /// One vCPU per this many MB of memory, as Lambda allocates CPU.
+    public static let megabytesPerVCPU = 1769.0
+    public static let cpuPeriodMicroseconds = 100_000
+
+    /// Directories the launcher joins (`--cgroup`).
+    public var joinPaths: [String] { directories.keys.sorted().map { directories[$0]! } }
+
+    private func path(_ controller: String, _ file: String) -> String? {
+        switch version {
+        case .v1: return directories[controller].map { $0 + "/" + file }
+        case .v2: return directories[""].map { $0 + "/" + file }
+        }
+    }
+
+    /// Applies memory = `memoryMB` (no swap), CPU quota proportional to memory, and a task limit.
+    public func applyLimits(memoryMB: Int, pidsMax: Int = 1024, hostCPUs: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        let bytes = memoryMB * 1024 * 1024
+        let period = Self.cpuPeriodMicroseconds
+        let quota = max(1000, min(hostCPUs * period, Int(Double(period) * Double(memoryMB) / Self.megabytesPerVCPU)))
+        switch version {
+        case .v1:
+            try CgroupHierarchy.write("\(bytes)", to: path("memory", "memory.limit_in_bytes")!)
+            if let memsw = path("memory", "memory.memsw.limit_in_bytes"), FileManager.default.fileExists(atPath: memsw) {
+                try? CgroupHierarchy.write("\(bytes)", to: memsw)
+            }
+            try? CgroupHierarchy.write("0", to: path("memory", "memory.swappiness")!)
+            try CgroupHierarchy.write("\(period)", to: path("cpu", "cpu.cfs_period_us")!)
+            try CgroupHierarchy.write("\(quota)", to: path("cpu", "cpu.cfs_quota_us")!)
+            try CgroupHierarchy.write("\(max(2, memoryMB * 1024 / 1769))", to: path("cpu", "cpu.shares")!)
+            try CgroupHierarchy.write("\(pidsMax)", to: path("pids", "pids.max")!)
+        case .v2:
+            try CgroupHierarchy.write("\(bytes)", to: path("", "memory.max")!)
+            try? CgroupHierarchy.write("0", to: path("", "memory.swap.max")!)
+            try CgroupHierarchy.write("\(quota) \(period)", to: path("", "cpu.max")!)
+            try CgroupHierarchy.write("\(pidsMax)", to: path("", "pids.max")!)
+        }
+    }
+
+    /// Highest memory use of the group since it was created, in bytes.
+    public func peakMemoryBytes() -> Int? {
+        let file = version == .v1 ? path("memory", "memory.max_usage_in_bytes") : path("", "memory.peak")
+        return file.flatMap(CgroupHierarchy.read).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Whether the kernel's OOM killer has killed a process of this group.
+    public func oomKills() -> Int {
+        let file = version == .v1 ? path("memory", "memory.oom_control") : path("", "memory.events")
+        guard let text = file.flatMap(CgroupHierarchy.read) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
+            return Int(line.dropFirst("oom_kill ".count)) ?? 0
+        }
+        return 0
+    }
+
+    /// Suspends every process of the group (asynchronously completed by the kernel).
+    public func freeze() {
+        switch version {
+        case .v1: try? CgroupHierarchy.write("FROZEN", to: path("freezer", "freezer.state")!)
+        case .v2: try? CgroupHierarchy.write("1", to: path("", "cgroup.freeze")!)
+        }
+    }
+
+    public func thaw() {
+        switch version {
+        case .v1: try? CgroupHierarchy.write("THAWED", to: path("freezer", "freezer.state")!)
+        case .v2: try? CgroupHierarchy.write("0", to: path("", "cgroup.freeze")!)
+        }
+    }
+
+    /// Process ids in the group, as the host sees them.
+    public func processes() -> [pid_t] {
+        let file = version == .v1 ? path("pids", "cgroup.procs") : path("", "cgroup.procs")
+        return (file.flatMap(CgroupHierarchy.read) ?? "").split(separator: "\n").compactMap { pid_t($0) }
+    }
+
+    /// SIGKILLs every process of the group, frozen ones included.
+    public func killAll() {
+        switch version {
+        case .v2:
+            if (try? CgroupHierarchy.write("1", to: path("", "cgroup.kill")!)) != nil { return }
+            for pid in processes() { kill(pid, SIGKILL) }
+            thaw()
+        case .v1:
+            // A frozen task receives the signal once thawed: signal first, then thaw.
+            for pid in processes() { kill(pid, SIGKILL) }
+            thaw()
+        }
+    }
+
+    /// Removes the group once its processes are gone; retried until `deadline`.
+    public func remove(deadline: ContinuousClock.Instant = .now + .seconds(5)) async {
+        while true {
+            var remaining = false
+            for dir in directories.values where FileManager.default.fileExists(atPath: dir) {
+                if rmdir(dir) != 0 && errno != ENOENT { remaining = true }
+            }
+            if !remaining || ContinuousClock.now >= deadline { return }
+            killAll()
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

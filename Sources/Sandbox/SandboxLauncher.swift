@@ -1,0 +1,128 @@
+import CSandboxSupport
+import Foundation
+
+/// A started environment as the server holds it: the launcher's pid, its control socket, the
+/// runtime's merged stdout/stderr, and the listening socket of the environment's Runtime API.
+public struct LaunchedSandbox: Sendable {
+    /// The launcher (outside the environment's namespaces); it exits with the runtime's exit code.
+    public let pid: pid_t
+    /// Closing it kills the whole environment.
+    public let control: Int32
+    /// Read end of the runtime's stdout and stderr.
+    public let output: Int32
+    /// Listening socket inside the environment's network namespace (or on host loopback in plain mode).
+    public let runtimeListener: Int32
+    public let runtimePort: Int
+
+    /// Asks the launcher to kill the environment (closing the control socket has the same effect).
+    public func kill() {
+        _ = "K".withCString { Glibc.write(control, $0, 1) }
+    }
+}
+
+/// Starts environments through the `swiftlet-sandbox` launcher.
+public struct SandboxLauncher: Sendable {
+    public let launcherPath: String
+    public let mode: IsolationMode
+
+    public init(launcherPath: String, mode: IsolationMode) {
+        self.launcherPath = launcherPath
+        self.mode = mode
+    }
+
+    /// The launcher's argv for `spec`.
+    public func arguments(for spec: SandboxSpec) -> [String] {
+        var args = [launcherPath]
+        switch mode {
+        case .sandbox(let root):
+            args += ["--mode", "sandbox", "--root", root, "--hostname", spec.hostname, "--tmp-size", "\(spec.tmpSizeMB)"]
+            for bind in spec.binds {
+                args += [bind.writable ? "--bind-rw" : "--bind", "\(bind.source):\(bind.destination)"]
+            }
+            for (target, link) in spec.symlinks {
+                args += ["--symlink", "\(target):\(link)"]
+            }
+            args += ["--uid", "\(spec.uid)", "--gid", "\(spec.gid)"]
+        case .plain:
+            args += ["--mode", "plain"]
+        }
+        for dir in spec.cgroups?.joinPaths ?? [] {
+            args += ["--cgroup", dir]
+        }
+        args += ["--workdir", spec.workdir, "--"]
+        return args + spec.program
+    }
+
+    /// Spawns the launcher and waits (up to `timeout`) for it to hand over the Runtime API listener.
+    /// Blocking: call it off the cooperative pool.
+    public func launch(_ spec: SandboxSpec, timeout: Duration = .seconds(10)) throws -> LaunchedSandbox {
+        var control: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &control) == 0 else {
+            throw SandboxError.launchFailed("socketpair: \(String(cString: strerror(errno)))")
+        }
+        var output: [Int32] = [-1, -1]
+        guard swiftlet_pipe_cloexec(&output) == 0 else {
+            close(control[0]); close(control[1])
+            throw SandboxError.launchFailed("pipe: \(String(cString: strerror(errno)))")
+        }
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer {
+            close(control[1]); close(output[1])
+            if devNull >= 0 { close(devNull) }
+        }
+
+        let argv = arguments(for: spec)
+        let envp = spec.environment.map { "\($0.0)=\($0.1)" }
+        var pid: pid_t = 0
+        let rc = withCStrings(argv) { cArgv in
+            withCStrings(envp) { cEnvp in
+                swiftlet_spawn(launcherPath, cArgv, cEnvp, devNull, output[1], output[1], control[1], &pid)
+            }
+        }
+        guard rc == 0 else {
+            close(control[0]); close(output[0])
+            throw SandboxError.launchFailed("spawn \(launcherPath): \(String(cString: strerror(rc)))")
+        }
+
+        do {
+            let (port, listener) = try receiveListener(control[0], timeout: timeout)
+            return LaunchedSandbox(pid: pid, control: control[0], output: output[0], runtimeListener: listener, runtimePort: port)
+        } catch {
+            Glibc.kill(pid, SIGKILL)
+            close(control[0]); close(output[0])
+            ProcessReaper.shared.watch(pid) { _ in }
+            throw error
+        }
+    }
+
+    /// Reads the launcher's `L <port>` line with the listening socket, or its `E <reason>` line.
+    private func receiveListener(_ socket: Int32, timeout: Duration) throws -> (Int, Int32) {
+        var pfd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let ms = Int32(timeout.components.seconds * 1000)
+        var ready: Int32
+        repeat { ready = poll(&pfd, 1, ms) } while ready < 0 && errno == EINTR
+        guard ready > 0 else { throw SandboxError.launchFailed("the launcher did not start within \(timeout)") }
+        var buffer = [CChar](repeating: 0, count: 512)
+        var length = 0
+        var fd: Int32 = -1
+        let rc = buffer.withUnsafeMutableBufferPointer { swiftlet_recv_fd(socket, $0.baseAddress, $0.count, &length, &fd) }
+        guard rc == 0, length > 0 else {
+            throw SandboxError.launchFailed(rc == 0 ? "the launcher exited before it started the environment" : String(cString: strerror(errno)))
+        }
+        let text = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("L "), let port = Int(text.dropFirst(2).split(separator: "\n").first ?? ""), fd >= 0 {
+            return (port, fd)
+        }
+        if fd >= 0 { close(fd) }
+        throw SandboxError.launchFailed(text.hasPrefix("E ") ? String(text.dropFirst(2)) : text)
+    }
+}
+
+/// Calls `body` with a NULL-terminated C array of `strings`.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for p in pointers { free(p) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Invoker
+import Logging
+import Sandbox
+
+/// Decides how this host isolates execution environments, proving it by starting a probe sandbox,
+/// and says why when it has to fall back.
+struct IsolationSetup {
+    let launcher: SandboxLauncher
+    let cgroups: CgroupHierarchy?
+    /// For `/health` and the startup log.
+    let description: String
+
+    static func prepare(request: IsolationRequest, dataDir: String, logger: Logger) throws -> IsolationSetup {
+        let launcherPath = Self.launcherPath()
+        let root = dataDir + "/sandbox/root"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+
+        var cgroups: CgroupHierarchy?
+        var cgroupNote: String
+        do {
+            cgroups = try CgroupHierarchy.prepare(name: "swiftlet-\(getpid())")
+            cgroupNote = "cgroup \(cgroups!.version.rawValue) limits (memory, cpu, pids, freezer)"
+        } catch {
+            cgroupNote = "no cgroup limits (\(error))"
+        }
+
+        if request == .plain {
+            return IsolationSetup(launcher: SandboxLauncher(launcherPath: launcherPath, mode: .plain), cgroups: cgroups,
+                                  description: "plain processes (--isolation plain): functions are not isolated from each other or the host; \(cgroupNote)")
+        }
+        var reason: String?
+        if geteuid() != 0 {
+            reason = "not running as root"
+        } else if !FileManager.default.isExecutableFile(atPath: launcherPath) {
+            reason = "launcher \(launcherPath) not found"
+        } else {
+            let sandbox = SandboxLauncher(launcherPath: launcherPath, mode: .sandbox(root: root))
+            if let failure = probe(sandbox) {
+                reason = "namespaces unavailable: \(failure)"
+            } else {
+                return IsolationSetup(
+                    launcher: sandbox, cgroups: cgroups,
+                    description: "sandbox: mount, pid, ipc, uts and network namespaces; private root with read-only /var/task; unprivileged uid; \(cgroupNote)")
+            }
+        }
+        if request == .sandbox {
+            throw SandboxError.unavailable("--isolation sandbox was asked for, but \(reason!)")
+        }
+        return IsolationSetup(launcher: SandboxLauncher(launcherPath: launcherPath, mode: .plain), cgroups: cgroups,
+                              description: "plain processes: \(reason!); functions are not isolated from each other or the host; \(cgroupNote)")
+    }
+
+    /// Starts `/bin/sh -c 'exit 0'` in a sandbox; nil when that worked, else what failed.
+    private static func probe(_ launcher: SandboxLauncher) -> String? {
+        let (binds, links) = EnvironmentHost.systemLayout(runtimes: .init(runtimes: []))
+        let spec = SandboxSpec(program: ["/bin/sh", "-c", "exit 0"], environment: [("PATH", "/usr/bin:/bin")],
+                               binds: binds, symlinks: links, tmpSizeMB: 1, workdir: "/")
+        do {
+            let launched = try launcher.launch(spec)
+            let status = Self.waitBlocking(launched.pid)
+            close(launched.control); close(launched.output); close(launched.runtimeListener)
+            return status == .exited(0) ? nil : "probe sandbox ended with \(status)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    private static func waitBlocking(_ pid: pid_t) -> ProcessExit {
+        let done = DispatchSemaphore(value: 0)
+        let result = ResultBox()
+        ProcessReaper.shared.watch(pid) { status in
+            result.set(status)
+            done.signal()
+        }
+        done.wait()
+        return result.get()
+    }
+
+    /// `swiftlet-sandbox` next to this executable, unless `SWIFTLET_SANDBOX_LAUNCHER` names another.
+    static func launcherPath() -> String {
+        if let path = ProcessInfo.processInfo.environment["SWIFTLET_SANDBOX_LAUNCHER"] { return path }
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("swiftlet-sandbox").path
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: ProcessExit = .exited(-1)
+    func set(_ v: ProcessExit) { lock.lock(); value = v; lock.unlock() }
+    func get() -> ProcessExit { lock.lock(); defer { lock.unlock() }; return value }
+}

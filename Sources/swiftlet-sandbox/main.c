@@ -1,0 +1,2 @@
+/* placeholder until the launcher lands */
+int main(void) { return 1; }
