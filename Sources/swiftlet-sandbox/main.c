@@ -1,2 +1,392 @@
-/* placeholder until the launcher lands */
-int main(void) { return 1; }
+/*
+ * swiftlet-sandbox: starts one Lambda execution environment.
+ *
+ *   swiftlet-sandbox [options] -- PROGRAM [ARGS...]
+ *
+ * fd 3 is the control socket shared with the server. The launcher (P0) stays in the host's PID
+ * namespace, creates the environment's namespaces, sends the server the listening socket of the
+ * environment's Runtime API ("L <port>\n" + SCM_RIGHTS), and forks P1, PID 1 of the new PID
+ * namespace, which builds the private root and forks P2, the runtime. When the control socket
+ * closes (or the server writes 'K') the launcher SIGKILLs P1, and the kernel kills everything
+ * else in the namespace. The launcher exits with the runtime's exit code (128+signal when killed).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#define CONTROL_FD 3
+#define MAX_ITEMS 256
+
+struct options {
+    int sandbox;
+    const char *root;
+    const char *bind_src[MAX_ITEMS], *bind_dst[MAX_ITEMS];
+    int bind_rw[MAX_ITEMS], binds;
+    const char *link_target[MAX_ITEMS], *link_path[MAX_ITEMS];
+    int links;
+    const char *cgroups[16];
+    int ncgroups;
+    long tmp_mb;
+    uid_t uid;
+    gid_t gid;
+    const char *hostname;
+    const char *workdir;
+    int port;
+    char **program;
+};
+
+/* Reports a setup failure to the server and exits 125. */
+static void fail(const char *fmt, ...) {
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = snprintf(message, sizeof message, "E ");
+    n += vsnprintf(message + n, sizeof message - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof message - 2) n = (int)sizeof message - 2;
+    message[n++] = '\n';
+    if (write(CONTROL_FD, message, (size_t)n) < 0) { /* nobody to tell */ }
+    if (write(STDERR_FILENO, message + 2, (size_t)n - 2) < 0) { /* ignore */ }
+    _exit(125);
+}
+
+static char *split_pair(const char *arg, const char **second) {
+    char *copy = strdup(arg);
+    char *colon = strchr(copy, ':');
+    if (!colon) fail("expected A:B, got %s", arg);
+    *colon = '\0';
+    *second = colon + 1;
+    return copy;
+}
+
+static void parse(int argc, char **argv, struct options *o) {
+    memset(o, 0, sizeof *o);
+    o->sandbox = 1;
+    o->tmp_mb = 512;
+    o->uid = 993;
+    o->gid = 993;
+    o->hostname = "localhost";
+    o->port = 9001;
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--") == 0) { i++; break; }
+        if (!v) fail("option %s needs a value", a);
+        if (strcmp(a, "--mode") == 0) {
+            if (strcmp(v, "sandbox") == 0) o->sandbox = 1;
+            else if (strcmp(v, "plain") == 0) o->sandbox = 0;
+            else fail("unknown mode %s", v);
+        } else if (strcmp(a, "--root") == 0) o->root = v;
+        else if (strcmp(a, "--bind") == 0 || strcmp(a, "--bind-rw") == 0) {
+            if (o->binds == MAX_ITEMS) fail("too many binds");
+            o->bind_src[o->binds] = split_pair(v, &o->bind_dst[o->binds]);
+            o->bind_rw[o->binds++] = strcmp(a, "--bind-rw") == 0;
+        } else if (strcmp(a, "--symlink") == 0) {
+            if (o->links == MAX_ITEMS) fail("too many symlinks");
+            o->link_target[o->links] = split_pair(v, &o->link_path[o->links]);
+            o->links++;
+        } else if (strcmp(a, "--cgroup") == 0) {
+            if (o->ncgroups == 16) fail("too many cgroups");
+            o->cgroups[o->ncgroups++] = v;
+        } else if (strcmp(a, "--tmp-size") == 0) o->tmp_mb = atol(v);
+        else if (strcmp(a, "--uid") == 0) o->uid = (uid_t)atol(v);
+        else if (strcmp(a, "--gid") == 0) o->gid = (gid_t)atol(v);
+        else if (strcmp(a, "--hostname") == 0) o->hostname = v;
+        else if (strcmp(a, "--workdir") == 0) o->workdir = v;
+        else if (strcmp(a, "--runtime-port") == 0) o->port = atoi(v);
+        else fail("unknown option %s", a);
+        i++;
+    }
+    if (i >= argc) fail("no program given");
+    o->program = &argv[i];
+    if (o->sandbox && !o->root) fail("--root is required in sandbox mode");
+    if (!o->workdir) o->workdir = o->sandbox ? "/var/task" : ".";
+}
+
+/* Brings the loopback interface of the current network namespace up. */
+static void loopback_up(void) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) fail("socket: %s", strerror(errno));
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail("SIOCGIFFLAGS lo: %s", strerror(errno));
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("SIOCSIFFLAGS lo: %s", strerror(errno));
+    close(s);
+}
+
+/* A listening TCP socket on 127.0.0.1:port (0: ephemeral); returns it and the bound port. */
+static int listen_loopback(int port, int *bound) {
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) fail("socket: %s", strerror(errno));
+    int one = 1;
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s, (struct sockaddr *)&addr, sizeof addr) < 0) fail("bind 127.0.0.1:%d: %s", port, strerror(errno));
+    if (listen(s, 64) < 0) fail("listen: %s", strerror(errno));
+    socklen_t len = sizeof addr;
+    getsockname(s, (struct sockaddr *)&addr, &len);
+    *bound = ntohs(addr.sin_port);
+    return s;
+}
+
+/* Hands the listening socket to the server with "L <port>\n". */
+static void send_listener(int fd, int port) {
+    char text[32];
+    int n = snprintf(text, sizeof text, "L %d\n", port);
+    struct iovec iov = { .iov_base = text, .iov_len = (size_t)n };
+    union { struct cmsghdr align; char data[CMSG_SPACE(sizeof(int))]; } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.data, .msg_controllen = sizeof control.data };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    if (sendmsg(CONTROL_FD, &msg, MSG_NOSIGNAL) < 0) fail("sendmsg: %s", strerror(errno));
+}
+
+static void write_file(const char *path, const char *value) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail("open %s: %s", path, strerror(errno));
+    if (write(fd, value, strlen(value)) < 0) fail("write %s: %s", path, strerror(errno));
+    close(fd);
+}
+
+/* mkdir -p inside the new root (path is absolute within the root). */
+static void make_dirs(const char *path, mode_t mode) {
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST) fail("mkdir %s: %s", buf, strerror(errno));
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, mode) < 0 && errno != EEXIST) fail("mkdir %s: %s", buf, strerror(errno));
+}
+
+static void make_parent_dirs(const char *path) {
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *slash = strrchr(buf, '/');
+    if (slash && slash != buf) {
+        *slash = '\0';
+        make_dirs(buf, 0755);
+    }
+}
+
+/* Bind-mounts src at root+dst, read-only unless rw. */
+static void bind_into(const char *root, const char *src, const char *dst, int rw) {
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, "%s%s", root, dst);
+    struct stat st;
+    if (stat(src, &st) < 0) fail("bind source %s: %s", src, strerror(errno));
+    if (S_ISDIR(st.st_mode)) {
+        make_dirs(target, 0755);
+    } else {
+        make_parent_dirs(target);
+        int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd < 0) fail("create %s: %s", target, strerror(errno));
+        close(fd);
+    }
+    if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0) fail("bind %s: %s", src, strerror(errno));
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (rw ? 0 : MS_RDONLY);
+    if (mount(NULL, target, NULL, flags, NULL) < 0) fail("remount %s: %s", target, strerror(errno));
+}
+
+/* Builds the private root and switches into it. Runs in P1, inside every new namespace. */
+static void build_root(const struct options *o) {
+    const char *root = o->root;
+    char path[PATH_MAX], data[64];
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("make / private: %s", strerror(errno));
+    if (mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755") < 0) fail("tmpfs root: %s", strerror(errno));
+    for (int i = 0; i < o->links; i++) {
+        snprintf(path, sizeof path, "%s%s", root, o->link_path[i]);
+        make_parent_dirs(path);
+        if (symlink(o->link_target[i], path) < 0) fail("symlink %s: %s", path, strerror(errno));
+    }
+    for (int i = 0; i < o->binds; i++) bind_into(root, o->bind_src[i], o->bind_dst[i], o->bind_rw[i]);
+
+    snprintf(path, sizeof path, "%s/tmp", root);
+    make_dirs(path, 01777);
+    snprintf(data, sizeof data, "size=%ldm,mode=1777", o->tmp_mb > 0 ? o->tmp_mb : 512);
+    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) fail("tmpfs /tmp: %s", strerror(errno));
+
+    snprintf(path, sizeof path, "%s/proc", root);
+    make_dirs(path, 0555);
+    if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount /proc: %s", strerror(errno));
+
+    snprintf(path, sizeof path, "%s/dev", root);
+    make_dirs(path, 0755);
+    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755") < 0) fail("tmpfs /dev: %s", strerror(errno));
+    static const char *devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+    for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
+        char src[64], dst[32];
+        snprintf(src, sizeof src, "/dev/%s", devices[i]);
+        if (access(src, F_OK) != 0) continue;
+        snprintf(dst, sizeof dst, "/dev/%s", devices[i]);
+        snprintf(path, sizeof path, "%s%s", root, dst);
+        int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+        if (fd < 0) fail("create %s: %s", path, strerror(errno));
+        close(fd);
+        if (mount(src, path, NULL, MS_BIND, NULL) < 0) fail("bind %s: %s", src, strerror(errno));
+    }
+    static const char *links[][2] = { { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+                                      { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" } };
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        snprintf(path, sizeof path, "%s/dev/%s", root, links[i][1]);
+        if (symlink(links[i][0], path) < 0) fail("symlink %s: %s", path, strerror(errno));
+    }
+    snprintf(path, sizeof path, "%s/dev/shm", root);
+    make_dirs(path, 01777);
+    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777") < 0) fail("tmpfs /dev/shm: %s", strerror(errno));
+
+    /* Everything the runtime may write to is a mount of its own; the root itself becomes read-only. */
+    if (chdir(root) < 0) fail("chdir root: %s", strerror(errno));
+    if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root: %s", strerror(errno));
+    if (umount2(".", MNT_DETACH) < 0) fail("detach old root: %s", strerror(errno));
+    if (chdir("/") < 0) fail("chdir /: %s", strerror(errno));
+    if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+        fail("remount / read-only: %s", strerror(errno));
+}
+
+/* P2: drops privileges and becomes the runtime. */
+static void exec_runtime(const struct options *o) {
+    close(CONTROL_FD);
+    syscall(SYS_close_range, 3, ~0U, 0);
+    if (getuid() == 0 && (o->sandbox || o->uid != 993)) {
+        if (setgroups(0, NULL) < 0) fail("setgroups: %s", strerror(errno));
+        if (setresgid(o->gid, o->gid, o->gid) < 0) fail("setgid: %s", strerror(errno));
+        if (setresuid(o->uid, o->uid, o->uid) < 0) fail("setuid: %s", strerror(errno));
+    }
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (chdir(o->workdir) < 0) {
+        dprintf(STDERR_FILENO, "chdir %s: %s\n", o->workdir, strerror(errno));
+        _exit(127);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execvp(o->program[0], o->program);
+    dprintf(STDERR_FILENO, "exec %s: %s\n", o->program[0], strerror(errno));
+    _exit(127);
+}
+
+/* P1: PID 1 of the environment. Reaps every process; ends with the runtime's exit code. */
+static void run_init(const struct options *o) {
+    pid_t runtime = fork();
+    if (runtime < 0) fail("fork runtime: %s", strerror(errno));
+    if (runtime == 0) {
+        signal(SIGCHLD, SIG_DFL);
+        if (!o->sandbox) setpgid(0, 0);
+        exec_runtime(o);
+    }
+    if (!o->sandbox) setpgid(runtime, runtime);
+    close(CONTROL_FD);
+    int code = 0;
+    for (;;) {
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (pid == runtime) {
+            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+    }
+    if (!o->sandbox) {
+        /* No PID namespace to tear down: kill the process group the runtime left behind. */
+        kill(-runtime, SIGKILL);
+    }
+    _exit(code);
+}
+
+int main(int argc, char **argv) {
+    struct options o;
+    parse(argc, argv, &o);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (o.sandbox && unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID) < 0)
+        fail("unshare: %s", strerror(errno));
+    if (o.sandbox) loopback_up();
+    int port = 0;
+    int listener = listen_loopback(o.sandbox ? o.port : 0, &port);
+    char api[64];
+    snprintf(api, sizeof api, "127.0.0.1:%d", port);
+    setenv("AWS_LAMBDA_RUNTIME_API", api, 1);
+    send_listener(listener, port);
+    close(listener);
+
+    pid_t init = fork();
+    if (init < 0) fail("fork: %s", strerror(errno));
+    if (init == 0) {
+        /* P1. Die with the launcher; join the cgroups before anything else starts. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1 && !o.sandbox) _exit(125);
+        for (int i = 0; i < o.ncgroups; i++) {
+            char path[PATH_MAX];
+            snprintf(path, sizeof path, "%s/cgroup.procs", o.cgroups[i]);
+            write_file(path, "0");
+        }
+        if (o.sandbox) {
+            if (sethostname(o.hostname, strlen(o.hostname)) < 0) fail("sethostname: %s", strerror(errno));
+            /* A mount namespace of P1's own, so pivoting the root leaves the launcher's view alone. */
+            if (unshare(CLONE_NEWNS) < 0) fail("unshare mount namespace: %s", strerror(errno));
+            build_root(&o);
+        } else {
+            prctl(PR_SET_CHILD_SUBREAPER, 1);
+        }
+        run_init(&o);
+    }
+
+    /* P0: wait for the environment to end, or for the server to end it. */
+    int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+    struct pollfd fds[2] = { { .fd = CONTROL_FD, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+    int killed = 0;
+    for (;;) {
+        int n = poll(fds, pidfd >= 0 ? 2 : 1, -1);
+        if (n < 0 && errno != EINTR) break;
+        if (fds[0].revents && !killed) {
+            char c;
+            ssize_t r = read(CONTROL_FD, &c, 1);
+            if (r <= 0 || c == 'K') {
+                kill(init, SIGKILL);
+                killed = 1;
+                fds[0].fd = -1;
+            }
+        }
+        if (pidfd >= 0 && fds[1].revents) break;
+    }
+    int status = 0;
+    while (waitpid(init, &status, 0) < 0 && errno == EINTR) { }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + WTERMSIG(status);
+}

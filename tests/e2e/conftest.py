@@ -103,12 +103,36 @@ def python_runtime(server):
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
 
-def make_zip(files=None):
+def make_zip(files=None, executables=()):
+    """A zip of `files` (path → text or bytes); paths in `executables` get mode 0755."""
     files = files or {"app.py": "def handler(event, context):\n    return event\n"}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for path, content in files.items():
-            z.writestr(path, content)
+            info = zipfile.ZipInfo(path, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (0o100755 if path in executables else 0o100644) << 16
+            z.writestr(info, content)
+    return buf.getvalue()
+
+
+def zip_directory(root, extra=None, executables=()):
+    """A zip of everything under `root` plus `extra` files."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for base, _, names in os.walk(root):
+            for n in names:
+                full = os.path.join(base, n)
+                rel = os.path.relpath(full, root)
+                info = zipfile.ZipInfo(rel, date_time=(2024, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = (os.stat(full).st_mode & 0o777 | 0o100000) << 16
+                with open(full, "rb") as f:
+                    z.writestr(info, f.read())
+        for path, content in (extra or {}).items():
+            info = zipfile.ZipInfo(path, date_time=(2024, 1, 1, 0, 0, 0))
+            info.external_attr = (0o100755 if path in executables else 0o100644) << 16
+            z.writestr(info, content)
     return buf.getvalue()
 
 

@@ -2,10 +2,15 @@ import Foundation
 
 /// Finds the interpreters on this host that back Lambda runtimes: `python3.X` executables on the
 /// PATH give `python3.X`; a `node` whose major version is NN gives `nodejsNN.x`; `provided*` always.
+/// The system directories are searched before the rest of the PATH: their interpreters live under `/usr`,
+/// which every sandbox mounts, and version-manager shims (pyenv) are scripts that start slowly.
 public enum HostRuntimeDiscovery {
+    static let systemDirectories = ["/usr/local/bin", "/usr/bin", "/bin"]
+
     public static func discover(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") -> RuntimeRegistry {
         var found: [RuntimeInfo] = []
-        let dirs = path.split(separator: ":").map(String.init)
+        let pathDirs = path.split(separator: ":").map(String.init)
+        let dirs = systemDirectories + pathDirs.filter { !systemDirectories.contains($0) }
         var pythons: [String: String] = [:]
         var node: String?
         for dir in dirs {
@@ -24,9 +29,12 @@ public enum HostRuntimeDiscovery {
         for name in pythons.keys.sorted(by: { minor($0) < minor($1) }) {
             let exe = pythons[name]!
             // pyenv shims and the like exist for versions that are not installed: ask the interpreter.
-            guard let version = run(exe, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]),
-                  version.hasPrefix(String(name.dropFirst("python".count)) + ".") else { continue }
-            found.append(RuntimeInfo(identifier: name, interpreter: exe, version: version))
+            // The interpreter names its real executable, which a shim is not.
+            guard let output = run(exe, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable)"]),
+                  case let lines = output.split(separator: "\n").map(String.init), lines.count == 2,
+                  lines[0].hasPrefix(String(name.dropFirst("python".count)) + ".") else { continue }
+            let real = lines[1].isEmpty ? exe : URL(fileURLWithPath: lines[1]).resolvingSymlinksInPath().path
+            found.append(RuntimeInfo(identifier: name, interpreter: real, version: lines[0]))
         }
         if let node, let version = run(node, ["--version"]), version.hasPrefix("v"),
            let major = version.dropFirst().split(separator: ".").first {
