@@ -166,8 +166,10 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     // MARK: Runtime API
 
     func nextInvocation(_ deliver: @escaping @Sendable (RuntimeInvocation) -> Void) {
+        var initialised = false
         let invocation = state.withLock { s -> RuntimeInvocation? in
             if s.phase == .initializing {
+                initialised = true
                 s.initDurationMs = Self.milliseconds(ContinuousClock.now - createdAt)
                 for task in s.idleTasks { task.cancel() }
                 s.idleTasks.removeAll()
@@ -181,6 +183,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             s.parked = deliver
             return nil
         }
+        if initialised { cgroups?.limitCPU(memoryMB: settings.memorySizeMB) }
         if let invocation { deliver(invocation) }
     }
 

@@ -20,11 +20,10 @@ public struct CgroupSet: Sendable {
         }
     }
 
-    /// Applies memory = `memoryMB` (no swap), CPU quota proportional to memory, and a task limit.
-    public func applyLimits(memoryMB: Int, pidsMax: Int = 1024, hostCPUs: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    /// Applies memory = `memoryMB` (no swap) and a task limit. CPU stays unlimited until `limitCPU`:
+    /// like Lambda, an environment initialises at full speed and is held to its share when it starts invoking.
+    public func applyLimits(memoryMB: Int, pidsMax: Int = 1024) throws {
         let bytes = memoryMB * 1024 * 1024
-        let period = Self.cpuPeriodMicroseconds
-        let quota = max(1000, min(hostCPUs * period, Int(Double(period) * Double(memoryMB) / Self.megabytesPerVCPU)))
         switch version {
         case .v1:
             try CgroupHierarchy.write("\(bytes)", to: path("memory", "memory.limit_in_bytes")!)
@@ -32,15 +31,32 @@ public struct CgroupSet: Sendable {
                 try? CgroupHierarchy.write("\(bytes)", to: memsw)
             }
             try? CgroupHierarchy.write("0", to: path("memory", "memory.swappiness")!)
-            try CgroupHierarchy.write("\(period)", to: path("cpu", "cpu.cfs_period_us")!)
-            try CgroupHierarchy.write("\(quota)", to: path("cpu", "cpu.cfs_quota_us")!)
-            try CgroupHierarchy.write("\(max(2, memoryMB * 1024 / 1769))", to: path("cpu", "cpu.shares")!)
             try CgroupHierarchy.write("\(pidsMax)", to: path("pids", "pids.max")!)
         case .v2:
             try CgroupHierarchy.write("\(bytes)", to: path("", "memory.max")!)
             try? CgroupHierarchy.write("0", to: path("", "memory.swap.max")!)
-            try CgroupHierarchy.write("\(quota) \(period)", to: path("", "cpu.max")!)
             try CgroupHierarchy.write("\(pidsMax)", to: path("", "pids.max")!)
+        }
+    }
+
+    /// The CFS quota for `memoryMB`: one vCPU per 1,769 MB. The period is short enough that a small
+    /// share arrives in slices of about a millisecond rather than one long pause per 100 ms.
+    public static func cpuQuota(memoryMB: Int, hostCPUs: Int) -> (quota: Int, period: Int) {
+        let share = min(Double(hostCPUs), Double(memoryMB) / megabytesPerVCPU)
+        let period = share >= 1 ? cpuPeriodMicroseconds : max(10_000, min(cpuPeriodMicroseconds, Int(1000 / share)))
+        return (max(1000, Int(Double(period) * share)), period)
+    }
+
+    /// Holds the group to its CPU share of `memoryMB`.
+    public func limitCPU(memoryMB: Int, hostCPUs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        let (quota, period) = Self.cpuQuota(memoryMB: memoryMB, hostCPUs: hostCPUs)
+        switch version {
+        case .v1:
+            try? CgroupHierarchy.write("\(period)", to: path("cpu", "cpu.cfs_period_us")!)
+            try? CgroupHierarchy.write("\(quota)", to: path("cpu", "cpu.cfs_quota_us")!)
+            try? CgroupHierarchy.write("\(max(2, memoryMB * 1024 / 1769))", to: path("cpu", "cpu.shares")!)
+        case .v2:
+            try? CgroupHierarchy.write("\(quota) \(period)", to: path("", "cpu.max")!)
         }
     }
 
