@@ -90,9 +90,17 @@ def signed_invoke(endpoint, key, secret, name, payload=b"{}"):
 
 
 def warm_worker(args):
+    """One caller on one keep-alive connection, replaying the signed request from a raw socket so the
+    client's own overhead stays small next to what is measured."""
+    import socket
     host, port, path, headers, body, seconds, barrier_time = args
-    conn = http.client.HTTPConnection(host, port)
+    head = "POST /%s HTTP/1.1\r\nHost: %s:%d\r\n" % (path, host, port)
+    head += "".join("%s: %s\r\n" % (k, v) for k, v in headers.items() if k.lower() not in ("host", "content-length"))
+    request = (head + "Content-Length: %d\r\n\r\n" % len(body)).encode() + body
+    sock = socket.create_connection((host, port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     latencies = []
+    buf = b""
     while time.time() < barrier_time:
         time.sleep(0.001)
     end = time.perf_counter() + seconds
@@ -100,18 +108,29 @@ def warm_worker(args):
         t = time.perf_counter()
         if t >= end:
             break
-        conn.request("POST", "/" + path, body=body, headers=headers)
-        r = conn.getresponse()
-        r.read()
-        if r.status != 200 or r.getheader("X-Amz-Function-Error"):
-            raise RuntimeError(f"invoke failed: {r.status}")
+        sock.sendall(request)
+        while True:
+            i = buf.find(b"\r\n\r\n")
+            if i >= 0:
+                head_bytes = buf[:i].lower()
+                j = head_bytes.find(b"content-length:")
+                length = int(head_bytes[j + 15:head_bytes.find(b"\r\n", j) if head_bytes.find(b"\r\n", j) > 0 else None])
+                if len(buf) >= i + 4 + length:
+                    if not head_bytes.startswith(b"http/1.1 200") or b"x-amz-function-error" in head_bytes:
+                        raise RuntimeError("invoke failed: " + head_bytes.decode()[:200])
+                    buf = buf[i + 4 + length:]
+                    break
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("connection closed")
+            buf += chunk
         latencies.append((time.perf_counter() - t) * 1000)
     return latencies
 
 
-def bench_warm(server, seconds):
+def bench_warm(server, seconds, memory=128):
     lam = server.client()
-    lam.create_function(FunctionName="noop", Runtime="python3.11", Role=ROLE, Handler="app.handler",
+    lam.create_function(FunctionName="noop", Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=memory,
                         Code={"ZipFile": zip_of({"app.py": "def handler(event, context):\n    return None\n"})})
     host, port = server.endpoint.split("//")[1].split(":")
     path, headers, body = signed_invoke(server.endpoint, server.key, server.secret, "noop")
@@ -214,11 +233,12 @@ def main():
     ap.add_argument("--warm-seconds", type=float, default=5)
     ap.add_argument("--cold-runs", type=int, default=20)
     ap.add_argument("--idle-envs", type=int, default=200)
+    ap.add_argument("--memory", type=int, default=128, help="MemorySize of the warm benchmark function")
     args = ap.parse_args()
     server = Server(args.bin)
     print(f"isolation: {server.health['isolation']}")
     try:
-        bench_warm(server, args.warm_seconds)
+        bench_warm(server, args.warm_seconds, args.memory)
         bench_cold(server, args.cold_runs)
     finally:
         server.stop()

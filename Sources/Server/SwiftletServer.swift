@@ -64,7 +64,7 @@ public struct SwiftletServer {
 
         let arns = ARNBuilder(region: config.region, accountId: config.accountId)
         let catalog = FunctionCatalog(
-            store: store, blobs: blobs, runtimes: runtimes, arns: arns,
+            store: CachingStore(store), blobs: blobs, runtimes: runtimes, arns: arns,
             limits: AccountLimits(concurrentExecutions: config.maxConcurrency),
             logger: logger)
         let lambda = LambdaService(

@@ -3,7 +3,6 @@
 Started as `python3 /var/runtime/python/bootstrap.py` with `_HANDLER`, `LAMBDA_TASK_ROOT` and
 `AWS_LAMBDA_RUNTIME_API` set. Stdlib only; imports kept to what the invoke loop needs.
 """
-import http.client
 import json
 import os
 import sys
@@ -21,29 +20,71 @@ def _fix_sys_path():
 
 
 class RuntimeClient:
-    """Keep-alive HTTP client of the Runtime API."""
+    """Keep-alive HTTP/1.1 client of the Runtime API on a raw socket: the invoke loop's hot path, so it
+    parses only what the Runtime API sends (status line, headers, Content-Length body)."""
 
     def __init__(self, address):
         host, _, port = address.rpartition(":")
-        self.conn = http.client.HTTPConnection(host, int(port))
-        self.base = "/2018-06-01/runtime"
+        self.address = (host, int(port))
+        self.host = address.encode()
+        self.sock = None
+        self.buf = b""
 
-    def _call(self, method, path, body=None, headers=None):
+    def _connect(self):
+        import socket
+        self.sock = socket.create_connection(self.address)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def _call(self, method, path, body=b"", headers=None):
+        extra = "".join("%s: %s\r\n" % kv for kv in headers.items()).encode() if headers else b""
+        request = b"%s /2018-06-01/runtime%s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n%s\r\n" % (
+            method, path.encode(), self.host, len(body), extra) + body
         for attempt in (0, 1):
             try:
-                self.conn.request(method, self.base + path, body=body, headers=headers or {})
-                response = self.conn.getresponse()
-                return response.status, response.headers, response.read()
-            except (http.client.HTTPException, ConnectionError):
-                self.conn.close()
+                if self.sock is None:
+                    self._connect()
+                self.sock.sendall(request)
+                return self._read_response()
+            except (ConnectionError, OSError):
+                if self.sock is not None:
+                    self.sock.close()
+                self.sock = None
                 if attempt:
                     raise
 
+    def _read_response(self):
+        buf = self.buf
+        recv = self.sock.recv
+        while True:
+            end = buf.find(b"\r\n\r\n")
+            if end >= 0:
+                break
+            chunk = recv(65536)
+            if not chunk:
+                raise ConnectionError("Runtime API closed the connection")
+            buf += chunk
+        lines = buf[:end].split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower().decode()] = value.strip().decode()
+        length = int(headers.get("content-length", "0"))
+        start = end + 4
+        while len(buf) - start < length:
+            chunk = recv(max(65536, length - (len(buf) - start)))
+            if not chunk:
+                raise ConnectionError("Runtime API closed the connection")
+            buf += chunk
+        self.buf = buf[start + length:]
+        return status, headers, buf[start:start + length]
+
     def next(self):
-        return self._call("GET", "/invocation/next")
+        return self._call(b"GET", "/invocation/next")
 
     def respond(self, request_id, body):
-        return self._call("POST", "/invocation/%s/response" % request_id, body)
+        return self._call(b"POST", "/invocation/%s/response" % request_id, body)
 
     def error(self, request_id, error):
         return self._post_error("/invocation/%s/error" % request_id, error)
@@ -55,7 +96,7 @@ class RuntimeClient:
         body = json.dumps(error).encode()
         headers = {"Lambda-Runtime-Function-Error-Type": error.get("errorType", "Unhandled"),
                    "Content-Type": "application/json"}
-        return self._call("POST", path, body, headers)
+        return self._call(b"POST", path, body, headers)
 
 
 class CognitoIdentity:
@@ -202,17 +243,17 @@ def main():
     loads = json.loads
     while True:
         _, headers, body = client.next()
-        request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        request_id = headers.get("lambda-runtime-aws-request-id")
         current[0] = request_id
-        trace = headers.get("Lambda-Runtime-Trace-Id")
+        trace = headers.get("lambda-runtime-trace-id")
         if trace:
             environ["_X_AMZN_TRACE_ID"] = trace
         else:
             environ.pop("_X_AMZN_TRACE_ID", None)
-        context = LambdaContext(request_id, int(headers.get("Lambda-Runtime-Deadline-Ms", "0")),
-                                headers.get("Lambda-Runtime-Invoked-Function-Arn"),
-                                headers.get("Lambda-Runtime-Client-Context"),
-                                headers.get("Lambda-Runtime-Cognito-Identity"))
+        context = LambdaContext(request_id, int(headers.get("lambda-runtime-deadline-ms", "0")),
+                                headers.get("lambda-runtime-invoked-function-arn"),
+                                headers.get("lambda-runtime-client-context"),
+                                headers.get("lambda-runtime-cognito-identity"))
         try:
             event = loads(body) if body else {}
             result = handler(event, context)
