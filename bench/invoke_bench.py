@@ -149,6 +149,23 @@ def bench_warm(server, seconds, memory=128):
               f"p99={percentile(all_lat, 99):.3f} ms max={max(all_lat):.2f} ms")
 
 
+def bench_freeze(server, rounds=30):
+    """Latency of an invoke that lands on a frozen environment (idle past --freeze-after) next to a warm one."""
+    lam = server.client()
+    lam.create_function(FunctionName="freezer", Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=1769,
+                        Code={"ZipFile": zip_of({"app.py": "def handler(event, context):\n    return None\n"})})
+    host, port = server.endpoint.split("//")[1].split(":")
+    path, headers, body = signed_invoke(server.endpoint, server.key, server.secret, "freezer")
+    warm_worker((host, int(port), path, headers, body, 0.5, 0))
+    frozen, warm = [], []
+    for _ in range(rounds):
+        time.sleep(0.15)  # past the 50 ms grace: the environment is frozen now
+        frozen += warm_worker((host, int(port), path, headers, body, 0.0001, 0))[:1]
+        warm += warm_worker((host, int(port), path, headers, body, 0.0001, 0))[:1]
+    print(f"\n== freeze/thaw: invoke on a frozen environment p50={percentile(frozen, 50):.3f} ms "
+          f"vs warm p50={percentile(warm, 50):.3f} ms (each on a new connection; difference = thaw cost)")
+
+
 def bench_cold(server, runs):
     lam = server.client()
     interpreter = "/usr/bin/python3.11"
@@ -239,6 +256,7 @@ def main():
     print(f"isolation: {server.health['isolation']}")
     try:
         bench_warm(server, args.warm_seconds, args.memory)
+        bench_freeze(server)
         bench_cold(server, args.cold_runs)
     finally:
         server.stop()
