@@ -58,6 +58,23 @@ public struct CgroupHierarchy: Sendable {
         return CgroupHierarchy(version: .v1, parents: parents)
     }
 
+    /// Removes the (empty) groups a previous server left when it was killed: `swiftlet-<pid>` siblings
+    /// of ours whose process is gone. Their environments died with their launchers.
+    public func removeStale(prefix: String = "swiftlet-") {
+        for parent in parents.values {
+            let base = (parent as NSString).deletingLastPathComponent
+            guard let siblings = try? FileManager.default.contentsOfDirectory(atPath: base) else { continue }
+            for name in siblings where name.hasPrefix(prefix) && base + "/" + name != parent {
+                guard let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                let dir = base + "/" + name
+                for child in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where child.hasPrefix("env-") {
+                    rmdir(dir + "/" + child)
+                }
+                rmdir(dir)
+            }
+        }
+    }
+
     /// A fresh group for one environment.
     public func create(_ name: String) throws -> CgroupSet {
         var dirs: [String: String] = [:]

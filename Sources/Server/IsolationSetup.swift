@@ -20,6 +20,7 @@ struct IsolationSetup {
         var cgroupNote: String
         do {
             cgroups = try CgroupHierarchy.prepare(name: "swiftlet-\(getpid())")
+            cgroups?.removeStale()
             cgroupNote = "cgroup \(cgroups!.version.rawValue) limits (memory, cpu, pids, freezer)"
         } catch {
             cgroupNote = "no cgroup limits (\(error))"
