@@ -21,7 +21,6 @@ extension FunctionCatalog {
         guard input.settings.role != nil else {
             throw LambdaError.invalidParameter("Role is a required parameter.")
         }
-        if input.publish { throw LambdaError.publishNotSupported }
         let architectures = try checkArchitectures(input.architectures)
         try FieldValidator.tags(input.tags)
         try FieldValidator.tagCount(input.tags.count)
@@ -36,7 +35,10 @@ extension FunctionCatalog {
             lastModified: now(), revisionId: UUID().uuidString.lowercased()
         )
         try apply(input.settings, to: &definition)
+        if let layers = input.settings.layers { definition.layers = try await resolveLayers(layers) }
         let package = try CodePackage(zip: zip, operation: "CreateFunction")
+        definition.code = .init(digest: .init(of: Data()), size: package.bytes.count, unzippedSize: package.unzippedSize)
+        try checkUnzippedSize(definition)
         definition.code = try storeCode(package)
         do {
             try await store.createFunction(definition, tags: input.tags)
@@ -44,6 +46,9 @@ extension FunctionCatalog {
             throw LambdaError.resourceConflict("Function already exist: \(id.name)")
         }
         logger.info("function created", metadata: ["function": "\(id.name)", "runtime": "\(definition.runtime ?? "")"])
+        if input.publish {
+            return try await publishVersion(id.name, codeSha256: nil, description: nil, revisionId: definition.revisionId)
+        }
         return definition
     }
 
@@ -113,11 +118,8 @@ extension FunctionCatalog {
             d.tracingMode = v
         }
         if let v = s.layers {
+            // Resolved against the layer store by `resolveLayers`; only the form is checked here.
             try FieldValidator.layers(v)
-            if let first = v.first {
-                throw .invalidParameter("Layer version \(first) does not exist.")
-            }
-            d.layers = v
         }
         if let v = s.logFormat {
             try FieldValidator.oneOf(v, FieldValidator.logFormats, field: "loggingConfig.logFormat")

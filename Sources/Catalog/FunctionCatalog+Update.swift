@@ -3,7 +3,6 @@ import Foundation
 extension FunctionCatalog {
     /// UpdateFunctionCode. A dry run validates and returns what the function would look like.
     public func updateCode(_ input: UpdateFunctionCodeInput) async throws -> FunctionDefinition {
-        if input.publish { throw LambdaError.publishNotSupported }
         let zip = try requireZip(input.zipFile, s3Location: input.s3Location, operation: "UpdateFunctionCode")
         let package = try CodePackage(zip: zip, operation: "UpdateFunctionCode")
         let architectures = try input.architectures.map { arch throws(LambdaError) in try checkArchitectures(arch) }
@@ -17,34 +16,61 @@ extension FunctionCatalog {
             return current
         }
         let code = try storeCode(package)
-        return try await modify(input.functionName, expectedRevision: input.revisionId) { current in
+        let updated = try await modify(input.functionName, expectedRevision: input.revisionId) { current in
             var next = current
             next.code = code
+            try checkUnzippedSize(next)
             if let architectures { next.architectures = architectures }
             return next
         }
+        guard input.publish else { return updated }
+        return try await publishVersion(updated.name, codeSha256: nil, description: nil, revisionId: updated.revisionId)
     }
 
     /// UpdateFunctionConfiguration.
     public func updateConfiguration(_ functionName: String, settings: FunctionSettings, revisionId: String?) async throws -> FunctionDefinition {
-        try await modify(functionName, expectedRevision: revisionId) { current in
+        var layers: [FunctionLayer]?
+        if let arns = settings.layers {
+            try FieldValidator.layers(arns)
+            layers = try await resolveLayers(arns)
+        }
+        return try await modify(functionName, expectedRevision: revisionId) { current in
             var next = current
             try apply(settings, to: &next)
+            if let layers {
+                next.layers = layers
+                try checkUnzippedSize(next)
+            }
             return next
         }
     }
 
-    /// DeleteFunction. Deleting with a qualifier other than `$LATEST` names a version, which does not exist yet.
+    /// DeleteFunction: the whole function, or with a version number as qualifier only that version.
     public func delete(_ functionName: String, qualifier: String?) async throws {
-        let (definition, effective) = try await resolve(functionName, qualifier: qualifier)
+        let (id, effective) = try identify(functionName, qualifier: qualifier)
         if effective == "$LATEST" {
             throw LambdaError.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
         }
-        do {
-            try await store.deleteFunction(named: definition.name)
-        } catch StoreError.notFound {
-            throw LambdaError.functionNotFound(arns.function(definition.name))
+        if let effective {
+            guard Self.isVersionNumber(effective) else {
+                throw LambdaError.invalidParameter("Deletion of aliases is not supported through DeleteFunction; use DeleteAlias: \(effective)")
+            }
+            do {
+                try await store.deleteVersion(Int(effective) ?? -1, of: id.name)
+            } catch StoreError.notFound {
+                throw LambdaError.functionNotFound(arns.function(id.name, qualifier: effective))
+            } catch StoreError.referenced(let alias) {
+                throw LambdaError.resourceConflict(
+                    "Unable to delete version because the following aliases reference it: [\(alias)]")
+            }
+            logger.info("version deleted", metadata: ["function": "\(id.name)", "version": "\(effective)"])
+            return
         }
-        logger.info("function deleted", metadata: ["function": "\(definition.name)"])
+        do {
+            try await store.deleteFunction(named: id.name)
+        } catch StoreError.notFound {
+            throw LambdaError.functionNotFound(arns.function(id.name))
+        }
+        logger.info("function deleted", metadata: ["function": "\(id.name)"])
     }
 }

@@ -6,12 +6,14 @@ import Logging
 public struct AccountLimits: Sendable, Equatable {
     public var totalCodeSize: Int
     public var concurrentExecutions: Int
-    public var unreservedConcurrentExecutions: Int
+    /// Reservations may not shrink the unreserved pool below this: 100 on Lambda's default limit of
+    /// 1,000, a tenth of smaller limits here (at least 1).
+    public var minimumUnreservedConcurrency: Int
 
-    public init(totalCodeSize: Int = 80 * 1024 * 1024 * 1024, concurrentExecutions: Int, unreservedConcurrentExecutions: Int? = nil) {
+    public init(totalCodeSize: Int = 80 * 1024 * 1024 * 1024, concurrentExecutions: Int) {
         self.totalCodeSize = totalCodeSize
         self.concurrentExecutions = concurrentExecutions
-        self.unreservedConcurrentExecutions = unreservedConcurrentExecutions ?? concurrentExecutions
+        self.minimumUnreservedConcurrency = min(100, max(1, concurrentExecutions / 10))
     }
 }
 
@@ -56,24 +58,78 @@ public struct FunctionCatalog: Sendable {
         #endif
     }
 
-    /// The function a caller names, with the qualifier it asked for (from the name or the `Qualifier` parameter).
-    /// Until versions exist, only `$LATEST` resolves.
+    /// The function a caller names, with the qualifier it asked for (from the name or the `Qualifier`
+    /// parameter): `$LATEST`, a published version, or an alias (whose main version is returned).
     public func resolve(_ functionName: String, qualifier: String? = nil) async throws -> (FunctionDefinition, qualifier: String?) {
+        let (id, effective) = try identify(functionName, qualifier: qualifier)
+        let notFound = LambdaError.functionNotFound(arns.function(id.name, qualifier: effective))
+        switch try await target(of: id.name, qualifier: effective) {
+        case .latest:
+            guard let latest = try await store.function(named: id.name) else { throw notFound }
+            return (latest, effective)
+        case .version(let number):
+            guard let version = try await store.version(number, of: id.name) else { throw notFound }
+            return (version, effective)
+        case .alias(let alias):
+            return (try await definition(of: alias.functionVersion, function: id.name, notFound: notFound), effective)
+        }
+    }
+
+    /// The version one invocation runs: aliases with routing pick their version with `draw` (uniform in 0..<1).
+    public func resolveForInvocation(_ functionName: String, qualifier: String?,
+                                     draw: Double = Double.random(in: 0..<1)) async throws -> (FunctionDefinition, qualifier: String?) {
+        let (id, effective) = try identify(functionName, qualifier: qualifier)
+        guard let effective, !Self.isVersionNumber(effective), effective != "$LATEST" else {
+            return try await resolve(functionName, qualifier: qualifier)
+        }
+        let notFound = LambdaError.functionNotFound(arns.function(id.name, qualifier: effective))
+        guard let alias = try await store.alias(effective, of: id.name) else { throw notFound }
+        return (try await definition(of: alias.route(draw: draw), function: id.name, notFound: notFound), effective)
+    }
+
+    /// What a qualifier names.
+    enum Target {
+        case latest
+        case version(Int)
+        case alias(AliasDefinition)
+    }
+
+    func target(of functionName: String, qualifier: String?) async throws -> Target {
+        guard let qualifier, qualifier != "$LATEST" else { return .latest }
+        if Self.isVersionNumber(qualifier) { return .version(Int(qualifier) ?? -1) }
+        guard let alias = try await store.alias(qualifier, of: functionName) else {
+            throw LambdaError.functionNotFound(arns.function(functionName, qualifier: qualifier))
+        }
+        return .alias(alias)
+    }
+
+    /// `$LATEST` or a published version, by its name.
+    func definition(of version: String, function: String, notFound: LambdaError) async throws -> FunctionDefinition {
+        let found = version == "$LATEST" ? try await store.function(named: function)
+            : try await store.version(Int(version) ?? -1, of: function)
+        guard let found else { throw notFound }
+        return found
+    }
+
+    /// Parses the name, checks its region and account, and merges its qualifier with the parameter.
+    func identify(_ functionName: String, qualifier: String?) throws -> (FunctionIdentifier, String?) {
         let id = try FunctionIdentifier.parse(functionName)
         if let q = qualifier, let inName = id.qualifier, q != inName {
             throw LambdaError.invalidParameter("The derived qualifier from the function name does not match the specified qualifier.")
         }
-        let effective = qualifier ?? id.qualifier
         if let q = qualifier, !FunctionIdentifier.isValidQualifier(q) {
             throw LambdaError.validation(field: "qualifier", value: q, constraint: "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)")
         }
-        guard id.region == nil || id.region == arns.region, id.accountId == nil || id.accountId == arns.accountId,
-              let definition = try await store.function(named: id.name),
-              effective == nil || effective == "$LATEST"
-        else {
+        let effective = qualifier ?? id.qualifier
+        guard id.region == nil || id.region == arns.region, id.accountId == nil || id.accountId == arns.accountId else {
             throw LambdaError.functionNotFound(arns.function(id.name, qualifier: effective))
         }
-        return (definition, effective)
+        return (id, effective)
+    }
+
+    /// Whether a qualifier names a published version (aliases may not be all digits).
+    public static func isVersionNumber(_ qualifier: String) -> Bool {
+        !qualifier.isEmpty && qualifier.utf8.count <= 10 && qualifier.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// Reads `name`, applies `change`, and writes it back if nobody changed it meanwhile; retried on a lost race.
@@ -122,12 +178,17 @@ public struct FunctionCatalog: Sendable {
         }
     }
 
-    /// The zip of a function, for the presigned download location.
+    /// The zip of a function or one of its versions, for the presigned download location.
     public func code(of functionName: String, digest: String) async throws -> Data {
         let (definition, _) = try await resolve(functionName)
-        guard definition.code.digest.hex == digest else {
+        var known = definition.code.digest.hex == digest ? definition.code.digest : nil
+        if known == nil {
+            known = try await store.listVersions(of: definition.name, after: nil, limit: Int.max)
+                .first { $0.code.digest.hex == digest }?.code.digest
+        }
+        guard let known else {
             throw LambdaError.resourceNotFound("The code of \(arns.function(definition.name)) has changed since this location was issued.")
         }
-        return try blobs.get(definition.code.digest)
+        return try blobs.get(known)
     }
 }

@@ -12,11 +12,12 @@ public struct EnvironmentHost: Sendable {
     public let launcher: SandboxLauncher
     public let cgroups: CgroupHierarchy?
     public let code: CodeCache
+    public let layers: LayerCache
     public let runtimes: RuntimeRegistry
     public let region: String
     /// Swiftlet's runtime interface clients (mounted at `/var/runtime`).
     public let bootstrapDirectory: String
-    /// An empty directory (mounted at `/opt` until layers exist).
+    /// An empty directory (mounted at `/opt` for functions without layers).
     public let emptyDirectory: String
     /// Binds and symlinks every sandbox gets: the host's system directories, read-only.
     let systemBinds: [SandboxSpec.Bind]
@@ -27,11 +28,12 @@ public struct EnvironmentHost: Sendable {
     static let uidBase: UInt32 = 200_000
     static let uidCount: UInt32 = 50_000
 
-    public init(launcher: SandboxLauncher, cgroups: CgroupHierarchy?, code: CodeCache, runtimes: RuntimeRegistry,
+    public init(launcher: SandboxLauncher, cgroups: CgroupHierarchy?, code: CodeCache, layers: LayerCache, runtimes: RuntimeRegistry,
                 region: String, emptyDirectory: String, bootstrapDirectory: String = RuntimeBootstrapFiles.directory) {
         self.launcher = launcher
         self.cgroups = cgroups
         self.code = code
+        self.layers = layers
         self.runtimes = runtimes
         self.region = region
         self.bootstrapDirectory = bootstrapDirectory
@@ -73,18 +75,25 @@ public struct EnvironmentHost: Sendable {
 
     /// The sandbox specification of one environment of `function`.
     func specification(for function: FunctionDefinition, version: String, environmentId: String,
-                       logGroup: String, logStream: String, cgroups: CgroupSet?) throws -> SandboxSpec {
+                       logGroup: String, logStream: String, cgroups: CgroupSet?,
+                       initializationType: String = "on-demand") throws -> SandboxSpec {
         let codeDir = try code.directory(for: function.code.digest)
+        let layerDir = try layers.directory(for: function.layers)
         let sandboxed = isSandboxed
         let taskRoot = sandboxed ? "/var/task" : codeDir
         let runtimeDir = sandboxed ? "/var/runtime" : bootstrapDirectory
+        // Without a sandbox there is no `/opt`: the merged layers are named where they are.
+        let opt = sandboxed ? "/opt" : (layerDir ?? emptyDirectory)
         let runtimeId = function.runtime ?? "provided.al2023"
         let program: [String]
         if runtimeId.hasPrefix("provided") {
-            guard FileManager.default.isExecutableFile(atPath: codeDir + "/bootstrap") else {
+            if FileManager.default.isExecutableFile(atPath: codeDir + "/bootstrap") {
+                program = [taskRoot + "/bootstrap"]
+            } else if let layerDir, FileManager.default.isExecutableFile(atPath: layerDir + "/bootstrap") {
+                program = [opt + "/bootstrap"]
+            } else {
                 throw InvokerError.invalidEntrypoint(taskRoot + "/bootstrap")
             }
-            program = [taskRoot + "/bootstrap"]
         } else if let info = runtimes.runtime(runtimeId), let interpreter = info.interpreter {
             let real = URL(fileURLWithPath: interpreter).resolvingSymlinksInPath().path
             let script = runtimeId.hasPrefix("python") ? "python/bootstrap.py" : "nodejs/bootstrap.mjs"
@@ -94,8 +103,8 @@ public struct EnvironmentHost: Sendable {
         }
 
         var env: [(String, String)] = [
-            ("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"),
-            ("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:\(runtimeDir):\(runtimeDir)/lib:\(taskRoot):\(taskRoot)/lib:/opt/lib"),
+            ("PATH", "/usr/local/bin:/usr/bin/:/bin:\(opt)/bin"),
+            ("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:\(runtimeDir):\(runtimeDir)/lib:\(taskRoot):\(taskRoot)/lib:\(opt)/lib"),
             ("LANG", "en_US.UTF-8"),
             ("TZ", ":UTC"),
             ("LAMBDA_TASK_ROOT", taskRoot),
@@ -105,7 +114,7 @@ public struct EnvironmentHost: Sendable {
             ("AWS_LAMBDA_FUNCTION_NAME", function.name),
             ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "\(function.memorySize)"),
             ("AWS_LAMBDA_FUNCTION_VERSION", version),
-            ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
+            ("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType),
             ("AWS_LAMBDA_LOG_GROUP_NAME", logGroup),
             ("AWS_LAMBDA_LOG_STREAM_NAME", logStream),
             ("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"),
@@ -118,10 +127,16 @@ public struct EnvironmentHost: Sendable {
         }
         if let handler = function.handler { env.append(("_HANDLER", handler)) }
         if runtimeId.hasPrefix("python") {
-            env.append(("PYTHONPATH", runtimeDir))
+            if sandboxed || layerDir == nil {
+                env.append(("PYTHONPATH", runtimeDir))
+            } else {
+                // The runtime client puts `/opt/python…` on sys.path; plain processes get the real paths.
+                let version = runtimeId.dropFirst("python".count)
+                env.append(("PYTHONPATH", "\(runtimeDir):\(opt)/python/lib/python\(version)/site-packages:\(opt)/python"))
+            }
         } else if runtimeId.hasPrefix("nodejs") {
             let major = runtimeId.dropFirst("nodejs".count).split(separator: ".").first.map(String.init) ?? ""
-            env.append(("NODE_PATH", "/opt/nodejs/node\(major)/node_modules:/opt/nodejs/node_modules:\(runtimeDir)/node_modules:\(runtimeDir):\(taskRoot)"))
+            env.append(("NODE_PATH", "\(opt)/nodejs/node\(major)/node_modules:\(opt)/nodejs/node_modules:\(runtimeDir)/node_modules:\(runtimeDir):\(taskRoot)"))
         }
         if !sandboxed, let home = ProcessInfo.processInfo.environment["HOME"] { env.append(("HOME", home)) }
         for (key, value) in (function.environment ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -132,7 +147,7 @@ public struct EnvironmentHost: Sendable {
         var binds = systemBinds
         binds.append(SandboxSpec.Bind(codeDir, at: "/var/task"))
         binds.append(SandboxSpec.Bind(bootstrapDirectory, at: "/var/runtime"))
-        binds.append(SandboxSpec.Bind(emptyDirectory, at: "/opt"))
+        binds.append(SandboxSpec.Bind(layerDir ?? emptyDirectory, at: "/opt"))
         let uid = Self.uidBase + Self.nextUid.wrappingAdd(1, ordering: .relaxed).oldValue % Self.uidCount
         return SandboxSpec(
             program: program, environment: env, binds: binds, symlinks: systemSymlinks,

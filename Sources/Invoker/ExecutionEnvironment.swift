@@ -17,6 +17,9 @@ struct EnvironmentSettings: Sendable {
     var logStream: String
     /// Longest time from launch to the runtime's first `next`.
     var initTimeout: Duration = .seconds(10)
+    /// Provisioned environments are initialised before any invocation, report no `Init Duration` and are
+    /// not shut down when idle.
+    var provisioned = false
 }
 
 /// The end of one invocation in an environment, with the figures for its REPORT line.
@@ -61,6 +64,10 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         var frozen = false
         var idleTasks: [Scheduled<Void>] = []
         var cleanedUp = false
+        /// Callers of `waitUntilInitialised`.
+        var initWaiters: [CheckedContinuation<Bool, Never>] = []
+        /// Set by `drain`: the environment goes once its current invocation is done.
+        var draining = false
     }
 
     let id: String
@@ -87,6 +94,31 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         self.logs = logs
         self.createdAt = createdAt
         self.onDeath = onDeath
+        if settings.provisioned { state.withLock { $0.initReported = true } }
+    }
+
+    /// Waits until the runtime asked for its first invocation (true) or the environment died first (false).
+    func waitUntilInitialised() async -> Bool {
+        await withCheckedContinuation { continuation in
+            let result = state.withLock { s -> Bool? in
+                switch s.phase {
+                case .initializing:
+                    s.initWaiters.append(continuation)
+                    return nil
+                case .dead: return false
+                case .idle, .busy: return true
+                }
+            }
+            if let result { continuation.resume(returning: result) }
+        }
+    }
+
+    private func resumeInitWaiters(_ initialised: Bool) {
+        let waiters = state.withLock { s -> [CheckedContinuation<Bool, Never>] in
+            defer { s.initWaiters.removeAll() }
+            return s.initWaiters
+        }
+        for waiter in waiters { waiter.resume(returning: initialised) }
     }
 
     /// Serves the Runtime API, reads the output pipe and watches the process. Called once after launch.
@@ -183,7 +215,10 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             s.parked = deliver
             return nil
         }
-        if initialised { cgroups?.limitCPU(memoryMB: settings.memorySizeMB) }
+        if initialised {
+            cgroups?.limitCPU(memoryMB: settings.memorySizeMB)
+            resumeInitWaiters(true)
+        }
         if let invocation { deliver(invocation) }
     }
 
@@ -333,7 +368,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             s.lastFinished = requestId
             s.awaitingDrain = false
             if s.phase == .busy { s.phase = .idle }
-            return (p.continuation, EnvironmentCompletion(outcome: outcome, lines: p.lines, reusable: s.phase != .dead))
+            return (p.continuation, EnvironmentCompletion(outcome: outcome, lines: p.lines, reusable: s.phase != .dead && !s.draining))
         }
         if let (continuation, completion) = resume {
             continuation.resume(returning: completion)
@@ -360,6 +395,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
 
     /// The launcher exited: the runtime and everything it started are gone.
     private func processExited(_ status: ProcessExit) {
+        defer { resumeInitWaiters(false) }
         let oom = (cgroups?.oomKills() ?? 0) > 0
         let finishNow = state.withLock { s -> Bool in
             s.exit = status
@@ -405,6 +441,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     /// Kills the environment's process tree (frozen or not). Its exit is reported through `processExited`.
     func terminate() {
         state.withLock { $0.phase = .dead }
+        resumeInitWaiters(false)
         sandbox.kill()
         cgroups?.killAll()
     }
@@ -446,6 +483,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             if let grace, cgroups != nil {
                 s.idleTasks.append(loop.scheduleTask(in: Self.timeAmount(grace)) { [self] in freezeIfIdle() })
             }
+            guard !settings.provisioned else { return }
             s.idleTasks.append(loop.scheduleTask(in: Self.timeAmount(idleTimeout)) { [self] in
                 let idle = state.withLock { $0.phase == .idle && $0.pending == nil }
                 if idle { terminate() }
@@ -473,6 +511,16 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     }
 
     var isFrozen: Bool { state.withLock { $0.frozen } }
+    var isProvisioned: Bool { settings.provisioned }
+
+    /// Shuts the environment down now when idle, else after the invocation it is running.
+    func drain() {
+        let idle = state.withLock { s -> Bool in
+            s.draining = true
+            return s.phase == .idle && s.pending == nil
+        }
+        if idle { terminate() }
+    }
 
     static func milliseconds(_ d: Duration) -> Double {
         Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15

@@ -30,9 +30,11 @@ public final class Invoker: Sendable {
     public let settings: Settings
     let logs: LogWriter
     let logger: Logger
-    let limiter: ConcurrencyLimiter
+    let concurrency: ConcurrencyPools
     let group: any EventLoopGroup
     private let pools = Mutex<[String: EnvironmentPool]>([:])
+    /// Provisioned concurrency by function and qualifier.
+    let provisioned = Mutex<[String: ProvisionedAllocation]>([:])
     /// Launches block on the launcher's handshake: they run here, off the cooperative pool.
     private let launchQueue = DispatchQueue(label: "swiftlet.launch", attributes: .concurrent)
 
@@ -42,17 +44,15 @@ public final class Invoker: Sendable {
         self.settings = settings
         self.logs = logs
         self.logger = logger
-        self.limiter = ConcurrencyLimiter(limit: settings.maxConcurrency)
+        self.concurrency = ConcurrencyPools(accountLimit: settings.maxConcurrency)
         self.group = group
     }
 
     /// Runs `request` and returns what the caller gets back.
     public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
-        guard limiter.tryAcquire() else {
-            throw LambdaError.tooManyRequests(reason: "ConcurrentInvocationLimitExceeded", message: "Rate Exceeded.")
-        }
-        defer { limiter.release() }
         let function = request.function
+        let limiter = try concurrency.acquire(function.name, heldForProvisioned: provisionedElsewhere(function.name, version: request.version))
+        defer { limiter.release() }
         let pool = self.pool(for: function, version: request.version)
 
         let env: ExecutionEnvironment
@@ -61,7 +61,7 @@ public final class Invoker: Sendable {
             env = warm
         } else {
             do {
-                env = try await launch(function, version: request.version, pool: pool)
+                env = try await launch(function, version: request.version, pool: pool, provisioned: false)
             } catch let error as InvokerError {
                 return failedStart(request, error: error)
             }
@@ -88,7 +88,7 @@ public final class Invoker: Sendable {
     }
 
     /// The pool for the function's current revision; an older revision's pool is retired.
-    private func pool(for function: FunctionDefinition, version: String) -> EnvironmentPool {
+    func pool(for function: FunctionDefinition, version: String) -> EnvironmentPool {
         let key = function.name + "\u{0}" + version
         let (pool, retired) = pools.withLock { pools -> (EnvironmentPool, EnvironmentPool?) in
             if let existing = pools[key], existing.revisionId == function.revisionId { return (existing, nil) }
@@ -102,20 +102,34 @@ public final class Invoker: Sendable {
         return pool
     }
 
-    /// Shuts down every environment of `functionName` (its code or configuration changed, or it was deleted).
-    public func functionChanged(_ functionName: String) {
+    /// Shuts down the environments of one version of `functionName` (its code or configuration changed, or
+    /// it was deleted), or with no version those of every version, and drops its provisioned concurrency.
+    public func functionChanged(_ functionName: String, version: String? = nil) {
+        let prefix = functionName + "\u{0}"
         let removed = pools.withLock { pools -> [EnvironmentPool] in
-            let keys = pools.keys.filter { $0.hasPrefix(functionName + "\u{0}") }
+            let keys = pools.keys.filter { key in version.map { key == prefix + $0 } ?? key.hasPrefix(prefix) }
             return keys.compactMap { pools.removeValue(forKey: $0) }
         }
         for pool in removed {
             for env in pool.retire() { env.terminate() }
         }
+        if version == nil || version.map(Catalog.FunctionCatalog.isVersionNumber) == true {
+            let dropped = provisioned.withLock { all -> [ProvisionedAllocation] in
+                let keys = all.filter { $0.value.functionName == functionName && (version == nil || $0.value.versions.contains(version!)) }.map(\.key)
+                return keys.compactMap { all.removeValue(forKey: $0) }
+            }
+            for allocation in dropped { allocation.cancel() }
+        }
+    }
+
+    /// Sets `function`'s reserved concurrency (nil: none) and the size of the unreserved pool.
+    public func setReservedConcurrency(_ function: String, to value: Int?, unreserved: Int) {
+        concurrency.reserve(function, value, unreserved: unreserved)
     }
 
     /// Starts a new environment for `function` and waits until it is attached (not until its init is done:
     /// the invocation is delivered when the runtime first asks for one).
-    private func launch(_ function: FunctionDefinition, version: String, pool: EnvironmentPool) async throws -> ExecutionEnvironment {
+    func launch(_ function: FunctionDefinition, version: String, pool: EnvironmentPool, provisioned: Bool) async throws -> ExecutionEnvironment {
         let started = ContinuousClock.now
         let id = Self.environmentId()
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
@@ -132,7 +146,8 @@ public final class Invoker: Sendable {
         let spec: SandboxSpec
         do {
             spec = try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
-                                          logStream: logStream, cgroups: cgroups)
+                                          logStream: logStream, cgroups: cgroups,
+                                          initializationType: provisioned ? "provisioned-concurrency" : "on-demand")
         } catch let error as InvokerError {
             if let cgroups { await cgroups.remove() }
             throw error
@@ -155,7 +170,7 @@ public final class Invoker: Sendable {
         }
         let settings = EnvironmentSettings(
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
-            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream)
+            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned)
         let env = ExecutionEnvironment(
             id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
             createdAt: started, onDeath: { [weak pool] env in pool?.remove(env) })
@@ -197,6 +212,9 @@ public final class Invoker: Sendable {
 
     /// Kills every environment and waits for them to go.
     public func shutdown() async {
+        for allocation in provisioned.withLock({ all in defer { all.removeAll() }; return Array(all.values) }) {
+            allocation.cancel()
+        }
         let all = pools.withLock { pools -> [EnvironmentPool] in
             let all = Array(pools.values)
             pools.removeAll()

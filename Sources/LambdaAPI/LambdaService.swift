@@ -22,7 +22,7 @@ public struct LambdaService: Sendable {
     }
 
     public func handle(_ request: APIRequest) async throws -> APIResponse {
-        guard let route = LambdaRoute.match(method: request.method, segments: request.pathSegments) else {
+        guard let route = LambdaRoute.match(method: request.method, segments: request.pathSegments, query: request.queryValue) else {
             throw AWSError.unknownOperation("\(request.method) \(request.rawPath)")
         }
         switch route {
@@ -39,6 +39,34 @@ public struct LambdaService: Sendable {
         case .listTags(let arn): return try await listTags(request, arn: arn)
         case .downloadCode(let name, let digest): return try await downloadCode(request, name: name, digest: digest)
         case .invoke(let name): return try await invoke(request, name: name)
+        case .downloadLayer(let layer, let version): return try await downloadLayer(request, name: layer, version: version)
+        case .publishVersion(let name): return try await publishVersion(request, name: name)
+        case .listVersions(let name): return try await listVersions(request, name: name)
+        case .createAlias(let name): return try await createAlias(request, name: name)
+        case .listAliases(let name): return try await listAliases(request, name: name)
+        case .getAlias(let name, let alias): return try await getAlias(request, name: name, alias: alias)
+        case .updateAlias(let name, let alias): return try await updateAlias(request, name: name, alias: alias)
+        case .deleteAlias(let name, let alias): return try await deleteAlias(request, name: name, alias: alias)
+        case .addPermission(let name): return try await addPermission(request, name: name)
+        case .getPolicy(let name): return try await getPolicy(request, name: name)
+        case .removePermission(let name, let sid): return try await removePermission(request, name: name, statementId: sid)
+        case .putFunctionConcurrency(let name): return try await putFunctionConcurrency(request, name: name)
+        case .getFunctionConcurrency(let name): return try await getFunctionConcurrency(request, name: name)
+        case .deleteFunctionConcurrency(let name): return try await deleteFunctionConcurrency(request, name: name)
+        case .putProvisionedConcurrency(let name): return try await putProvisionedConcurrency(request, name: name)
+        case .getProvisionedConcurrency(let name): return try await getProvisionedConcurrency(request, name: name)
+        case .listProvisionedConcurrency(let name): return try await listProvisionedConcurrency(request, name: name)
+        case .deleteProvisionedConcurrency(let name): return try await deleteProvisionedConcurrency(request, name: name)
+        case .listLayers: return try await listLayers(request)
+        case .getLayerVersionByArn: return try await getLayerVersionByArn(request)
+        case .publishLayerVersion(let name): return try await publishLayerVersion(request, name: name)
+        case .listLayerVersions(let name): return try await listLayerVersions(request, name: name)
+        case .getLayerVersion(let name, let version): return try await getLayerVersion(request, name: name, version: version)
+        case .deleteLayerVersion(let name, let version): return try await deleteLayerVersion(request, name: name, version: version)
+        case .addLayerVersionPermission(let name, let version): return try await addLayerVersionPermission(request, name: name, version: version)
+        case .getLayerVersionPolicy(let name, let version): return try await getLayerVersionPolicy(request, name: name, version: version)
+        case .removeLayerVersionPermission(let name, let version, let sid):
+            return try await removeLayerVersionPermission(request, name: name, version: version, statementId: sid)
         }
     }
 

@@ -39,6 +39,54 @@ enum Migrations {
             }
             try db.create(index: "log_events_by_stream", on: "log_events", columns: ["log_group", "stream", "id"])
         }
+        migrator.registerMigration("v3-releases") { db in
+            try db.alter(table: "functions") { t in
+                // Highest version number ever published: numbers are never reused.
+                t.add(column: "last_version", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(table: "function_versions") { t in
+                t.column("function_name", .text).notNull().references("functions", column: "name", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.column("code_digest", .text).notNull()
+                t.column("code_size", .integer).notNull()
+                t.column("definition", .blob).notNull()
+                t.primaryKey(["function_name", "version"])
+            }
+            try db.create(table: "aliases") { t in
+                t.column("function_name", .text).notNull().references("functions", column: "name", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("definition", .blob).notNull()
+                t.primaryKey(["function_name", "name"])
+            }
+            try db.create(table: "layer_versions") { t in
+                t.column("layer_name", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("code_digest", .text).notNull()
+                t.column("code_size", .integer).notNull()
+                t.column("definition", .blob).notNull()
+                t.primaryKey(["layer_name", "version"])
+            }
+            try db.create(table: "layer_counters") { t in
+                t.primaryKey("layer_name", .text)
+                t.column("last_version", .integer).notNull()
+            }
+            try db.create(table: "reserved_concurrency") { t in
+                t.primaryKey("function_name", .text).references("functions", column: "name", onDelete: .cascade)
+                t.column("reserved", .integer).notNull()
+            }
+            try db.create(table: "provisioned_concurrency") { t in
+                t.column("function_name", .text).notNull().references("functions", column: "name", onDelete: .cascade)
+                t.column("qualifier", .text).notNull()
+                t.column("definition", .blob).notNull()
+                t.primaryKey(["function_name", "qualifier"])
+            }
+            try db.create(table: "policies") { t in
+                // `function:<name>`, `function:<name>:<qualifier>` or `layer:<name>:<version>`.
+                t.primaryKey("resource", .text)
+                t.column("revision_id", .text).notNull()
+                t.column("document", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -28,21 +28,25 @@ public final class SQLiteStore: Store {
         try pool.close()
     }
 
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .millisecondsSince1970
         e.outputFormatting = .sortedKeys
         return e
     }()
 
-    private static func encode(_ f: FunctionDefinition) throws -> Data {
-        try encoder.encode(f)
+    static func encode(_ value: some Encodable) throws -> Data {
+        try encoder.encode(value)
     }
 
-    private static func decode(_ data: Data) throws -> FunctionDefinition {
+    static func decode(_ data: Data) throws -> FunctionDefinition {
+        try decode(FunctionDefinition.self, data)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .millisecondsSince1970
-        return try d.decode(FunctionDefinition.self, from: data)
+        return try d.decode(T.self, from: data)
     }
 
     public func createFunction(_ function: FunctionDefinition, tags: [String: String]) async throws {
@@ -99,6 +103,9 @@ public final class SQLiteStore: Store {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM functions WHERE name = ?", arguments: [name])
             if db.changesCount == 0 { throw StoreError.notFound }
+            let prefix = "function:\(name)"
+            try db.execute(sql: "DELETE FROM policies WHERE resource = ? OR substr(resource, 1, ?) = ?",
+                           arguments: [prefix, prefix.utf8.count + 1, prefix + ":"])
         }
     }
 
@@ -135,13 +142,24 @@ public final class SQLiteStore: Store {
     public func usage() async throws -> StoreUsage {
         try await pool.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(code_size), 0) AS size FROM functions")!
-            return StoreUsage(functionCount: row["n"], totalCodeSize: row["size"])
+            let versions = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(code_size), 0) FROM function_versions") ?? 0
+            let layers = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(code_size), 0) FROM layer_versions") ?? 0
+            return StoreUsage(functionCount: row["n"], totalCodeSize: row["size"] + versions + layers)
         }
     }
 
     public func referencedBlobDigests() async throws -> Set<String> {
         try await pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT DISTINCT code_digest FROM functions"))
+            var digests = Set(try String.fetchAll(db, sql: """
+                SELECT code_digest FROM functions UNION SELECT code_digest FROM function_versions
+                UNION SELECT code_digest FROM layer_versions
+                """))
+            // A deleted layer version keeps working for the functions that use it.
+            let definitions = try Data.fetchAll(db, sql: "SELECT definition FROM functions UNION ALL SELECT definition FROM function_versions")
+            for data in definitions {
+                for layer in try Self.decode(data).layers { digests.insert(layer.digest.hex) }
+            }
+            return digests
         }
     }
 }

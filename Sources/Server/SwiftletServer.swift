@@ -56,8 +56,10 @@ public struct SwiftletServer {
         let empty = config.dataDir + "/sandbox/empty"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let logWriter = LogWriter(store: store, logger: logger)
+        let layers = try LayerCache(root: config.dataDir + "/layersets", code: code)
+        layers.collectGarbage(keeping: [])
         let invoker = Invoker(
-            host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, runtimes: runtimes,
+            host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, layers: layers, runtimes: runtimes,
                                   region: config.region, emptyDirectory: empty),
             settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
             logs: logWriter, logger: logger)
@@ -67,6 +69,7 @@ public struct SwiftletServer {
             store: CachingStore(store), blobs: blobs, runtimes: runtimes, arns: arns,
             limits: AccountLimits(concurrentExecutions: config.maxConcurrency),
             logger: logger)
+        try await ConcurrencyRestore.run(catalog: catalog, invoker: invoker, logger: logger)
         let lambda = LambdaService(
             catalog: catalog,
             codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),

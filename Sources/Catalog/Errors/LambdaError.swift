@@ -3,6 +3,7 @@ import AWSProtocol
 /// Lambda's errors, each with the type name, status and message member botocore expects.
 public enum LambdaError: AWSErrorConvertible, Equatable {
     case resourceNotFound(String)
+    case provisionedConcurrencyConfigNotFound(String)
     case resourceConflict(String)
     case invalidParameter(String)
     case preconditionFailed(String)
@@ -18,10 +19,6 @@ public enum LambdaError: AWSErrorConvertible, Equatable {
         .resourceNotFound("Function not found: \(arn)")
     }
 
-    /// `Publish: true` names versions, which this server does not have yet; refused rather than ignored.
-    public static let publishNotSupported = LambdaError.invalidParameter(
-        "Publish is not supported yet: this server has no published versions; omit Publish (or set it to false).")
-
     /// AWS's wording for a member that breaks a modeled constraint.
     public static func validation(field: String, value: String, constraint: String) -> LambdaError {
         .invalidParameter("1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: \(constraint)")
@@ -31,6 +28,8 @@ public enum LambdaError: AWSErrorConvertible, Equatable {
         switch self {
         case .resourceNotFound(let m):
             AWSError(code: "ResourceNotFoundException", status: 404, message: m, messageKey: "Message")
+        case .provisionedConcurrencyConfigNotFound(let m):
+            AWSError(code: "ProvisionedConcurrencyConfigNotFoundException", status: 404, message: m)
         case .resourceConflict(let m):
             AWSError(code: "ResourceConflictException", status: 409, message: m)
         case .invalidParameter(let m):

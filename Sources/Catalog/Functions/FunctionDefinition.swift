@@ -1,8 +1,8 @@
 import Foundation
 import BlobStore
 
-/// A function's `$LATEST` state as the catalog keeps it: validated configuration plus code identity.
-/// Persisted as a whole, so a reader always sees one consistent revision.
+/// A function's `$LATEST` state, or one published version of it, as the catalog keeps it: validated
+/// configuration plus code identity. Persisted as a whole, so a reader always sees one consistent revision.
 public struct FunctionDefinition: Codable, Sendable, Equatable {
     public var name: String
     public var runtime: String?
@@ -15,7 +15,7 @@ public struct FunctionDefinition: Codable, Sendable, Equatable {
     public var environment: [String: String]?
     public var tracingMode: String
     public var architectures: [String]
-    public var layers: [String]
+    public var layers: [FunctionLayer]
     public var packageType: String
     public var logFormat: String
     public var logGroup: String?
@@ -24,6 +24,18 @@ public struct FunctionDefinition: Codable, Sendable, Equatable {
     public var code: CodeIdentity
     public var lastModified: Date
     public var revisionId: String
+    /// The published version number; nil for `$LATEST`.
+    public var publishedVersion: Int?
+    /// For a published version, the `$LATEST` revision it was published from.
+    public var sourceRevisionId: String?
+
+    /// `$LATEST` or the version number, as Lambda names it.
+    public var version: String { publishedVersion.map(String.init) ?? "$LATEST" }
+
+    /// Code plus layers, unzipped: what the 250 MB limit applies to.
+    public var unzippedSizeWithLayers: Int {
+        code.unzippedSize + layers.reduce(0) { $0 + $1.unzippedSize }
+    }
 
     /// The archive a function runs.
     public struct CodeIdentity: Codable, Sendable, Equatable {
@@ -41,5 +53,21 @@ public struct FunctionDefinition: Codable, Sendable, Equatable {
 
         /// `CodeSha256` as Lambda reports it.
         public var sha256Base64: String { digest.base64 }
+    }
+}
+
+/// A layer version a function uses, with the identity of its content so environments can mount it
+/// without asking the catalog again.
+public struct FunctionLayer: Codable, Sendable, Equatable {
+    public var arn: String
+    public var digest: BlobDigest
+    public var size: Int
+    public var unzippedSize: Int
+
+    public init(arn: String, digest: BlobDigest, size: Int, unzippedSize: Int) {
+        self.arn = arn
+        self.digest = digest
+        self.size = size
+        self.unzippedSize = unzippedSize
     }
 }

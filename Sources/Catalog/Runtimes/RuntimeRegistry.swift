@@ -22,6 +22,17 @@ public struct RuntimeRegistry: Sendable {
 
     public static let customRuntimes = ["provided", "provided.al2", "provided.al2023"]
 
+    /// Every runtime identifier Lambda's API knows (what layers may declare themselves compatible with).
+    public static let knownIdentifiers: Set<String> = [
+        "nodejs", "nodejs4.3", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x",
+        "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "nodejs26.x", "java8", "java8.al2", "java11", "java17",
+        "java21", "java25", "java8.al2023", "java11.al2023", "java17.al2023", "python2.7", "python3.6", "python3.7",
+        "python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "python3.15",
+        "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "dotnet8", "dotnet10",
+        "nodejs4.3-edge", "go1.x", "ruby2.5", "ruby2.7", "ruby3.2", "ruby3.3", "ruby3.4", "ruby4.0",
+        "provided", "provided.al2", "provided.al2023", "custom",
+    ]
+
     public init(runtimes: [RuntimeInfo]) {
         var seen = Set<String>()
         self.runtimes = runtimes.filter { seen.insert($0.identifier).inserted }

@@ -1,14 +1,24 @@
 import Synchronization
 
-/// Keeps the functions a store returned in memory, so invoking a function does not read and decode
-/// its definition each time. Every write goes through this store and refreshes or drops the entry.
+/// Keeps the functions, versions and aliases a store returned in memory, so invoking does not read and
+/// decode them each time. Every write goes through this store and refreshes or drops what it changed.
 /// One process per store file: a cluster of nodes sharing a database needs invalidation this does not do.
 public final class CachingStore: Store {
     let base: any Store
     private struct Cache {
         var functions: [String: FunctionDefinition] = [:]
+        /// Published versions never change, so they stay until deleted.
+        var versions: [String: FunctionDefinition] = [:]
+        var aliases: [String: AliasDefinition] = [:]
         /// Bumped by every write, so a read that raced a write does not put back what the write replaced.
         var generation = 0
+
+        mutating func dropFunction(_ name: String) {
+            functions[name] = nil
+            let prefix = name + "\u{0}"
+            versions = versions.filter { !$0.key.hasPrefix(prefix) }
+            aliases = aliases.filter { !$0.key.hasPrefix(prefix) }
+        }
     }
     private let cache = Mutex(Cache())
 
@@ -18,26 +28,36 @@ public final class CachingStore: Store {
 
     public var kind: String { base.kind }
 
-    private func set(_ name: String, _ function: FunctionDefinition?) {
+    private static func key(_ function: String, _ member: String) -> String { function + "\u{0}" + member }
+
+    private func update(_ change: (inout Cache) -> Void) {
         cache.withLock {
             $0.generation += 1
-            $0.functions[name] = function
+            change(&$0)
         }
     }
+
+    /// Reads through the cache: `lookup` finds a cached value, `load` asks the store, `remember` keeps it.
+    private func cached<T>(_ lookup: (Cache) -> T?, load: () async throws -> T?, remember: @escaping (inout Cache, T) -> Void) async throws -> T? {
+        let (hit, generation) = cache.withLock { (lookup($0), $0.generation) }
+        if let hit { return hit }
+        let loaded = try await load()
+        if let loaded {
+            cache.withLock { if $0.generation == generation { remember(&$0, loaded) } }
+        }
+        return loaded
+    }
+
+    // MARK: Functions
 
     public func createFunction(_ function: FunctionDefinition, tags: [String: String]) async throws {
         try await base.createFunction(function, tags: tags)
-        set(function.name, function)
+        update { $0.functions[function.name] = function }
     }
 
     public func function(named name: String) async throws -> FunctionDefinition? {
-        let (cached, generation) = cache.withLock { ($0.functions[name], $0.generation) }
-        if let cached { return cached }
-        let loaded = try await base.function(named: name)
-        if let loaded {
-            cache.withLock { if $0.generation == generation { $0.functions[name] = loaded } }
-        }
-        return loaded
+        try await cached({ $0.functions[name] }, load: { try await base.function(named: name) },
+                         remember: { $0.functions[name] = $1 })
     }
 
     public func listFunctions(after: String?, limit: Int) async throws -> FunctionPage {
@@ -47,16 +67,16 @@ public final class CachingStore: Store {
     public func replaceFunction(_ function: FunctionDefinition, expectedRevision: String) async throws {
         do {
             try await base.replaceFunction(function, expectedRevision: expectedRevision)
-            set(function.name, function)
+            update { $0.functions[function.name] = function }
         } catch {
-            set(function.name, nil)
+            update { $0.functions[function.name] = nil }
             throw error
         }
     }
 
     public func deleteFunction(named name: String) async throws {
-        set(name, nil)
-        defer { set(name, nil) }
+        update { $0.dropFunction(name) }
+        defer { update { $0.dropFunction(name) } }
         try await base.deleteFunction(named: name)
     }
 
@@ -74,5 +94,123 @@ public final class CachingStore: Store {
 
     public func referencedBlobDigests() async throws -> Set<String> {
         try await base.referencedBlobDigests()
+    }
+
+    // MARK: Versions and aliases
+
+    public func publishVersion(
+        of functionName: String,
+        _ make: @Sendable (FunctionDefinition, FunctionDefinition?, Int) throws -> FunctionDefinition?
+    ) async throws -> FunctionDefinition {
+        try await base.publishVersion(of: functionName, make)
+    }
+
+    public func version(_ number: Int, of functionName: String) async throws -> FunctionDefinition? {
+        let key = Self.key(functionName, String(number))
+        return try await cached({ $0.versions[key] }, load: { try await base.version(number, of: functionName) },
+                                remember: { $0.versions[key] = $1 })
+    }
+
+    public func listVersions(of functionName: String, after: Int?, limit: Int) async throws -> [FunctionDefinition] {
+        try await base.listVersions(of: functionName, after: after, limit: limit)
+    }
+
+    public func deleteVersion(_ number: Int, of functionName: String) async throws {
+        let key = Self.key(functionName, String(number))
+        defer { update { $0.versions[key] = nil } }
+        try await base.deleteVersion(number, of: functionName)
+    }
+
+    public func createAlias(_ alias: AliasDefinition) async throws {
+        try await base.createAlias(alias)
+        update { $0.aliases[Self.key(alias.functionName, alias.name)] = alias }
+    }
+
+    public func alias(_ name: String, of functionName: String) async throws -> AliasDefinition? {
+        let key = Self.key(functionName, name)
+        return try await cached({ $0.aliases[key] }, load: { try await base.alias(name, of: functionName) },
+                                remember: { $0.aliases[key] = $1 })
+    }
+
+    public func aliases(of functionName: String) async throws -> [AliasDefinition] {
+        try await base.aliases(of: functionName)
+    }
+
+    public func replaceAlias(_ alias: AliasDefinition, expectedRevision: String) async throws {
+        let key = Self.key(alias.functionName, alias.name)
+        do {
+            try await base.replaceAlias(alias, expectedRevision: expectedRevision)
+            update { $0.aliases[key] = alias }
+        } catch {
+            update { $0.aliases[key] = nil }
+            throw error
+        }
+    }
+
+    public func deleteAlias(_ name: String, of functionName: String) async throws {
+        let key = Self.key(functionName, name)
+        update { $0.aliases[key] = nil }
+        defer { update { $0.aliases[key] = nil } }
+        try await base.deleteAlias(name, of: functionName)
+    }
+
+    // MARK: Layers, concurrency and policies: not on the invoke path, read from the store
+
+    public func publishLayerVersion(named layerName: String,
+                                    _ make: @Sendable (Int) -> LayerVersionDefinition) async throws -> LayerVersionDefinition {
+        try await base.publishLayerVersion(named: layerName, make)
+    }
+
+    public func layerVersion(_ number: Int, of layerName: String) async throws -> LayerVersionDefinition? {
+        try await base.layerVersion(number, of: layerName)
+    }
+
+    public func layerVersions(of layerName: String) async throws -> [LayerVersionDefinition] {
+        try await base.layerVersions(of: layerName)
+    }
+
+    public func allLayerVersions() async throws -> [LayerVersionDefinition] {
+        try await base.allLayerVersions()
+    }
+
+    public func deleteLayerVersion(_ number: Int, of layerName: String) async throws {
+        try await base.deleteLayerVersion(number, of: layerName)
+    }
+
+    public func reservedConcurrency(of functionName: String) async throws -> Int? {
+        try await base.reservedConcurrency(of: functionName)
+    }
+
+    public func reservedConcurrencies() async throws -> [String: Int] {
+        try await base.reservedConcurrencies()
+    }
+
+    public func setReservedConcurrency(of functionName: String, to value: Int?, check: @Sendable (Int) throws -> Void) async throws {
+        try await base.setReservedConcurrency(of: functionName, to: value, check: check)
+    }
+
+    public func provisionedConcurrencyConfigs(of functionName: String) async throws -> [ProvisionedConcurrencyConfig] {
+        try await base.provisionedConcurrencyConfigs(of: functionName)
+    }
+
+    public func allProvisionedConcurrencyConfigs() async throws -> [ProvisionedConcurrencyConfig] {
+        try await base.allProvisionedConcurrencyConfigs()
+    }
+
+    public func putProvisionedConcurrencyConfig(_ config: ProvisionedConcurrencyConfig) async throws {
+        try await base.putProvisionedConcurrencyConfig(config)
+    }
+
+    public func deleteProvisionedConcurrencyConfig(of functionName: String, qualifier: String) async throws {
+        try await base.deleteProvisionedConcurrencyConfig(of: functionName, qualifier: qualifier)
+    }
+
+    public func policy(of resource: String) async throws -> PolicyRecord? {
+        try await base.policy(of: resource)
+    }
+
+    public func updatePolicy(of resource: String, expectedRevision: String?,
+                             _ change: @Sendable (PolicyDocument) throws -> PolicyDocument) async throws -> PolicyRecord? {
+        try await base.updatePolicy(of: resource, expectedRevision: expectedRevision, change)
     }
 }

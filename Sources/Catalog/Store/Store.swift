@@ -6,6 +6,10 @@ public enum StoreError: Error, Equatable {
     case notFound
     /// The record changed since it was read (optimistic concurrency).
     case revisionMismatch
+    /// A version the write refers to does not exist.
+    case versionNotFound(String)
+    /// The record is still referred to (by the named alias) and cannot go.
+    case referenced(by: String)
 }
 
 /// A function as the store returns it for listing pages.
@@ -32,8 +36,8 @@ public struct StoreUsage: Sendable, Equatable {
 }
 
 /// Persistence of the catalog's state. Every method is one transaction: a crash leaves either the
-/// state before the call or the state after it.
-public protocol Store: Sendable {
+/// state before the call or the state after it. Deleting a function deletes everything it owns.
+public protocol Store: ReleaseStore, LayerStore, ConcurrencyStore, PolicyStore {
     /// Inserts a new function with its tags; `StoreError.alreadyExists` when the name is taken.
     func createFunction(_ function: FunctionDefinition, tags: [String: String]) async throws
     func function(named name: String) async throws -> FunctionDefinition?

@@ -12,7 +12,7 @@ extension LambdaService {
                 CodeSizeUnzipped: CodePackage.maxUnzippedBytes,
                 CodeSizeZipped: CodePackage.maxZippedBytes,
                 ConcurrentExecutions: limits.concurrentExecutions,
-                UnreservedConcurrentExecutions: limits.unreservedConcurrentExecutions
+                UnreservedConcurrentExecutions: try await catalog.unreservedConcurrency()
             ),
             AccountUsage: AccountUsage(TotalCodeSize: usage.totalCodeSize, FunctionCount: usage.functionCount)
         ))

@@ -14,7 +14,8 @@ extension LambdaService {
         let response = GetFunctionResponse(
             Configuration: FunctionConfiguration(definition, arns: catalog.arns, qualifier: qualifier),
             Code: FunctionCodeLocation(RepositoryType: "S3", Location: location),
-            Tags: tags
+            Tags: tags,
+            Concurrency: try await catalog.store.reservedConcurrency(of: definition.name).map { Concurrency(ReservedConcurrentExecutions: $0) }
         )
         return try .json(response)
     }

@@ -26,8 +26,8 @@ extension LambdaService {
                 "Request must be smaller than \(Self.maxSyncPayloadBytes) bytes for the InvokeFunction operation")
         }
         let clientContext = try Self.clientContext(request.header("x-amz-client-context"))
-        let (definition, qualifier) = try await catalog.resolve(name, qualifier: qualifier(request))
-        let version = qualifier ?? "$LATEST"
+        let (definition, qualifier) = try await catalog.resolveForInvocation(name, qualifier: qualifier(request))
+        let version = definition.version
 
         switch invocationType {
         case "DryRun":

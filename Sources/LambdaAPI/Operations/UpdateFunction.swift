@@ -17,7 +17,7 @@ extension LambdaService {
             publish: body.Publish ?? false,
             architectures: body.Architectures
         ))
-        invoker?.functionChanged(definition.name)
+        invoker?.functionChanged(definition.name, version: "$LATEST")
         return try .json(FunctionConfiguration(definition, arns: catalog.arns))
     }
 
@@ -25,14 +25,15 @@ extension LambdaService {
     func updateFunctionConfiguration(_ request: APIRequest, name: String) async throws -> APIResponse {
         let body = try decode(UpdateFunctionConfigurationRequest.self, from: request)
         let definition = try await catalog.updateConfiguration(name, settings: FunctionSettings(body), revisionId: body.RevisionId)
-        invoker?.functionChanged(definition.name)
+        invoker?.functionChanged(definition.name, version: "$LATEST")
         return try .json(FunctionConfiguration(definition, arns: catalog.arns))
     }
 
     /// `DELETE /2015-03-31/functions/{name}` → 204.
     func deleteFunction(_ request: APIRequest, name: String) async throws -> APIResponse {
-        try await catalog.delete(name, qualifier: qualifier(request))
-        if let id = try? FunctionIdentifier.parse(name) { invoker?.functionChanged(id.name) }
+        let qualifier = qualifier(request)
+        try await catalog.delete(name, qualifier: qualifier)
+        if let id = try? FunctionIdentifier.parse(name) { invoker?.functionChanged(id.name, version: qualifier ?? id.qualifier) }
         return .empty(status: 204)
     }
 }

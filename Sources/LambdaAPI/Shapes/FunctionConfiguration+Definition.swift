@@ -6,7 +6,7 @@ extension FunctionConfiguration {
     init(_ d: FunctionDefinition, arns: ARNBuilder, qualifier: String? = nil) {
         self.init(
             FunctionName: d.name,
-            FunctionArn: arns.function(d.name, qualifier: qualifier),
+            FunctionArn: arns.function(d.name, qualifier: qualifier ?? d.publishedVersion.map(String.init)),
             Runtime: d.runtime,
             Role: d.role,
             Handler: d.handler,
@@ -16,11 +16,11 @@ extension FunctionConfiguration {
             MemorySize: d.memorySize,
             LastModified: AWSTimestamp.lambdaString(d.lastModified),
             CodeSha256: d.code.sha256Base64,
-            Version: "$LATEST",
+            Version: d.version,
             Environment: d.environment.map { LambdaAPI.EnvironmentResponse(Variables: $0) },
             TracingConfig: LambdaAPI.TracingConfigResponse(Mode: d.tracingMode),
             RevisionId: d.revisionId,
-            Layers: d.layers.isEmpty ? nil : d.layers.map { LambdaAPI.Layer(Arn: $0, CodeSize: 0) },
+            Layers: d.layers.isEmpty ? nil : d.layers.map { LambdaAPI.Layer(Arn: $0.arn, CodeSize: $0.size) },
             State: "Active",
             StateReason: nil,
             StateReasonCode: nil,

@@ -9,6 +9,7 @@ public struct GetFunctionResponse: Codable, Sendable {
     public var Configuration: FunctionConfiguration
     public var Code: FunctionCodeLocation
     public var Tags: [String: String]?
+    public var Concurrency: Concurrency?
 }
 
 /// Response of ListFunctions.

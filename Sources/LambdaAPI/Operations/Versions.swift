@@ -1,0 +1,29 @@
+import AWSProtocol
+import Catalog
+
+extension LambdaService {
+    /// `POST /2015-03-31/functions/{name}/versions` → 201 with the version's configuration.
+    func publishVersion(_ request: APIRequest, name: String) async throws -> APIResponse {
+        let body = try decode(PublishVersionRequest.self, from: request)
+        let version = try await catalog.publishVersion(name, codeSha256: body.CodeSha256, description: body.Description,
+                                                       revisionId: body.RevisionId)
+        return try .json(FunctionConfiguration(version, arns: catalog.arns), status: 201)
+    }
+
+    /// `GET /2015-03-31/functions/{name}/versions`.
+    func listVersions(_ request: APIRequest, name: String) async throws -> APIResponse {
+        let listing = try await catalog.listVersions(name, marker: request.queryValue("Marker"), maxItems: try maxItems(request))
+        return try .json(ListVersionsByFunctionResponse(
+            Versions: listing.versions.map { FunctionConfiguration($0, arns: catalog.arns, qualifier: $0.version) },
+            NextMarker: listing.nextMarker))
+    }
+
+    /// `MaxItems` query parameter.
+    func maxItems(_ request: APIRequest) throws -> Int? {
+        guard let raw = request.queryValue("MaxItems"), !raw.isEmpty else { return nil }
+        guard let value = Int(raw) else {
+            throw LambdaError.invalidParameter("Invalid MaxItems: \(raw)")
+        }
+        return value
+    }
+}
