@@ -153,6 +153,7 @@ extension FunctionCatalog {
         let function = try await concurrencyFunction(functionName)
         let qualifier = try requireQualifier(qualifier)
         guard let config = try await store.provisionedConcurrencyConfigs(of: function.name).first(where: { $0.qualifier == qualifier }) else {
+            _ = try await resolve(function.name, qualifier: qualifier)
             throw LambdaError.provisionedConcurrencyConfigNotFound("No Provisioned Concurrency Config found for this function")
         }
         return config

@@ -31,6 +31,7 @@ extension FunctionCatalog {
     public func updateConfiguration(_ functionName: String, settings: FunctionSettings, revisionId: String?) async throws -> FunctionDefinition {
         var layers: [FunctionLayer]?
         if let arns = settings.layers {
+            _ = try await resolve(functionName)
             try FieldValidator.layers(arns)
             layers = try await resolveLayers(arns)
         }

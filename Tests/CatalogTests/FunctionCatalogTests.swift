@@ -123,16 +123,4 @@ import Testing
         let (read, _) = try await catalog.resolve("busy")
         #expect(read.description.hasPrefix("d"))
     }
-
-    @Test func publishIsRefusedUntilVersionsExist() async throws {
-        let catalog = try TestSupport.catalog()
-        var input = try TestSupport.createInput("pub")
-        input.publish = true
-        await #expect(throws: LambdaError.publishNotSupported) { _ = try await catalog.create(input) }
-        await #expect(throws: LambdaError.self) { _ = try await catalog.resolve("pub") }
-        _ = try await catalog.create(TestSupport.createInput("pub"))
-        await #expect(throws: LambdaError.publishNotSupported) {
-            _ = try await catalog.updateCode(UpdateFunctionCodeInput(functionName: "pub", zipFile: try TestSupport.zip(["a": "b"]), publish: true))
-        }
-    }
 }

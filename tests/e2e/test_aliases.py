@@ -182,9 +182,8 @@ def test_list_aliases_filters_and_paginates(lam, two_versions):
 def test_invoke_and_read_through_an_alias(lam, two_versions):
     name = two_versions
     lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
-    for kwargs in [dict(FunctionName=name, Qualifier="live"), dict(FunctionName=f"{name}:live"),
-                   dict(FunctionName=f"{ARN}{name}:live")]:
-        r, out = invoke(lam, **kwargs)
+    for function_name, kwargs in [(name, dict(Qualifier="live")), (f"{name}:live", {}), (f"{ARN}{name}:live", {})]:
+        r, out = invoke(lam, function_name, **kwargs)
         assert r["StatusCode"] == 200 and r["ExecutedVersion"] == "1", kwargs
         assert out["mark"] == "one" and out["version"] == "1" and out["stage"] == "staging"
         assert out["arn"] == f"{ARN}{name}:live", "the handler sees the ARN it was invoked by"
