@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from conftest import ROLE, Server, make_zip
+from conftest import ROLE, Server, make_zip, wait_for
 
 
 def test_restart_keeps_functions_and_tags():
@@ -86,3 +86,49 @@ def test_sigkill_during_update_burst_leaves_consistent_functions():
                     assert conf["Description"] == "" or conf["Description"].startswith("d")
             finally:
                 assert after.stop() == 0
+
+
+PROVISIONED_APP = """
+import os
+INIT_TYPE = os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"]
+
+def handler(event, context):
+    return {"init_type": INIT_TYPE, "version": os.environ["AWS_LAMBDA_FUNCTION_VERSION"]}
+"""
+
+
+def test_restart_keeps_versions_aliases_layers_concurrency_and_reprovisions():
+    import json
+    with tempfile.TemporaryDirectory(prefix="swiftlet-release-restart-") as data_dir:
+        first = Server(data_dir)
+        lam = first.client()
+        python = [r for r in first.health["runtimes"] if r.startswith("python")][-1]
+        layer = lam.publish_layer_version(LayerName="kept-layer", Content={"ZipFile": make_zip({"python/kept_lib.py": "X = 7\n"})})
+        lam.create_function(FunctionName="rel", Runtime=python, Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": make_zip({"app.py": PROVISIONED_APP})}, Layers=[layer["LayerVersionArn"]],
+                            Publish=True)
+        lam.create_alias(FunctionName="rel", Name="live", FunctionVersion="1")
+        lam.put_function_concurrency(FunctionName="rel", ReservedConcurrentExecutions=3)
+        lam.put_provisioned_concurrency_config(FunctionName="rel", Qualifier="live", ProvisionedConcurrentExecutions=2)
+        lam.add_permission(FunctionName="rel", StatementId="s", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com")
+        assert first.stop() == 0
+
+        second = Server(data_dir)
+        try:
+            lam = second.client()
+            assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="rel")["Versions"]] == ["$LATEST", "1"]
+            assert lam.get_alias(FunctionName="rel", Name="live")["FunctionVersion"] == "1"
+            assert lam.get_function_concurrency(FunctionName="rel")["ReservedConcurrentExecutions"] == 3
+            assert json.loads(lam.get_policy(FunctionName="rel")["Policy"])["Statement"][0]["Sid"] == "s"
+            conf = lam.get_function_configuration(FunctionName="rel", Qualifier="1")
+            assert conf["Layers"][0]["Arn"] == layer["LayerVersionArn"]
+
+            def ready():
+                got = lam.get_provisioned_concurrency_config(FunctionName="rel", Qualifier="live")
+                return got if got["Status"] == "READY" else None
+            got = wait_for(ready, timeout=30, what="provisioned environments after restart")
+            assert got["AvailableProvisionedConcurrentExecutions"] == 2
+            out = json.loads(lam.invoke(FunctionName="rel", Qualifier="live")["Payload"].read())
+            assert out == {"init_type": "provisioned-concurrency", "version": "1"}
+        finally:
+            assert second.stop() == 0
