@@ -253,3 +253,15 @@ def test_delete_versions(lam, create, name):
     assert recreated["Version"] == "1", "a new function of the same name starts again at version 1"
     assert version_names(lam, name) == ["$LATEST", "1"]
     assert lam.list_aliases(FunctionName=name)["Aliases"] == []
+
+
+def test_list_functions_with_all_versions(lam, create, name):
+    create(name, Publish=True)
+    lam.update_function_configuration(FunctionName=name, Timeout=5)
+    lam.publish_version(FunctionName=name)
+    pages = lam.get_paginator("list_functions").paginate(FunctionVersion="ALL")
+    mine = [f["Version"] for page in pages for f in page["Functions"] if f["FunctionName"] == name]
+    assert mine == ["$LATEST", "1", "2"]
+    plain = [f["Version"] for page in lam.get_paginator("list_functions").paginate()
+             for f in page["Functions"] if f["FunctionName"] == name]
+    assert plain == ["$LATEST"]

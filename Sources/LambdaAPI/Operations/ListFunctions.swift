@@ -2,7 +2,8 @@ import AWSProtocol
 import Catalog
 
 extension LambdaService {
-    /// `GET /2015-03-31/functions/?Marker=&MaxItems=`.
+    /// `GET /2015-03-31/functions/?Marker=&MaxItems=&FunctionVersion=ALL`: with `ALL`, each function's
+    /// published versions follow its `$LATEST`.
     func listFunctions(_ request: APIRequest) async throws -> APIResponse {
         var maxItems: Int?
         if let raw = request.queryValue("MaxItems") {
@@ -15,9 +16,15 @@ extension LambdaService {
             throw LambdaError.validation(field: "functionVersion", value: version, constraint: "Member must satisfy enum value set: [ALL]")
         }
         let page = try await catalog.list(marker: request.queryValue("Marker"), maxItems: maxItems)
-        return try .json(ListFunctionsResponse(
-            Functions: page.functions.map { FunctionConfiguration($0, arns: catalog.arns) },
-            NextMarker: page.nextMarker
-        ))
+        var functions: [FunctionConfiguration] = []
+        for function in page.functions {
+            functions.append(FunctionConfiguration(function, arns: catalog.arns))
+            if request.queryValue("FunctionVersion") == "ALL" {
+                for version in try await catalog.store.listVersions(of: function.name, after: nil, limit: Int.max) {
+                    functions.append(FunctionConfiguration(version, arns: catalog.arns))
+                }
+            }
+        }
+        return try .json(ListFunctionsResponse(Functions: functions, NextMarker: page.nextMarker))
     }
 }
