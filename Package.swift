@@ -41,9 +41,17 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // Queues (SQS semantics) independent of the wire: attributes, visibility, delays, redrive, long polling.
+        .target(name: "Queues", dependencies: [
+            "AWSProtocol",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // The SQS JSON 1.0 protocol over Queues.
+        .target(name: "SQSAPI", dependencies: ["AWSProtocol", "Queues"], swiftSettings: strict),
         // The embedded Store: SQLite through GRDB.
         .target(name: "SQLiteStore", dependencies: [
-            "Catalog", "FunctionLogs",
+            "Catalog", "FunctionLogs", "Queues",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // C helpers the server calls around process launch: spawn with fd mapping, fd passing, pidfd.
@@ -76,13 +84,19 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // Asynchronous invocation: the durable event queue's dispatcher, retries, destinations, DLQs.
+        .target(name: "AsyncInvocation", dependencies: [
+            "AWSProtocol", "Catalog", "Invoker", "Queues",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         // The Lambda REST API: AWS request/response shapes and operation routing.
         .target(name: "LambdaAPI", dependencies: [
-            "AWSProtocol", "Catalog", "Auth", "Invoker",
+            "AWSProtocol", "Catalog", "Auth", "Invoker", "AsyncInvocation",
         ], swiftSettings: strict),
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
-            "AWSProtocol", "Auth", "LambdaAPI", "Catalog",
+            "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "Catalog",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -90,6 +104,7 @@ let package = Package(
         // Composition root: configuration, wiring, lifecycle.
         .target(name: "Server", dependencies: [
             "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI", "Invoker", "Sandbox", "FunctionLogs",
+            "Queues", "SQSAPI", "AsyncInvocation",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,6 +119,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "SQLiteStore", "BlobStore", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "InvokerTests", dependencies: ["Invoker", "FunctionLogs", "Sandbox", "RuntimeAPI", "Catalog"]),
         .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
+        .testTarget(name: "QueuesTests", dependencies: ["Queues", "SQLiteStore"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

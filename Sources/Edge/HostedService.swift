@@ -1,5 +1,6 @@
 import AWSProtocol
 import LambdaAPI
+import SQSAPI
 
 /// How a hosted service puts errors on the wire.
 public enum ErrorProtocol: Sendable {
@@ -25,5 +26,14 @@ extension LambdaService: HostedService {
 
     public func claims(pathSegments: [String], target: String?) -> Bool {
         target == nil && LambdaRoute.claims(pathSegments)
+    }
+}
+
+extension SQSService: HostedService {
+    public var signingName: String { SQSService.sqsSigningName }
+    public var errorProtocol: ErrorProtocol { .json(version: "1.0") }
+
+    public func claims(pathSegments: [String], target: String?) -> Bool {
+        target?.hasPrefix(SQSService.targetPrefix) == true
     }
 }

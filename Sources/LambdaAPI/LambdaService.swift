@@ -1,4 +1,5 @@
 import AWSProtocol
+import AsyncInvocation
 import Auth
 import Catalog
 import Foundation
@@ -14,11 +15,14 @@ public struct LambdaService: Sendable {
     let codeSigner: SigV4Signer
     /// Runs invocations; nil where functions cannot run (control-plane-only tests).
     let invoker: Invoker?
+    /// Takes `InvocationType: Event`; nil where functions cannot run.
+    let dispatcher: AsyncDispatcher?
 
-    public init(catalog: FunctionCatalog, codeSigner: SigV4Signer, invoker: Invoker? = nil) {
+    public init(catalog: FunctionCatalog, codeSigner: SigV4Signer, invoker: Invoker? = nil, dispatcher: AsyncDispatcher? = nil) {
         self.catalog = catalog
         self.codeSigner = codeSigner
         self.invoker = invoker
+        self.dispatcher = dispatcher
     }
 
     public func handle(_ request: APIRequest) async throws -> APIResponse {
@@ -57,6 +61,11 @@ public struct LambdaService: Sendable {
         case .getProvisionedConcurrency(let name): return try await getProvisionedConcurrency(request, name: name)
         case .listProvisionedConcurrency(let name): return try await listProvisionedConcurrency(request, name: name)
         case .deleteProvisionedConcurrency(let name): return try await deleteProvisionedConcurrency(request, name: name)
+        case .putEventInvokeConfig(let name): return try await putEventInvokeConfig(request, name: name)
+        case .getEventInvokeConfig(let name): return try await getEventInvokeConfig(request, name: name)
+        case .updateEventInvokeConfig(let name): return try await updateEventInvokeConfig(request, name: name)
+        case .deleteEventInvokeConfig(let name): return try await deleteEventInvokeConfig(request, name: name)
+        case .listEventInvokeConfigs(let name): return try await listEventInvokeConfigs(request, name: name)
         case .listLayers: return try await listLayers(request)
         case .getLayerVersionByArn: return try await getLayerVersionByArn(request)
         case .publishLayerVersion(let name): return try await publishLayerVersion(request, name: name)

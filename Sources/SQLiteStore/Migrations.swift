@@ -87,6 +87,49 @@ enum Migrations {
                 t.column("document", .blob).notNull()
             }
         }
+        migrator.registerMigration("v4-queues") { db in
+            try db.create(table: "queues") { t in
+                t.primaryKey("name", .text)
+                t.column("definition", .blob).notNull()
+            }
+            try db.create(table: "queue_messages") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("queue", .text).notNull()
+                t.column("body", .text).notNull()
+                // Message and system attributes, sender: JSON.
+                t.column("extra", .blob).notNull()
+                t.column("sent_at", .integer).notNull()
+                t.column("visible_at", .integer).notNull()
+                t.column("receive_count", .integer).notNull().defaults(to: 0)
+                t.column("first_receive_at", .integer)
+                t.column("receipt", .text)
+            }
+            try db.create(index: "queue_messages_by_visibility", on: "queue_messages", columns: ["queue", "visible_at", "seq"])
+            try db.create(index: "queue_messages_by_age", on: "queue_messages", columns: ["queue", "sent_at"])
+        }
+        migrator.registerMigration("v5-async") { db in
+            try db.create(table: "async_events") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("function_name", .text).notNull()
+                t.column("definition", .blob).notNull()
+                t.column("due_at", .integer).notNull()
+                t.column("lease_until", .integer)
+            }
+            try db.create(index: "async_events_by_due", on: "async_events", columns: ["lease_until", "due_at", "seq"])
+            try db.create(table: "event_invoke_configs") { t in
+                t.column("function_name", .text).notNull().references("functions", column: "name", onDelete: .cascade)
+                t.column("qualifier", .text).notNull()
+                t.column("definition", .blob).notNull()
+                t.primaryKey(["function_name", "qualifier"])
+            }
+            try db.create(table: "event_source_mappings") { t in
+                t.primaryKey("uuid", .text)
+                t.column("function_name", .text).notNull()
+                t.column("definition", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

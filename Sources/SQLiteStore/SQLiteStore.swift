@@ -1,9 +1,10 @@
 import Catalog
+import Queues
 import Foundation
 import GRDB
 
 /// The embedded store: one SQLite file in WAL mode, one writer and concurrent readers.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: Store, QueueStore {
     let pool: DatabasePool
     public let path: String
     public var kind: String { "sqlite" }

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var freezeAfter: Duration?
     /// `auto` sandboxes when the host allows it, `sandbox` insists, `plain` runs plain processes.
     public var isolation: IsolationRequest
+    /// Asynchronous retry delays and event ages run this many times faster (tests).
+    public var asyncSpeedup: Double
     /// The process environment (root credentials may come from it).
     public var environment: [String: String]
 
@@ -32,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(600),
         freezeAfter: Duration? = .milliseconds(50),
         isolation: IsolationRequest = .auto,
+        asyncSpeedup: Double = 1,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.host = host
@@ -44,6 +47,7 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.freezeAfter = freezeAfter
         self.isolation = isolation
+        self.asyncSpeedup = asyncSpeedup
         self.environment = environment
     }
 

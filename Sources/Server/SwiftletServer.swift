@@ -1,4 +1,5 @@
 import AWSProtocol
+import AsyncInvocation
 import Auth
 import BlobStore
 import Catalog
@@ -10,6 +11,8 @@ import Invoker
 import LambdaAPI
 import Logging
 import SQLiteStore
+import Queues
+import SQSAPI
 import Sandbox
 import ServiceLifecycle
 
@@ -70,15 +73,19 @@ public struct SwiftletServer {
             limits: AccountLimits(concurrentExecutions: config.maxConcurrency),
             logger: logger)
         try await ConcurrencyRestore.run(catalog: catalog, invoker: invoker, logger: logger)
+        let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
+        let dispatcher = AsyncDispatcher(catalog: catalog, invoker: invoker, queues: queues, timing: AsyncTiming(speedup: config.asyncSpeedup),
+                                         parallelism: config.maxConcurrency, logger: logger)
         let lambda = LambdaService(
             catalog: catalog,
             codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),
-            invoker: invoker)
+            invoker: invoker, dispatcher: dispatcher)
         let verifier = SigV4Verifier(credentials: StaticCredentialLookup([credentials.credentials]), region: config.region)
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
             isolation: isolation, runtimes: runtimes.identifiers)
-        let responder = EdgeResponder(services: [lambda], verifier: verifier, health: health, logger: logger)
+        let sqs = SQSService(broker: queues)
+        let responder = EdgeResponder(services: [lambda, sqs], verifier: verifier, health: health, logger: logger)
 
         let endpointFile = config.dataDir + "/endpoint"
         let logger = self.logger
@@ -90,6 +97,7 @@ public struct SwiftletServer {
                 StoreService(store: store, logger: logger),
                 logWriter,
                 InvokerService(invoker: invoker, cgroups: setup.cgroups, logger: logger),
+                dispatcher,
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port

@@ -29,6 +29,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Milliseconds an idle environment runs before it is frozen (negative: never freeze).") var freezeAfter = 50
     @Option(help: "Environment isolation: auto (sandbox when the host allows, else plain processes), sandbox, plain.")
     var isolation = "auto"
+    @Option(help: "Run asynchronous timing (retry delays, event ages) this many times faster; for tests.") var asyncSpeedup = 1.0
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -39,6 +40,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--isolation must be one of: auto, sandbox, plain")
         }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard asyncSpeedup > 0 else { throw ValidationError("--async-speedup must be positive") }
     }
 
     func run() async throws {
@@ -53,7 +55,7 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, dataDir: dataDir, region: region, accountId: accountId,
             maxConcurrency: maxConcurrency, logLevel: level,
             idleTimeout: .seconds(idleTimeout), freezeAfter: freezeAfter < 0 ? nil : .milliseconds(freezeAfter),
-            isolation: IsolationRequest(rawValue: isolation) ?? .auto)
+            isolation: IsolationRequest(rawValue: isolation) ?? .auto, asyncSpeedup: asyncSpeedup)
         try await SwiftletServer(configuration: config, logger: logger).run()
     }
 }

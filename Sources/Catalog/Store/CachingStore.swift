@@ -213,4 +213,36 @@ public final class CachingStore: Store {
                              _ change: @Sendable (PolicyDocument) throws -> PolicyDocument) async throws -> PolicyRecord? {
         try await base.updatePolicy(of: resource, expectedRevision: expectedRevision, change)
     }
+
+    // MARK: Asynchronous invocation: written once per event, read by the dispatcher
+
+    public func enqueue(_ event: AsyncEvent) async throws { try await base.enqueue(event) }
+
+    public func claimDueEvents(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [AsyncEvent] {
+        try await base.claimDueEvents(now: now, leaseUntil: leaseUntil, limit: limit)
+    }
+
+    public func reschedule(_ id: String, attempts: Int, dueAt: Int64) async throws {
+        try await base.reschedule(id, attempts: attempts, dueAt: dueAt)
+    }
+
+    public func finish(_ id: String) async throws { try await base.finish(id) }
+
+    public func releaseLeases() async throws { try await base.releaseLeases() }
+
+    public func nextDue() async throws -> Int64? { try await base.nextDue() }
+
+    public func putEventInvokeConfig(_ config: EventInvokeConfig) async throws { try await base.putEventInvokeConfig(config) }
+
+    public func eventInvokeConfig(of functionName: String, qualifier: String) async throws -> EventInvokeConfig? {
+        try await base.eventInvokeConfig(of: functionName, qualifier: qualifier)
+    }
+
+    public func eventInvokeConfigs(of functionName: String) async throws -> [EventInvokeConfig] {
+        try await base.eventInvokeConfigs(of: functionName)
+    }
+
+    public func deleteEventInvokeConfig(of functionName: String, qualifier: String) async throws -> Bool {
+        try await base.deleteEventInvokeConfig(of: functionName, qualifier: qualifier)
+    }
 }

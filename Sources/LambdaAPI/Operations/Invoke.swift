@@ -1,4 +1,5 @@
 import AWSProtocol
+import AsyncInvocation
 import Catalog
 import Foundation
 import Invoker
@@ -21,24 +22,27 @@ extension LambdaService {
         guard ["None", "Tail"].contains(logType) else {
             throw LambdaError.validation(field: "logType", value: logType, constraint: "Member must satisfy enum value set: [None, Tail]")
         }
-        if request.body.count > Self.maxSyncPayloadBytes {
+        let limit = invocationType == "Event" ? AsyncDispatcher.maxPayloadBytes : Self.maxSyncPayloadBytes
+        if request.body.count > limit {
             throw LambdaError.requestTooLarge(
-                "Request must be smaller than \(Self.maxSyncPayloadBytes) bytes for the InvokeFunction operation")
+                "Request must be smaller than \(limit) bytes for the InvokeFunction operation")
         }
         let clientContext = try Self.clientContext(request.header("x-amz-client-context"))
         let (definition, qualifier) = try await catalog.resolveForInvocation(name, qualifier: qualifier(request))
         let version = definition.version
+        let payload = request.body.isEmpty ? Array("{}".utf8) : request.body
 
         switch invocationType {
         case "DryRun":
             return APIResponse(status: 204, headers: [("x-amz-executed-version", version)])
         case "Event":
-            throw LambdaError.invalidParameter(
-                "InvocationType Event (asynchronous invocation) is not supported by this Swiftlet server yet.")
+            try Self.checkJSON(payload)
+            guard let dispatcher else { throw LambdaError.service("This server cannot run functions.") }
+            try await dispatcher.accept(functionName: definition.name, qualifier: qualifier, payload: payload, requestId: request.requestId)
+            return APIResponse(status: 202)
         default:
             break
         }
-        let payload = request.body.isEmpty ? Array("{}".utf8) : request.body
         try Self.checkJSON(payload)
         guard let invoker else {
             throw LambdaError.service("This server cannot run functions.")

@@ -29,6 +29,11 @@ public enum LambdaRoute: Equatable, Sendable {
     case getProvisionedConcurrency(String)
     case listProvisionedConcurrency(String)
     case deleteProvisionedConcurrency(String)
+    case putEventInvokeConfig(String)
+    case getEventInvokeConfig(String)
+    case updateEventInvokeConfig(String)
+    case deleteEventInvokeConfig(String)
+    case listEventInvokeConfigs(String)
     case listLayers
     case getLayerVersionByArn
     case publishLayerVersion(String)
@@ -90,6 +95,15 @@ public enum LambdaRoute: Equatable, Sendable {
         case "2019-09-30" where rest.count == 3 && rest[0] == "functions":
             return concurrency(method, function: rest[1], rest[2], list: query("List") != nil)
         case "2018-10-31": return layers(method, rest, find: query("find"))
+        case "2019-09-25" where rest.count >= 3 && rest[0] == "functions" && rest[2] == "event-invoke-config":
+            switch (method, rest.count) {
+            case ("PUT", 3): return .putEventInvokeConfig(rest[1])
+            case ("GET", 3): return .getEventInvokeConfig(rest[1])
+            case ("POST", 3): return .updateEventInvokeConfig(rest[1])
+            case ("DELETE", 3): return .deleteEventInvokeConfig(rest[1])
+            case ("GET", 4) where rest[3] == "list": return .listEventInvokeConfigs(rest[1])
+            default: return nil
+            }
         default: return nil
         }
     }

@@ -1,0 +1,201 @@
+import AWSProtocol
+import Catalog
+import Foundation
+import Invoker
+import Logging
+import Queues
+import ServiceLifecycle
+import Synchronization
+
+/// Asynchronous invocation: accepts events into the durable queue (the 202 follows the commit), and runs
+/// them as a service — within the functions' concurrency, retrying failures and throttles, and sending
+/// what happened to the destinations and dead-letter queues. At least once: an event leaves the queue only
+/// after its outcome was delivered, and leases held by a server that died are released at the next start.
+public final class AsyncDispatcher: Service, Sendable {
+    public static let maxPayloadBytes = 1_048_576
+
+    let catalog: FunctionCatalog
+    let invoker: Invoker
+    let queues: QueueBroker
+    let timing: AsyncTiming
+    let parallelism: Int
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    private let signals = WakeSignals()
+    private static let key = "async"
+    private let state = Mutex(State())
+
+    private struct State {
+        var inFlight = 0
+        var stopping = false
+    }
+
+    public init(catalog: FunctionCatalog, invoker: Invoker, queues: QueueBroker, timing: AsyncTiming, parallelism: Int,
+                logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
+        self.catalog = catalog
+        self.invoker = invoker
+        self.queues = queues
+        self.timing = timing
+        self.parallelism = max(1, parallelism)
+        self.logger = logger
+        self.clock = clock
+    }
+
+    var store: any Store { catalog.store }
+
+    /// Stores an event for `function` (already resolved) and wakes the dispatcher.
+    public func accept(functionName: String, qualifier: String?, payload: [UInt8], requestId: String) async throws {
+        let now = clock()
+        try await store.enqueue(AsyncEvent(id: requestId, functionName: functionName, qualifier: qualifier, payload: payload,
+                                           enqueuedAt: now, dueAt: now))
+        signals.signal(Self.key)
+    }
+
+    public func run() async throws {
+        try await store.releaseLeases()
+        await withGracefulShutdownHandler {
+            await dispatchLoop()
+        } onGracefulShutdown: {
+            self.state.withLock { $0.stopping = true }
+            self.signals.signal(Self.key)
+        }
+    }
+
+    private var stopping: Bool { state.withLock { $0.stopping } }
+
+    private func dispatchLoop() async {
+        while !stopping {
+            let seen = signals.generation(of: Self.key)
+            let free = state.withLock { parallelism - $0.inFlight }
+            var claimed: [AsyncEvent] = []
+            if free > 0 {
+                let now = clock()
+                do {
+                    // A lease outlives any invocation (15 minutes at most); a dead server's leases are released at start.
+                    claimed = try await store.claimDueEvents(now: now, leaseUntil: now + 16 * 60_000, limit: free)
+                } catch {
+                    logger.error("claiming async events failed", metadata: ["error": "\(error)"])
+                }
+            }
+            for event in claimed {
+                state.withLock { $0.inFlight += 1 }
+                Task {
+                    await self.process(event)
+                    self.state.withLock { $0.inFlight -= 1 }
+                    self.signals.signal(Self.key)
+                }
+            }
+            if !claimed.isEmpty && claimed.count == free { continue }
+            var wait: Int64 = 1_000
+            if let next = try? await store.nextDue() { wait = max(1, min(wait, next - clock())) }
+            if state.withLock({ $0.inFlight >= parallelism }) { wait = 1_000 }
+            await signals.wait(on: Self.key, since: seen, timeout: .milliseconds(wait))
+        }
+    }
+
+    /// Runs one attempt of `event` and records what follows from it.
+    func process(_ event: AsyncEvent) async {
+        do {
+            try await attempt(event)
+        } catch {
+            guard !stopping else { return }
+            logger.error("async event handling failed; retrying", metadata: ["requestId": "\(event.id)", "error": "\(error)"])
+            try? await store.reschedule(event.id, attempts: event.attempts, dueAt: clock() + timing.throttleDelayMs)
+        }
+    }
+
+    private func attempt(_ event: AsyncEvent) async throws {
+        let config: EventInvokeConfig
+        let definition: FunctionDefinition
+        let invokedQualifier: String?
+        do {
+            config = try await catalog.effectiveEventInvokeConfig(event.functionName, qualifier: event.qualifier)
+            (definition, invokedQualifier) = try await catalog.resolveForInvocation(event.functionName, qualifier: event.qualifier)
+        } catch let error as LambdaError {
+            if case .resourceNotFound = error {
+                logger.warning("async event dropped: its function is gone", metadata: ["requestId": "\(event.id)"])
+                try await store.finish(event.id)
+                return
+            }
+            throw error
+        }
+        let now = clock()
+        if now - event.enqueuedAt > timing.eventAgeMs(seconds: config.eventAgeSeconds) {
+            try await conclude(event, config: config, definition: definition, condition: "EventAgeExceeded",
+                               invokeCount: event.attempts, result: nil)
+            return
+        }
+        let result: InvocationResult
+        do {
+            result = try await invoker.invoke(InvocationRequest(
+                function: definition, version: definition.version,
+                invokedFunctionArn: catalog.arns.function(definition.name, qualifier: invokedQualifier),
+                payload: event.payload, clientContext: nil, requestId: event.id))
+        } catch let error as LambdaError {
+            guard !stopping else { return }
+            // Throttles and system errors do not use up attempts; the event's age bounds them.
+            if case .tooManyRequests = error {
+                try await store.reschedule(event.id, attempts: event.attempts, dueAt: clock() + timing.throttleDelayMs)
+                return
+            }
+            throw error
+        }
+        guard !stopping else { return }
+        let attempts = event.attempts + 1
+        if result.functionError == nil {
+            try await conclude(event, config: config, definition: definition, condition: "Success", invokeCount: attempts, result: result)
+        } else if attempts > config.retries {
+            try await conclude(event, config: config, definition: definition, condition: "RetriesExhausted", invokeCount: attempts, result: result)
+        } else {
+            try await store.reschedule(event.id, attempts: attempts, dueAt: clock() + timing.retryDelayMs(afterAttempts: attempts))
+        }
+    }
+
+    /// Sends the outcome where it goes (destination, dead-letter queue), then removes the event.
+    private func conclude(_ event: AsyncEvent, config: EventInvokeConfig, definition: FunctionDefinition, condition: String,
+                          invokeCount: Int, result: InvocationResult?) async throws {
+        let success = condition == "Success"
+        let record = InvocationRecord(
+            timestamp: InvocationRecord.timestamp(Date()),
+            requestContext: .init(requestId: event.id,
+                                  functionArn: catalog.arns.function(event.functionName, qualifier: event.qualifier ?? "$LATEST"),
+                                  condition: condition, approximateInvokeCount: invokeCount),
+            requestPayload: JSONValue(parsing: event.payload) ?? .string(String(decoding: event.payload, as: UTF8.self)),
+            responseContext: result.map { .init(statusCode: 200, executedVersion: $0.executedVersion, functionError: $0.functionError) },
+            responsePayload: result.map { JSONValue(parsing: $0.payload) ?? .string(String(decoding: $0.payload, as: UTF8.self)) })
+        if let destination = success ? config.onSuccess : config.onFailure {
+            try await deliver(record.json, to: destination)
+        }
+        if !success, let dlq = definition.deadLetterTargetArn {
+            let errorMessage = result.flatMap { JSONValue(parsing: $0.payload)?["errorMessage"]?.stringValue } ?? condition
+            try await sendToQueue(String(decoding: event.payload, as: UTF8.self), arn: dlq, attributes: [
+                "RequestID": MessageAttributeValue(DataType: "String", StringValue: event.id),
+                "ErrorCode": MessageAttributeValue(DataType: "Number", StringValue: "200"),
+                "ErrorMessage": MessageAttributeValue(DataType: "String", StringValue: errorMessage),
+            ])
+        }
+        try await store.finish(event.id)
+        if !success {
+            logger.info("async invocation failed", metadata: ["requestId": "\(event.id)", "condition": "\(condition)", "attempts": "\(invokeCount)"])
+        }
+    }
+
+    /// A queue or a function (invoked asynchronously with the record as its event).
+    private func deliver(_ body: String, to arn: String) async throws {
+        if arn.hasPrefix("arn:aws:sqs:") || arn.contains(":sqs:") {
+            try await sendToQueue(body, arn: arn, attributes: [:])
+        } else {
+            let (target, qualifier) = try await catalog.resolve(arn)
+            try await accept(functionName: target.name, qualifier: qualifier, payload: Array(body.utf8),
+                             requestId: UUID().uuidString.lowercased())
+        }
+    }
+
+    private func sendToQueue(_ body: String, arn: String, attributes: [String: MessageAttributeValue]) async throws {
+        guard let name = queues.addressing.name(fromARN: arn), let queue = try await queues.store.queue(named: name) else {
+            logger.warning("destination queue does not exist; the record is dropped", metadata: ["queue": "\(arn)"])
+            return
+        }
+        _ = try await queues.send([OutgoingMessage(body: body, attributes: attributes)], to: queue, senderId: catalog.arns.accountId)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// The settable attributes of a queue, validated, as SQS names them.
+public struct QueueAttributes: Codable, Sendable, Equatable {
+    public var values: [String: String]
+
+    /// Attribute name → (default, allowed range) of the numeric ones.
+    static let numeric: [String: (Int, ClosedRange<Int>)] = [
+        "DelaySeconds": (0, 0...900),
+        "MaximumMessageSize": (262_144, 1024...262_144),
+        "MessageRetentionPeriod": (345_600, 60...1_209_600),
+        "ReceiveMessageWaitTimeSeconds": (0, 0...20),
+        "VisibilityTimeout": (30, 0...43_200),
+    ]
+    /// Settable attributes kept as given.
+    static let textual: Set<String> = [
+        "RedrivePolicy", "RedriveAllowPolicy", "Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled",
+    ]
+    /// Attributes computed by the queue.
+    public static let readOnly: Set<String> = [
+        "QueueArn", "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed",
+        "CreatedTimestamp", "LastModifiedTimestamp",
+    ]
+    public static var all: Set<String> { Set(numeric.keys).union(textual).union(readOnly).union(["FifoQueue", "ContentBasedDeduplication"]) }
+
+    public init(values: [String: String] = [:]) {
+        self.values = values
+    }
+
+    /// Validates `given` and merges it over `self`.
+    public func merging(_ given: [String: String], lookupQueue: (String) -> Bool) throws(QueueError) -> QueueAttributes {
+        var next = values
+        for (name, value) in given {
+            if let (_, range) = Self.numeric[name] {
+                guard let number = Int(value), range.contains(number) else {
+                    throw .invalidAttributeValue("Invalid value for the parameter \(name).")
+                }
+                next[name] = String(number)
+            } else if name == "RedrivePolicy" {
+                if value.isEmpty { next[name] = nil; continue }
+                let policy = try RedrivePolicy.parse(value)
+                guard lookupQueue(policy.deadLetterTargetArn) else {
+                    throw .invalidParameterValue("Value \(value) for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")
+                }
+                next[name] = value
+            } else if Self.textual.contains(name) {
+                next[name] = value.isEmpty ? nil : value
+            } else if name == "FifoQueue" || name == "ContentBasedDeduplication" {
+                if value.lowercased() == "true" {
+                    throw .invalidAttributeName("FIFO queues are not supported by this server yet.")
+                }
+            } else {
+                throw .invalidAttributeName("Unknown Attribute \(name).")
+            }
+        }
+        return QueueAttributes(values: next)
+    }
+
+    public func int(_ name: String) -> Int {
+        values[name].flatMap(Int.init) ?? Self.numeric[name]?.0 ?? 0
+    }
+
+    public var visibilityTimeout: Int { int("VisibilityTimeout") }
+    public var delaySeconds: Int { int("DelaySeconds") }
+    public var maximumMessageSize: Int { int("MaximumMessageSize") }
+    public var retentionSeconds: Int { int("MessageRetentionPeriod") }
+    public var receiveWaitSeconds: Int { int("ReceiveMessageWaitTimeSeconds") }
+    public var redrivePolicy: RedrivePolicy? { values["RedrivePolicy"].flatMap { try? RedrivePolicy.parse($0) } }
+
+    /// Every settable attribute with its effective value (defaults filled in).
+    public var effective: [String: String] {
+        var all = values
+        for (name, (def, _)) in Self.numeric where all[name] == nil { all[name] = String(def) }
+        return all
+    }
+}
+
+/// Where messages received too often go.
+public struct RedrivePolicy: Codable, Sendable, Equatable {
+    public var deadLetterTargetArn: String
+    public var maxReceiveCount: Int
+
+    static func parse(_ json: String) throws(QueueError) -> RedrivePolicy {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let arn = object["deadLetterTargetArn"] as? String else {
+            throw .invalidParameterValue("Value \(json) for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map.")
+        }
+        let count = (object["maxReceiveCount"] as? Int) ?? (object["maxReceiveCount"] as? String).flatMap(Int.init)
+        guard let count, (1...1000).contains(count) else {
+            throw .invalidParameterValue("Value \(json) for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: must be an integer from 1 to 1000.")
+        }
+        return RedrivePolicy(deadLetterTargetArn: arn, maxReceiveCount: count)
+    }
+}
+
+/// A queue as the store keeps it.
+public struct QueueDefinition: Codable, Sendable, Equatable {
+    public var name: String
+    public var attributes: QueueAttributes
+    public var tags: [String: String]
+    public var created: Date
+    public var lastModified: Date
+
+    public init(name: String, attributes: QueueAttributes, tags: [String: String], created: Date, lastModified: Date) {
+        self.name = name
+        self.attributes = attributes
+        self.tags = tags
+        self.created = created
+        self.lastModified = lastModified
+    }
+}

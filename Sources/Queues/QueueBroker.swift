@@ -1,0 +1,292 @@
+import Foundation
+import Logging
+
+/// What a send accepted.
+public struct SentMessage: Sendable, Equatable {
+    public var messageId: String
+    public var md5OfBody: String
+    public var md5OfMessageAttributes: String?
+    public var md5OfSystemAttributes: String?
+}
+
+/// One message to send.
+public struct OutgoingMessage: Sendable {
+    public var body: String
+    public var delaySeconds: Int?
+    public var attributes: [String: MessageAttributeValue]
+    public var systemAttributes: [String: MessageAttributeValue]
+
+    public init(body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttributeValue] = [:],
+                systemAttributes: [String: MessageAttributeValue] = [:]) {
+        self.body = body
+        self.delaySeconds = delaySeconds
+        self.attributes = attributes
+        self.systemAttributes = systemAttributes
+    }
+}
+
+/// The queue service's logic, independent of the wire: validation, visibility, delays, redrive and long
+/// polling over a `QueueStore`. Used by the SQS API and, in-process, by Lambda (destinations, DLQs,
+/// event source mappings).
+public final class QueueBroker: Sendable {
+    public let store: any QueueStore
+    public let addressing: QueueAddressing
+    let signals = WakeSignals()
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+
+    public static let maxWaitSeconds = 20
+    public static let maxBatchEntries = 10
+
+    public init(store: any QueueStore, addressing: QueueAddressing, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
+        self.store = store
+        self.addressing = addressing
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public var now: Int64 { clock() }
+
+    // MARK: Queues
+
+    /// CreateQueue: the existing queue when one of that name has the same attributes.
+    public func createQueue(name: String, attributes: [String: String], tags: [String: String]) async throws -> QueueDefinition {
+        if name.hasSuffix(".fifo") {
+            throw QueueError.invalidParameterValue("FIFO queues are not supported by this server yet: \(name)")
+        }
+        guard QueueAddressing.isValidName(name) else {
+            throw QueueError.invalidParameterValue(
+                "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+        let existingNames = Set(try await store.queues(prefix: nil).map(\.name))
+        let merged = try QueueAttributes().merging(attributes) { arn in
+            addressing.name(fromARN: arn).map { existingNames.contains($0) } ?? false
+        }
+        let at = Date(timeIntervalSince1970: Double(now / 1000))
+        let candidate = QueueDefinition(name: name, attributes: merged, tags: tags, created: at, lastModified: at)
+        let stored = try await store.createQueue(candidate)
+        if stored.attributes.effective != merged.effective {
+            let differing = merged.effective.keys.sorted().first { stored.attributes.effective[$0] != merged.effective[$0] } ?? ""
+            throw QueueError.queueNameExists("A queue already exists with the same name and a different value for attribute \(differing)")
+        }
+        return stored
+    }
+
+    public func queue(_ name: String) async throws -> QueueDefinition {
+        guard let queue = try await store.queue(named: name) else { throw QueueError.queueDoesNotExist }
+        return queue
+    }
+
+    /// The queue a `QueueUrl` names.
+    public func queue(url: String?) async throws -> QueueDefinition {
+        guard let url, !url.isEmpty else { throw QueueError.missingParameter("The request must contain the parameter QueueUrl.") }
+        guard let name = addressing.name(fromURL: url) else { throw QueueError.queueDoesNotExist }
+        return try await queue(name)
+    }
+
+    public func deleteQueue(_ name: String) async throws {
+        guard try await store.deleteQueue(named: name) else { throw QueueError.queueDoesNotExist }
+        signals.signal(name)
+    }
+
+    /// GetQueueAttributes: `All` or the named ones, computed ones included.
+    public func attributes(of queue: QueueDefinition, names: [String]) async throws -> [String: String] {
+        let wanted: Set<String>
+        if names.contains("All") {
+            wanted = QueueAttributes.all
+        } else {
+            for name in names where !QueueAttributes.all.contains(name) {
+                throw QueueError.invalidAttributeName("Unknown Attribute \(name).")
+            }
+            wanted = Set(names)
+        }
+        guard !wanted.isEmpty else { return [:] }
+        var out = queue.attributes.effective.filter { wanted.contains($0.key) }
+        let counts = try await store.counts(of: queue.name, now: now)
+        let computed: [String: String] = [
+            "QueueArn": addressing.arn(queue.name),
+            "ApproximateNumberOfMessages": String(counts.visible),
+            "ApproximateNumberOfMessagesNotVisible": String(counts.inFlight),
+            "ApproximateNumberOfMessagesDelayed": String(counts.delayed),
+            "CreatedTimestamp": String(Int(queue.created.timeIntervalSince1970)),
+            "LastModifiedTimestamp": String(Int(queue.lastModified.timeIntervalSince1970)),
+            "SqsManagedSseEnabled": queue.attributes.values["SqsManagedSseEnabled"] ?? "false",
+        ]
+        for (name, value) in computed where wanted.contains(name) { out[name] = value }
+        return out
+    }
+
+    /// SetQueueAttributes.
+    public func setAttributes(of queue: QueueDefinition, _ attributes: [String: String]) async throws {
+        for name in attributes.keys where QueueAttributes.readOnly.contains(name) {
+            throw QueueError.invalidAttributeName("Unknown Attribute \(name).")
+        }
+        let existingNames = Set(try await store.queues(prefix: nil).map(\.name))
+        var next = queue
+        next.attributes = try queue.attributes.merging(attributes) { arn in
+            addressing.name(fromARN: arn).map { existingNames.contains($0) } ?? false
+        }
+        next.lastModified = Date(timeIntervalSince1970: Double(now / 1000))
+        try await store.replaceQueue(next)
+    }
+
+    // MARK: Messages
+
+    /// Checks a message against SQS's rules and the queue's size limit.
+    public func check(_ message: OutgoingMessage, queue: QueueDefinition) throws(QueueError) {
+        if message.body.isEmpty {
+            throw .missingParameter("The request must contain the parameter MessageBody.")
+        }
+        for scalar in message.body.unicodeScalars {
+            let v = scalar.value
+            let allowed = v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000
+            if !allowed {
+                throw .invalidMessageContents
+            }
+        }
+        if let delay = message.delaySeconds, !(0...900).contains(delay) {
+            throw .invalidParameterValue("Value \(delay) for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.")
+        }
+        if message.attributes.count > 10 {
+            throw .invalidParameterValue("Number of message attributes [\(message.attributes.count)] exceeds the allowed maximum [10].")
+        }
+        var size = message.body.utf8.count
+        for (name, value) in message.attributes {
+            guard !name.isEmpty, name.utf8.count <= 256, !name.lowercased().hasPrefix("aws."), !name.lowercased().hasPrefix("amazon."),
+                  name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }) else {
+                throw .invalidParameterValue("Message attribute name '\(name)' is invalid.")
+            }
+            let base = value.DataType.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+            guard ["String", "Number", "Binary"].contains(base) else {
+                throw .invalidParameterValue("The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String.")
+            }
+            if base == "Binary" {
+                guard value.BinaryValue != nil else {
+                    throw .invalidParameterValue("The message attribute '\(name)' with type 'Binary' must use field 'Binary'.")
+                }
+            } else {
+                guard let text = value.StringValue, !text.isEmpty else {
+                    throw .invalidParameterValue("The message attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'.")
+                }
+                if base == "Number", Double(text) == nil {
+                    throw .invalidParameterValue("Can't cast the value of message (user) attribute '\(name)' to a number.")
+                }
+            }
+            size += name.utf8.count + value.DataType.utf8.count + (value.StringValue?.utf8.count ?? 0) + (value.BinaryValue?.count ?? 0)
+        }
+        if size > queue.attributes.maximumMessageSize {
+            throw .invalidParameterValue(
+                "One or more parameters are invalid. Reason: Message must be shorter than \(queue.attributes.maximumMessageSize) bytes.")
+        }
+    }
+
+    /// Sends messages that were each checked; one transaction.
+    public func send(_ messages: [OutgoingMessage], to queue: QueueDefinition, senderId: String) async throws -> [SentMessage] {
+        for message in messages { try check(message, queue: queue) }
+        let sentAt = now
+        var stored: [StoredMessage] = []
+        var sent: [SentMessage] = []
+        for message in messages {
+            let id = UUID().uuidString.lowercased()
+            let delay = Int64(message.delaySeconds ?? queue.attributes.delaySeconds) * 1000
+            stored.append(StoredMessage(id: id, body: message.body, attributes: message.attributes,
+                                        systemAttributes: message.systemAttributes, senderId: senderId,
+                                        sentAt: sentAt, visibleAt: sentAt + delay))
+            sent.append(SentMessage(messageId: id, md5OfBody: MessageDigest.body(message.body),
+                                    md5OfMessageAttributes: MessageDigest.attributes(message.attributes),
+                                    md5OfSystemAttributes: MessageDigest.attributes(message.systemAttributes)))
+        }
+        do {
+            try await store.sendMessages(stored, to: queue.name)
+        } catch let error as QueueError {
+            throw error
+        }
+        signals.signal(queue.name)
+        return sent
+    }
+
+    /// Receives up to `max` messages, waiting up to `waitSeconds` (long polling) for the first to arrive.
+    public func receive(from queue: QueueDefinition, max: Int, visibilityTimeout: Int?, waitSeconds: Int?) async throws -> [ReceivedMessage] {
+        guard (1...10).contains(max) else {
+            throw QueueError.invalidParameterValue(
+                "Value \(max) for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.")
+        }
+        let wait = waitSeconds ?? queue.attributes.receiveWaitSeconds
+        guard (0...Self.maxWaitSeconds).contains(wait) else {
+            throw QueueError.invalidParameterValue(
+                "Value \(wait) for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.")
+        }
+        let visibility = visibilityTimeout ?? queue.attributes.visibilityTimeout
+        guard (0...43_200).contains(visibility) else {
+            throw QueueError.invalidParameterValue(
+                "Value \(visibility) for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided.")
+        }
+        var redrive: (String, Int)?
+        if let policy = queue.attributes.redrivePolicy, let target = addressing.name(fromARN: policy.deadLetterTargetArn) {
+            redrive = (target, policy.maxReceiveCount)
+        }
+        let deadline = now + Int64(wait) * 1000
+        while true {
+            let seen = signals.generation(of: queue.name)
+            let t = now
+            let got = try await store.receiveMessages(from: queue.name, limit: max, now: t, visibilityMs: Int64(visibility) * 1000,
+                                                      redrive: redrive, retentionMs: Int64(queue.attributes.retentionSeconds) * 1000)
+            if let (target, _) = redrive { signals.signal(target) }
+            if !got.isEmpty || t >= deadline || Task.isCancelled { return got }
+            var until = deadline
+            if let next = try await store.nextVisibleAt(in: queue.name, after: t) { until = Swift.min(until, next) }
+            await signals.wait(on: queue.name, since: seen, timeout: .milliseconds(Swift.max(1, until - t)))
+        }
+    }
+
+    /// The message a receipt handle names, in this queue.
+    func messageId(receipt: String, queue: String) throws(QueueError) -> String {
+        guard let parsed = ReceiptHandle.parse(receipt), parsed.queue == queue else {
+            throw .receiptHandleIsInvalid("The input receipt handle \"\(receipt)\" is not a valid receipt handle.")
+        }
+        return parsed.messageId
+    }
+
+    public func delete(receipt: String, from queue: QueueDefinition) async throws {
+        let id = try messageId(receipt: receipt, queue: queue.name)
+        _ = try await store.deleteMessage(from: queue.name, id: id)
+    }
+
+    public func changeVisibility(receipt: String, in queue: QueueDefinition, timeout: Int) async throws {
+        guard (0...43_200).contains(timeout) else {
+            throw QueueError.invalidParameterValue(
+                "Value \(timeout) for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200.")
+        }
+        let id = try messageId(receipt: receipt, queue: queue.name)
+        let t = now
+        guard try await store.changeVisibility(in: queue.name, id: id, receipt: receipt, visibleAt: t + Int64(timeout) * 1000, now: t) else {
+            throw QueueError.messageNotInflight
+        }
+        if timeout == 0 { signals.signal(queue.name) }
+    }
+
+    public func purge(_ queue: QueueDefinition) async throws {
+        try await store.purge(queue: queue.name)
+    }
+}
+
+extension QueueError {
+    static let invalidMessageContents = QueueError.invalidParameterValue(
+        "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+}
+
+/// A receipt handle: the queue, the message and a nonce unique to one receive, base64-encoded.
+public enum ReceiptHandle {
+    public static func make(queue: String, messageId: String) -> String {
+        let nonce = UUID().uuidString.lowercased()
+        return Data("\(queue)\n\(messageId)\n\(nonce)".utf8).base64EncodedString()
+    }
+
+    public static func parse(_ handle: String) -> (queue: String, messageId: String)? {
+        guard let data = Data(base64Encoded: handle), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+}

@@ -1,0 +1,56 @@
+import AWSProtocol
+
+/// SQS's errors as its JSON protocol puts them: the modeled shape name in `__type`, and the code the
+/// query protocol used in `x-amzn-query-error` (botocore maps exceptions through it).
+public enum QueueError: AWSErrorConvertible, Equatable {
+    case queueDoesNotExist
+    case queueNameExists(String)
+    case receiptHandleIsInvalid(String)
+    case messageNotInflight
+    case batchEntryIdsNotDistinct(String)
+    case tooManyEntriesInBatchRequest(Int)
+    case emptyBatchRequest
+    case invalidBatchEntryId(String)
+    case batchRequestTooLong(String)
+    case invalidAttributeName(String)
+    case invalidAttributeValue(String)
+    case invalidParameterValue(String)
+    case missingParameter(String)
+    case unsupportedOperation(String)
+    case invalidAction(String)
+
+    public var awsError: AWSError {
+        let (shape, queryCode, message): (String, String, String)
+        switch self {
+        case .queueDoesNotExist:
+            (shape, queryCode, message) = ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+                                           "The specified queue does not exist.")
+        case .queueNameExists(let m): (shape, queryCode, message) = ("QueueNameExists", "QueueAlreadyExists", m)
+        case .receiptHandleIsInvalid(let m): (shape, queryCode, message) = ("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", m)
+        case .messageNotInflight:
+            (shape, queryCode, message) = ("MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight",
+                                           "The message referred to isn't in flight.")
+        case .batchEntryIdsNotDistinct(let id):
+            (shape, queryCode, message) = ("BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+                                           "Id \(id) repeated.")
+        case .tooManyEntriesInBatchRequest(let n):
+            (shape, queryCode, message) = ("TooManyEntriesInBatchRequest", "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+                                           "Maximum number of entries per request are 10. You have sent \(n).")
+        case .emptyBatchRequest:
+            (shape, queryCode, message) = ("EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest",
+                                           "There should be at least one entry in the request.")
+        case .invalidBatchEntryId(let m):
+            (shape, queryCode, message) = ("InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId", m)
+        case .batchRequestTooLong(let m):
+            (shape, queryCode, message) = ("BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong", m)
+        case .invalidAttributeName(let m): (shape, queryCode, message) = ("InvalidAttributeName", "InvalidAttributeName", m)
+        case .invalidAttributeValue(let m): (shape, queryCode, message) = ("InvalidAttributeValue", "InvalidAttributeValue", m)
+        case .invalidParameterValue(let m): (shape, queryCode, message) = ("InvalidParameterValueException", "InvalidParameterValue", m)
+        case .missingParameter(let m): (shape, queryCode, message) = ("MissingParameter", "MissingParameter", m)
+        case .unsupportedOperation(let m): (shape, queryCode, message) = ("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", m)
+        case .invalidAction(let m): (shape, queryCode, message) = ("InvalidAction", "InvalidAction", m)
+        }
+        return AWSError(code: "com.amazonaws.sqs#" + shape, status: 400, message: message,
+                        headers: ["x-amzn-query-error": "\(queryCode);Sender"])
+    }
+}

@@ -1,0 +1,84 @@
+import Crypto
+import Foundation
+
+/// A message attribute: a `String`, `Number` or `Binary` value (with an optional custom type suffix).
+public struct MessageAttributeValue: Codable, Sendable, Equatable {
+    public var DataType: String
+    public var StringValue: String?
+    public var BinaryValue: Data?
+
+    public init(DataType: String, StringValue: String? = nil, BinaryValue: Data? = nil) {
+        self.DataType = DataType
+        self.StringValue = StringValue
+        self.BinaryValue = BinaryValue
+    }
+
+    var isBinary: Bool { DataType.hasPrefix("Binary") }
+}
+
+/// A message as the store keeps it.
+public struct StoredMessage: Codable, Sendable, Equatable {
+    public var id: String
+    public var body: String
+    public var attributes: [String: MessageAttributeValue]
+    /// `AWSTraceHeader` and the like.
+    public var systemAttributes: [String: MessageAttributeValue]
+    public var senderId: String
+    /// Epoch milliseconds.
+    public var sentAt: Int64
+    public var visibleAt: Int64
+    public var receiveCount: Int
+    public var firstReceiveAt: Int64?
+    /// The handle of the latest receive.
+    public var receipt: String?
+
+    public init(id: String, body: String, attributes: [String: MessageAttributeValue], systemAttributes: [String: MessageAttributeValue],
+                senderId: String, sentAt: Int64, visibleAt: Int64, receiveCount: Int = 0, firstReceiveAt: Int64? = nil, receipt: String? = nil) {
+        self.id = id
+        self.body = body
+        self.attributes = attributes
+        self.systemAttributes = systemAttributes
+        self.senderId = senderId
+        self.sentAt = sentAt
+        self.visibleAt = visibleAt
+        self.receiveCount = receiveCount
+        self.firstReceiveAt = firstReceiveAt
+        self.receipt = receipt
+    }
+}
+
+/// The digests SQS returns so clients can check what arrived (boto3 does).
+public enum MessageDigest {
+    public static func md5Hex(_ bytes: some DataProtocol) -> String {
+        Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func body(_ body: String) -> String {
+        md5Hex(Data(body.utf8))
+    }
+
+    /// MD5 over the attributes sorted by name: each as length-prefixed name, length-prefixed data type,
+    /// a transport byte (1 string, 2 binary) and the length-prefixed value. Nil when there are none.
+    public static func attributes(_ attributes: [String: MessageAttributeValue]) -> String? {
+        guard !attributes.isEmpty else { return nil }
+        var bytes = [UInt8]()
+        func append(_ data: some Collection<UInt8>) {
+            let n = UInt32(data.count)
+            bytes += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+            bytes += data
+        }
+        for name in attributes.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            let value = attributes[name]!
+            append(Array(name.utf8))
+            append(Array(value.DataType.utf8))
+            if value.isBinary {
+                bytes.append(2)
+                append(Array(value.BinaryValue ?? Data()))
+            } else {
+                bytes.append(1)
+                append(Array((value.StringValue ?? "").utf8))
+            }
+        }
+        return md5Hex(bytes)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// A message handed out by a receive, with what the receive changed.
+public struct ReceivedMessage: Sendable, Equatable {
+    public var message: StoredMessage
+    public var receipt: String
+
+    public init(message: StoredMessage, receipt: String) {
+        self.message = message
+        self.receipt = receipt
+    }
+}
+
+/// Message counts of a queue at one instant.
+public struct QueueCounts: Sendable, Equatable {
+    public var visible: Int
+    public var inFlight: Int
+    public var delayed: Int
+
+    public init(visible: Int, inFlight: Int, delayed: Int) {
+        self.visible = visible
+        self.inFlight = inFlight
+        self.delayed = delayed
+    }
+}
+
+/// Persistence of queues and their messages. Every method is one transaction.
+public protocol QueueStore: Sendable {
+    /// Creates the queue, or returns the existing one unchanged.
+    func createQueue(_ queue: QueueDefinition) async throws -> QueueDefinition
+    func queue(named name: String) async throws -> QueueDefinition?
+    func queues(prefix: String?) async throws -> [QueueDefinition]
+    func replaceQueue(_ queue: QueueDefinition) async throws
+    /// Deletes the queue and its messages; false when absent.
+    func deleteQueue(named name: String) async throws -> Bool
+
+    func sendMessages(_ messages: [StoredMessage], to queue: String) async throws
+    /// Up to `limit` visible messages, made invisible until `now + visibility` with a new receipt each.
+    /// Messages already received `redrive.maxReceiveCount` times move to `redrive.queue` instead.
+    func receiveMessages(from queue: String, limit: Int, now: Int64, visibilityMs: Int64,
+                         redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64) async throws -> [ReceivedMessage]
+    /// Deletes the message the receipt names; false when the receipt names no message of the queue (already deleted).
+    func deleteMessage(from queue: String, id: String) async throws -> Bool
+    /// Sets the visibility of an in-flight message whose latest receipt is `receipt`; false when it is not in flight.
+    func changeVisibility(in queue: String, id: String, receipt: String, visibleAt: Int64, now: Int64) async throws -> Bool
+    func purge(queue: String) async throws
+    func counts(of queue: String, now: Int64) async throws -> QueueCounts
+    /// When the next invisible or delayed message becomes visible, if any.
+    func nextVisibleAt(in queue: String, after now: Int64) async throws -> Int64?
+}

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import Queues
+
+/// What a message row keeps besides its indexed columns.
+private struct MessageExtra: Codable {
+    var attributes: [String: MessageAttributeValue]
+    var systemAttributes: [String: MessageAttributeValue]
+    var senderId: String
+}
+
+extension SQLiteStore {
+    public func createQueue(_ queue: QueueDefinition) async throws -> QueueDefinition {
+        let blob = try Self.encode(queue)
+        return try await pool.write { db in
+            if let existing = try Data.fetchOne(db, sql: "SELECT definition FROM queues WHERE name = ?", arguments: [queue.name]) {
+                return try Self.decode(QueueDefinition.self, existing)
+            }
+            try db.execute(sql: "INSERT INTO queues (name, definition) VALUES (?, ?)", arguments: [queue.name, blob])
+            return queue
+        }
+    }
+
+    public func queue(named name: String) async throws -> QueueDefinition? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT definition FROM queues WHERE name = ?", arguments: [name])
+        }.map { try Self.decode(QueueDefinition.self, $0) }
+    }
+
+    public func queues(prefix: String?) async throws -> [QueueDefinition] {
+        try await pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT definition FROM queues WHERE substr(name, 1, ?) = ? ORDER BY name",
+                              arguments: [(prefix ?? "").utf8.count, prefix ?? ""])
+        }.map { try Self.decode(QueueDefinition.self, $0) }
+    }
+
+    public func replaceQueue(_ queue: QueueDefinition) async throws {
+        let blob = try Self.encode(queue)
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE queues SET definition = ? WHERE name = ?", arguments: [blob, queue.name])
+            if db.changesCount == 0 { throw QueueError.queueDoesNotExist }
+        }
+    }
+
+    public func deleteQueue(named name: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM queues WHERE name = ?", arguments: [name])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ?", arguments: [name])
+            return true
+        }
+    }
+
+    public func sendMessages(_ messages: [StoredMessage], to queue: String) async throws {
+        let rows = try messages.map { m in
+            (m, try Self.encode(MessageExtra(attributes: m.attributes, systemAttributes: m.systemAttributes, senderId: m.senderId)))
+        }
+        try await pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM queues WHERE name = ?", arguments: [queue]) == true else {
+                throw QueueError.queueDoesNotExist
+            }
+            let insert = try db.cachedStatement(sql: "INSERT INTO queue_messages (id, queue, body, extra, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)")
+            for (m, extra) in rows {
+                try insert.execute(arguments: [m.id, queue, m.body, extra, m.sentAt, m.visibleAt])
+            }
+        }
+    }
+
+    private static func message(_ row: Row) throws -> StoredMessage {
+        let extra = try decode(MessageExtra.self, row["extra"])
+        return StoredMessage(id: row["id"], body: row["body"], attributes: extra.attributes, systemAttributes: extra.systemAttributes,
+                             senderId: extra.senderId, sentAt: row["sent_at"], visibleAt: row["visible_at"],
+                             receiveCount: row["receive_count"], firstReceiveAt: row["first_receive_at"], receipt: row["receipt"])
+    }
+
+    public func receiveMessages(from queue: String, limit: Int, now: Int64, visibilityMs: Int64,
+                                redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64) async throws -> [ReceivedMessage] {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ? AND sent_at < ?", arguments: [queue, now - retentionMs])
+            var received: [ReceivedMessage] = []
+            while received.count < limit {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT id, body, extra, sent_at, visible_at, receive_count, first_receive_at, receipt FROM queue_messages
+                    WHERE queue = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT ?
+                    """, arguments: [queue, now, limit - received.count])
+                if rows.isEmpty { break }
+                for row in rows {
+                    var message = try Self.message(row)
+                    if let redrive, message.receiveCount >= redrive.maxReceiveCount {
+                        // Received too often: it moves to the dead-letter queue instead.
+                        try db.execute(sql: "UPDATE queue_messages SET queue = ?, receive_count = 0, visible_at = ?, receipt = NULL WHERE id = ?",
+                                       arguments: [redrive.queue, now, message.id])
+                        continue
+                    }
+                    let receipt = ReceiptHandle.make(queue: queue, messageId: message.id)
+                    message.receiveCount += 1
+                    message.firstReceiveAt = message.firstReceiveAt ?? now
+                    message.visibleAt = now + visibilityMs
+                    message.receipt = receipt
+                    try db.execute(sql: "UPDATE queue_messages SET receive_count = ?, first_receive_at = ?, visible_at = ?, receipt = ? WHERE id = ?",
+                                   arguments: [message.receiveCount, message.firstReceiveAt, message.visibleAt, receipt, message.id])
+                    received.append(ReceivedMessage(message: message, receipt: receipt))
+                }
+            }
+            return received
+        }
+    }
+
+    public func deleteMessage(from queue: String, id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ?", arguments: [id, queue])
+            return db.changesCount > 0
+        }
+    }
+
+    public func changeVisibility(in queue: String, id: String, receipt: String, visibleAt: Int64, now: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE queue_messages SET visible_at = ? WHERE id = ? AND queue = ? AND receipt = ? AND visible_at > ?",
+                           arguments: [visibleAt, id, queue, receipt, now])
+            return db.changesCount > 0
+        }
+    }
+
+    public func purge(queue: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ?", arguments: [queue])
+        }
+    }
+
+    public func counts(of queue: String, now: Int64) async throws -> QueueCounts {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(visible_at <= ?), 0) AS visible,
+                       COALESCE(SUM(visible_at > ? AND receive_count > 0), 0) AS in_flight,
+                       COALESCE(SUM(visible_at > ? AND receive_count = 0), 0) AS delayed
+                FROM queue_messages WHERE queue = ?
+                """, arguments: [now, now, now, queue])!
+            return QueueCounts(visible: row["visible"], inFlight: row["in_flight"], delayed: row["delayed"])
+        }
+    }
+
+    public func nextVisibleAt(in queue: String, after now: Int64) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(visible_at) FROM queue_messages WHERE queue = ? AND visible_at > ?", arguments: [queue, now])
+        }
+    }
+}

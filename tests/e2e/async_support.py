@@ -1,0 +1,169 @@
+"""Helpers shared by the SQS, async-invoke, event-source-mapping and durability suites.
+
+Everything here talks to the server only through boto3, the way a user would."""
+import base64
+import hashlib
+import json
+import struct
+import subprocess
+import time
+import uuid
+from unittest import mock
+
+import boto3
+from botocore.config import Config
+
+import conftest
+from conftest import Server, wait_for
+
+ACCOUNT = "000000000000"
+REGION = "us-east-1"
+FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
+
+
+class FlaggedServer(Server):
+    """A `Server` whose `serve` command line gets extra flags (same pattern as test_concurrency.py)."""
+
+    def __init__(self, data_dir, flags, env=None):
+        real_popen = subprocess.Popen
+
+        def popen(cmd, *args, **kwargs):
+            if cmd and cmd[0] == conftest.BIN:
+                cmd = [*cmd, *flags]
+            return real_popen(cmd, *args, **kwargs)
+
+        with mock.patch.object(subprocess, "Popen", popen):
+            super().__init__(data_dir, env=env)
+
+
+def strict_client(server, service="lambda", **config):
+    """A client that never retries, so every answer reaches the test as the server gave it."""
+    return boto3.client(service, endpoint_url=server.endpoint, region_name=REGION,
+                        aws_access_key_id=server.access_key, aws_secret_access_key=server.secret_key,
+                        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}, read_timeout=60,
+                                      **config))
+
+
+def python_runtime_of(server):
+    runtimes = [r for r in server.health["runtimes"] if r.startswith("python")]
+    return runtimes[-1] if runtimes else "provided.al2023"
+
+
+def unique(prefix):
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def queue_arn(name):
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+
+
+def make_queue(sqs, prefix="q", **attributes):
+    """Creates a standard queue; returns (url, arn, name)."""
+    name = unique(prefix)
+    args = {"QueueName": name}
+    if attributes:
+        args["Attributes"] = {k: str(v) for k, v in attributes.items()}
+    url = sqs.create_queue(**args)["QueueUrl"]
+    return url, queue_arn(name), name
+
+
+def redrive(dlq_arn, max_receive_count):
+    return json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count})
+
+
+def counts(sqs, url):
+    """(visible, not visible, delayed) as integers."""
+    a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+    return (int(a["ApproximateNumberOfMessages"]), int(a["ApproximateNumberOfMessagesNotVisible"]),
+            int(a["ApproximateNumberOfMessagesDelayed"]))
+
+
+def drained(sqs, url):
+    return counts(sqs, url) == (0, 0, 0)
+
+
+def collect(sqs, url, count, timeout=30.0, delete=True, visibility=30):
+    """Receives until `count` messages have arrived (or the deadline passes); returns them all."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while len(got) < count and time.monotonic() < deadline:
+        wait = max(0, min(1, int(deadline - time.monotonic())))
+        r = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait,
+                                VisibilityTimeout=visibility, MessageAttributeNames=["All"],
+                                MessageSystemAttributeNames=["All"])
+        messages = r.get("Messages", [])
+        got.extend(messages)
+        if delete and messages:
+            sqs.delete_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+    return got
+
+
+def collect_records(sqs, url, count, timeout=30.0):
+    """Destination records (JSON message bodies); fails the test if fewer than `count` arrive in time."""
+    messages = collect(sqs, url, count, timeout)
+    assert len(messages) >= count, f"expected {count} message(s) on {url}, got {len(messages)} in {timeout}s"
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def assert_stays(condition, duration, interval=0.1, what="condition"):
+    """Asserts `condition` holds on every poll during `duration` seconds (used to prove that nothing happens)."""
+    deadline = time.monotonic() + duration
+    while time.monotonic() < deadline:
+        value = condition()
+        assert value, f"{what} stopped holding"
+        time.sleep(interval)
+
+
+def md5_hex(data):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.md5(data).hexdigest()
+
+
+def md5_of_message_attributes(attributes):
+    """SQS's digest of message attributes, as boto3 request shapes ({name: {DataType, StringValue|BinaryValue}}).
+
+    Names sorted; per attribute: 4-byte big-endian length + UTF-8 name, length + data type, one transport byte
+    (1 for String/Number types, 2 for Binary), then length + value bytes. MD5, hex."""
+    def length_prefixed(b):
+        return struct.pack(">I", len(b)) + b
+
+    buf = b""
+    for name in sorted(attributes):
+        a = attributes[name]
+        buf += length_prefixed(name.encode("utf-8")) + length_prefixed(a["DataType"].encode("utf-8"))
+        if a.get("StringValue") is not None:
+            buf += b"\x01" + length_prefixed(a["StringValue"].encode("utf-8"))
+        else:
+            value = a["BinaryValue"]
+            if isinstance(value, str):
+                value = base64.b64decode(value)
+            buf += b"\x02" + length_prefixed(value)
+    return hashlib.md5(buf).hexdigest()
+
+
+def error_code(exc_info):
+    return exc_info.value.response["Error"]["Code"]
+
+
+def http_status(exc_info):
+    return exc_info.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def invoke_event(lam, function_name, payload, **kw):
+    """An InvocationType=Event call; returns the raw response (its Payload already read into 'Body')."""
+    r = lam.invoke(FunctionName=function_name, InvocationType="Event", Payload=json.dumps(payload).encode(), **kw)
+    r["Body"] = r["Payload"].read()
+    return r
+
+
+def wait_function_updated(lam, function_name, timeout=30):
+    def done():
+        c = lam.get_function_configuration(FunctionName=function_name)
+        assert c.get("LastUpdateStatus") != "Failed", c
+        return c if c.get("LastUpdateStatus", "Successful") == "Successful" and c.get("State", "Active") == "Active" \
+            else None
+    return wait_for(done, timeout=timeout, interval=0.1, what=f"update of {function_name}")
