@@ -491,23 +491,28 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         }
     }
 
+    /// Freezes an environment still idle. The cgroup write happens under the state lock, so it cannot
+    /// interleave with `claimForInvocation`'s thaw.
     private func freezeIfIdle() {
-        let freeze = state.withLock { s -> Bool in
-            guard s.phase == .idle, s.pending == nil, s.parked != nil, !s.frozen else { return false }
+        state.withLock { s in
+            guard s.phase == .idle, s.pending == nil, s.parked != nil, !s.frozen else { return }
             s.frozen = true
-            return true
+            cgroups?.freeze()
         }
-        if freeze { cgroups?.freeze() }
     }
 
-    /// Takes the environment out of the freezer before it is handed an invocation.
-    func thawIfFrozen() {
-        let thaw = state.withLock { s -> Bool in
-            guard s.frozen else { return false }
-            s.frozen = false
-            return true
+    /// Takes an idle environment for an invocation: stops its idle timers (so a freeze due now cannot
+    /// land after this) and thaws it if it was frozen.
+    func claimForInvocation() {
+        state.withLock { s in
+            for task in s.idleTasks { task.cancel() }
+            s.idleTasks.removeAll()
+            if s.phase == .idle { s.phase = .busy }
+            if s.frozen {
+                s.frozen = false
+                cgroups?.thaw()
+            }
         }
-        if thaw { cgroups?.thaw() }
     }
 
     var isFrozen: Bool { state.withLock { $0.frozen } }

@@ -57,7 +57,7 @@ public final class Invoker: Sendable {
 
         let env: ExecutionEnvironment
         if let warm = pool.takeIdle() {
-            warm.thawIfFrozen()
+            warm.claimForInvocation()
             env = warm
         } else {
             do {

@@ -32,14 +32,14 @@ def wait_for(condition, timeout=30.0, interval=0.05, what="condition"):
 class Server:
     """One running server process."""
 
-    def __init__(self, data_dir, env=None):
+    def __init__(self, data_dir, env=None, flags=()):
         self.data_dir = data_dir
         endpoint_file = os.path.join(data_dir, "endpoint")
         if os.path.exists(endpoint_file):
             os.unlink(endpoint_file)
         self.log = open(os.path.join(data_dir, f"server-{uuid.uuid4().hex[:6]}.log"), "wb")
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--port", "0", "--data-dir", data_dir, "--log-level", "warning"],
+            [BIN, "serve", "--port", "0", "--data-dir", data_dir, "--log-level", "warning", *flags],
             stdout=self.log, stderr=self.log, env={**os.environ, **(env or {})},
         )
 

@@ -211,6 +211,7 @@ def test_weighted_routing_splits_traffic(server, lam, two_versions):
         if not hasattr(local, "client"):
             local.client = strict_client(server)
         r, out = invoke(local.client, name, Qualifier="live")
+        assert "FunctionError" not in r, out
         return r["ExecutedVersion"], out["version"], out["mark"]
 
     with concurrent.futures.ThreadPoolExecutor(4) as pool:

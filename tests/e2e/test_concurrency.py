@@ -2,42 +2,24 @@
 import base64
 import concurrent.futures
 import json
-import subprocess
 import tempfile
 import time
 import uuid
-from unittest import mock
 
 import boto3
 import pytest
 from botocore.config import Config
 
-import conftest
 from conftest import ROLE, Server, make_zip, wait_for
 
 ACCOUNT_LIMIT = 20
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 
 
-class FlaggedServer(Server):
-    """A `Server` whose `serve` command line gets extra flags."""
-
-    def __init__(self, data_dir, flags, env=None):
-        real_popen = subprocess.Popen
-
-        def popen(cmd, *args, **kwargs):
-            if cmd and cmd[0] == conftest.BIN:
-                cmd = [*cmd, *flags]
-            return real_popen(cmd, *args, **kwargs)
-
-        with mock.patch.object(subprocess, "Popen", popen):
-            super().__init__(data_dir, env=env)
-
-
 @pytest.fixture(scope="module")
 def small():
     with tempfile.TemporaryDirectory(prefix="swiftlet-concurrency-") as data_dir:
-        s = FlaggedServer(data_dir, ["--max-concurrency", str(ACCOUNT_LIMIT)])
+        s = Server(data_dir, flags=["--max-concurrency", str(ACCOUNT_LIMIT)])
         yield s
         assert s.stop() == 0, "graceful shutdown must exit 0"
 

@@ -173,3 +173,37 @@ def test_awslambdaric_bootstrap(lam, create, name):
     assert "ric says hi" in base64.b64decode(r["LogResult"]).decode()
     r2 = lam.invoke(FunctionName=name, Payload=b'{"k": 2}')
     assert json.loads(r2["Payload"].read())["ric"] == {"k": 2}
+
+
+def test_an_environment_due_to_freeze_as_it_is_picked_still_answers(python_runtime):
+    """Regression: a freeze timer firing between taking an idle environment and handing it the invocation
+    froze the runtime mid-invocation (a timeout). With a 1 ms freeze grace that window is hit often."""
+    import concurrent.futures
+    import threading
+
+    import boto3
+    from botocore.config import Config
+
+    from conftest import ROLE, Server
+
+    with tempfile.TemporaryDirectory(prefix="swiftlet-freeze-") as data_dir:
+        s = Server(data_dir, flags=["--freeze-after", "1"])
+        try:
+            lam = s.client()
+            lam.create_function(FunctionName="f", Runtime=python_runtime, Role=ROLE, Handler="app.handler",
+                                Code={"ZipFile": make_zip({"app.py": "def handler(e, c):\n    return 1\n"})})
+            local = threading.local()
+
+            def one(_):
+                if not hasattr(local, "c"):
+                    local.c = boto3.client("lambda", endpoint_url=s.endpoint, region_name="us-east-1",
+                                           aws_access_key_id=s.access_key, aws_secret_access_key=s.secret_key,
+                                           config=Config(retries={"total_max_attempts": 1}))
+                r = local.c.invoke(FunctionName="f", Payload=b"{}")
+                return r.get("FunctionError"), r["Payload"].read()
+
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                failures = [out for err, out in pool.map(one, range(1500)) if err]
+            assert failures == [], failures[:2]
+        finally:
+            assert s.stop() == 0
