@@ -90,9 +90,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // Event source mappings: pollers that feed queue messages to functions in batches.
+        .target(name: "EventSourceMappings", dependencies: [
+            "Catalog", "Invoker", "Queues",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         // The Lambda REST API: AWS request/response shapes and operation routing.
         .target(name: "LambdaAPI", dependencies: [
-            "AWSProtocol", "Catalog", "Auth", "Invoker", "AsyncInvocation",
+            "AWSProtocol", "Catalog", "Auth", "Invoker", "AsyncInvocation", "EventSourceMappings",
         ], swiftSettings: strict),
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
@@ -104,7 +110,7 @@ let package = Package(
         // Composition root: configuration, wiring, lifecycle.
         .target(name: "Server", dependencies: [
             "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI", "Invoker", "Sandbox", "FunctionLogs",
-            "Queues", "SQSAPI", "AsyncInvocation",
+            "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import AWSProtocol
 import AsyncInvocation
+import EventSourceMappings
 import Auth
 import Catalog
 import Foundation
@@ -17,12 +18,16 @@ public struct LambdaService: Sendable {
     let invoker: Invoker?
     /// Takes `InvocationType: Event`; nil where functions cannot run.
     let dispatcher: AsyncDispatcher?
+    /// Event source mappings; nil where functions cannot run.
+    let mappings: MappingManager?
 
-    public init(catalog: FunctionCatalog, codeSigner: SigV4Signer, invoker: Invoker? = nil, dispatcher: AsyncDispatcher? = nil) {
+    public init(catalog: FunctionCatalog, codeSigner: SigV4Signer, invoker: Invoker? = nil, dispatcher: AsyncDispatcher? = nil,
+                mappings: MappingManager? = nil) {
         self.catalog = catalog
         self.codeSigner = codeSigner
         self.invoker = invoker
         self.dispatcher = dispatcher
+        self.mappings = mappings
     }
 
     public func handle(_ request: APIRequest) async throws -> APIResponse {
@@ -61,6 +66,11 @@ public struct LambdaService: Sendable {
         case .getProvisionedConcurrency(let name): return try await getProvisionedConcurrency(request, name: name)
         case .listProvisionedConcurrency(let name): return try await listProvisionedConcurrency(request, name: name)
         case .deleteProvisionedConcurrency(let name): return try await deleteProvisionedConcurrency(request, name: name)
+        case .createEventSourceMapping: return try await createEventSourceMapping(request)
+        case .listEventSourceMappings: return try await listEventSourceMappings(request)
+        case .getEventSourceMapping(let uuid): return try await getEventSourceMapping(request, uuid: uuid)
+        case .updateEventSourceMapping(let uuid): return try await updateEventSourceMapping(request, uuid: uuid)
+        case .deleteEventSourceMapping(let uuid): return try await deleteEventSourceMapping(request, uuid: uuid)
         case .putEventInvokeConfig(let name): return try await putEventInvokeConfig(request, name: name)
         case .getEventInvokeConfig(let name): return try await getEventInvokeConfig(request, name: name)
         case .updateEventInvokeConfig(let name): return try await updateEventInvokeConfig(request, name: name)

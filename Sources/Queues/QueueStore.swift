@@ -41,6 +41,8 @@ public protocol QueueStore: Sendable {
                          redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64) async throws -> [ReceivedMessage]
     /// Deletes the message the receipt names; false when the receipt names no message of the queue (already deleted).
     func deleteMessage(from queue: String, id: String) async throws -> Bool
+    /// Deletes several messages in one transaction.
+    func deleteMessages(from queue: String, ids: [String]) async throws
     /// Sets the visibility of an in-flight message whose latest receipt is `receipt`; false when it is not in flight.
     func changeVisibility(in queue: String, id: String, receipt: String, visibleAt: Int64, now: Int64) async throws -> Bool
     func purge(queue: String) async throws

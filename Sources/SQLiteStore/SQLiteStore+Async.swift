@@ -85,3 +85,32 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    public func putMapping(_ mapping: EventSourceMapping) async throws {
+        let blob = try Self.encode(mapping)
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO event_source_mappings (uuid, function_name, definition) VALUES (?, ?, ?) ON CONFLICT(uuid) DO UPDATE SET function_name = excluded.function_name, definition = excluded.definition",
+                           arguments: [mapping.uuid, mapping.functionName, blob])
+        }
+    }
+
+    public func mapping(_ uuid: String) async throws -> EventSourceMapping? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT definition FROM event_source_mappings WHERE uuid = ?", arguments: [uuid])
+        }.map { try Self.decode(EventSourceMapping.self, $0) }
+    }
+
+    public func mappings() async throws -> [EventSourceMapping] {
+        try await pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT definition FROM event_source_mappings ORDER BY uuid")
+        }.map { try Self.decode(EventSourceMapping.self, $0) }
+    }
+
+    public func deleteMapping(_ uuid: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM event_source_mappings WHERE uuid = ?", arguments: [uuid])
+            return db.changesCount > 0
+        }
+    }
+}

@@ -113,6 +113,13 @@ extension SQLiteStore {
         }
     }
 
+    public func deleteMessages(from queue: String, ids: [String]) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ?")
+            for id in ids { try statement.execute(arguments: [id, queue]) }
+        }
+    }
+
     public func changeVisibility(in queue: String, id: String, receipt: String, visibleAt: Int64, now: Int64) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "UPDATE queue_messages SET visible_at = ? WHERE id = ? AND queue = ? AND receipt = ? AND visible_at > ?",

@@ -1,5 +1,6 @@
 import AWSProtocol
 import AsyncInvocation
+import EventSourceMappings
 import Auth
 import BlobStore
 import Catalog
@@ -76,10 +77,11 @@ public struct SwiftletServer {
         let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
         let dispatcher = AsyncDispatcher(catalog: catalog, invoker: invoker, queues: queues, timing: AsyncTiming(speedup: config.asyncSpeedup),
                                          parallelism: config.maxConcurrency, logger: logger)
+        let mappings = MappingManager(catalog: catalog, invoker: invoker, queues: queues, logger: logger)
         let lambda = LambdaService(
             catalog: catalog,
             codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),
-            invoker: invoker, dispatcher: dispatcher)
+            invoker: invoker, dispatcher: dispatcher, mappings: mappings)
         let verifier = SigV4Verifier(credentials: StaticCredentialLookup([credentials.credentials]), region: config.region)
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
@@ -98,6 +100,7 @@ public struct SwiftletServer {
                 logWriter,
                 InvokerService(invoker: invoker, cgroups: setup.cgroups, logger: logger),
                 dispatcher,
+                mappings,
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port

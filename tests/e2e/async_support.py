@@ -5,15 +5,12 @@ import base64
 import hashlib
 import json
 import struct
-import subprocess
 import time
 import uuid
-from unittest import mock
 
 import boto3
 from botocore.config import Config
 
-import conftest
 from conftest import Server, wait_for
 
 ACCOUNT = "000000000000"
@@ -22,18 +19,10 @@ FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
 
 
 class FlaggedServer(Server):
-    """A `Server` whose `serve` command line gets extra flags (same pattern as test_concurrency.py)."""
+    """A `Server` whose `serve` command line gets extra flags (e.g. `--async-speedup 100`)."""
 
     def __init__(self, data_dir, flags, env=None):
-        real_popen = subprocess.Popen
-
-        def popen(cmd, *args, **kwargs):
-            if cmd and cmd[0] == conftest.BIN:
-                cmd = [*cmd, *flags]
-            return real_popen(cmd, *args, **kwargs)
-
-        with mock.patch.object(subprocess, "Popen", popen):
-            super().__init__(data_dir, env=env)
+        super().__init__(data_dir, env=env, flags=tuple(flags))
 
 
 def strict_client(server, service="lambda", **config):

@@ -14,7 +14,8 @@ import uuid
 from async_support import invoke_event, make_queue, python_runtime_of, strict_client
 from conftest import ROLE, Server, make_zip
 
-HANDLER = "def handler(event, context):\n    return {'id': event['id']}\n"
+# A little slow on purpose, so that a backlog is still queued when the server is killed.
+HANDLER = "import time\ndef handler(event, context):\n    time.sleep(0.3)\n    return {'id': event['id']}\n"
 
 
 def kill(server):

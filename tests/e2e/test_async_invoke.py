@@ -11,7 +11,6 @@ import datetime
 import json
 import re
 import tempfile
-import threading
 import time
 import uuid
 

@@ -9,14 +9,13 @@ here signal through the queues themselves: a record the worker rejects (on purpo
 what AWS documents) comes back after the queue's visibility timeout and, after maxReceiveCount receives, lands
 in the queue's dead-letter queue, which the test reads. Records the worker accepts are deleted from the queue."""
 import datetime
-import json
 import time
 import uuid
 
 import pytest
 
 from async_support import (FUNCTION_ARN, REGION, ACCOUNT, assert_stays, collect, counts, drained, error_code,
-                           http_status, make_queue, redrive, strict_client, unique)
+                           http_status, make_queue, python_runtime_of, redrive, strict_client, unique)
 from conftest import ROLE, make_zip, wait_for
 
 WORKER = r'''
@@ -229,9 +228,9 @@ def test_unknown_mappings_and_functions(slam, sqs):
 
 
 @pytest.fixture(scope="module")
-def validation_target(slam, sqs, python_runtime):
+def validation_target(server, slam, sqs):
     _, arn, _ = make_queue(sqs, "valid")
-    return worker(slam, python_runtime), arn
+    return worker(slam, python_runtime_of(server)), arn
 
 
 @pytest.mark.parametrize("settings, codes", [

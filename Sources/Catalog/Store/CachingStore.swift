@@ -245,4 +245,14 @@ public final class CachingStore: Store {
     public func deleteEventInvokeConfig(of functionName: String, qualifier: String) async throws -> Bool {
         try await base.deleteEventInvokeConfig(of: functionName, qualifier: qualifier)
     }
+
+    // MARK: Event source mappings: read by their pollers once per change
+
+    public func putMapping(_ mapping: EventSourceMapping) async throws { try await base.putMapping(mapping) }
+
+    public func mapping(_ uuid: String) async throws -> EventSourceMapping? { try await base.mapping(uuid) }
+
+    public func mappings() async throws -> [EventSourceMapping] { try await base.mappings() }
+
+    public func deleteMapping(_ uuid: String) async throws -> Bool { try await base.deleteMapping(uuid) }
 }

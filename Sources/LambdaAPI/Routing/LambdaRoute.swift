@@ -29,6 +29,11 @@ public enum LambdaRoute: Equatable, Sendable {
     case getProvisionedConcurrency(String)
     case listProvisionedConcurrency(String)
     case deleteProvisionedConcurrency(String)
+    case createEventSourceMapping
+    case listEventSourceMappings
+    case getEventSourceMapping(String)
+    case updateEventSourceMapping(String)
+    case deleteEventSourceMapping(String)
     case putEventInvokeConfig(String)
     case getEventInvokeConfig(String)
     case updateEventInvokeConfig(String)
@@ -110,6 +115,16 @@ public enum LambdaRoute: Equatable, Sendable {
 
     /// `/2015-03-31/…`: functions, versions, aliases, policies, invoke.
     private static func functions(_ method: String, _ s: [String]) -> LambdaRoute? {
+        if s.first == "event-source-mappings" {
+            switch (method, s.count) {
+            case ("POST", 1): return .createEventSourceMapping
+            case ("GET", 1): return .listEventSourceMappings
+            case ("GET", 2): return .getEventSourceMapping(s[1])
+            case ("PUT", 2): return .updateEventSourceMapping(s[1])
+            case ("DELETE", 2): return .deleteEventSourceMapping(s[1])
+            default: return nil
+            }
+        }
         guard s.first == "functions" else { return nil }
         switch (method, s.count) {
         case ("POST", 1): return .createFunction

@@ -1,0 +1,171 @@
+import Catalog
+import Foundation
+import Invoker
+import Logging
+import Queues
+import ServiceLifecycle
+import Synchronization
+
+/// What Create/UpdateEventSourceMapping take; nil means "not given".
+public struct MappingInput: Sendable {
+    public var functionName: String?
+    public var eventSourceArn: String?
+    public var enabled: Bool?
+    public var batchSize: Int?
+    public var maximumBatchingWindowInSeconds: Int?
+    public var functionResponseTypes: [String]?
+    public var maximumConcurrency: Int??
+
+    public init(functionName: String?, eventSourceArn: String?, enabled: Bool?, batchSize: Int?, maximumBatchingWindowInSeconds: Int?,
+                functionResponseTypes: [String]?, maximumConcurrency: Int??) {
+        self.functionName = functionName
+        self.eventSourceArn = eventSourceArn
+        self.enabled = enabled
+        self.batchSize = batchSize
+        self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
+        self.functionResponseTypes = functionResponseTypes
+        self.maximumConcurrency = maximumConcurrency
+    }
+}
+
+/// Event source mappings: their validation and storage, and one `MappingPoller` per enabled mapping for
+/// as long as the server runs.
+public final class MappingManager: Service, Sendable {
+    let catalog: FunctionCatalog
+    let invoker: Invoker
+    let queues: QueueBroker
+    let logger: Logger
+    /// Pollers of a mapping without ScalingConfig.MaximumConcurrency.
+    let defaultMaxWorkers: Int
+    private let pollers = Mutex<[String: MappingPoller]>([:])
+
+    public init(catalog: FunctionCatalog, invoker: Invoker, queues: QueueBroker, logger: Logger, defaultMaxWorkers: Int = 5) {
+        self.catalog = catalog
+        self.invoker = invoker
+        self.queues = queues
+        self.logger = logger
+        self.defaultMaxWorkers = defaultMaxWorkers
+    }
+
+    var store: any Store { catalog.store }
+
+    public func run() async throws {
+        for mapping in try await store.mappings() { reconcile(mapping) }
+        try? await gracefulShutdown()
+        let all = pollers.withLock { p in defer { p.removeAll() }; return Array(p.values) }
+        for poller in all { poller.stop() }
+    }
+
+    /// Starts, restarts or stops the poller of `mapping` to match it (nil: deleted).
+    func reconcile(_ mapping: EventSourceMapping?, uuid: String? = nil) {
+        let id = mapping?.uuid ?? uuid ?? ""
+        let fresh = mapping.flatMap { m in
+            m.enabled ? MappingPoller(mapping: m, catalog: catalog, invoker: invoker, queues: queues, logger: logger,
+                                      maxWorkers: m.maximumConcurrency ?? defaultMaxWorkers) : nil
+        }
+        let old = pollers.withLock { p in
+            let old = p.removeValue(forKey: id)
+            if let fresh { p[id] = fresh }
+            return old
+        }
+        old?.stop()
+        fresh?.start()
+    }
+
+    // MARK: Operations
+
+    public func arn(_ uuid: String) -> String {
+        "arn:aws:lambda:\(catalog.arns.region):\(catalog.arns.accountId):event-source-mapping:\(uuid)"
+    }
+
+    func validate(batchSize: Int, window: Int, responseTypes: [String], maximumConcurrency: Int?) throws {
+        try FieldValidator.range(batchSize, 1...10_000, field: "batchSize")
+        try FieldValidator.range(window, 0...300, field: "maximumBatchingWindowInSeconds")
+        if batchSize > 10 && window == 0 {
+            throw LambdaError.invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+        }
+        for type in responseTypes { try FieldValidator.oneOf(type, ["ReportBatchItemFailures"], field: "functionResponseTypes.member") }
+        if let c = maximumConcurrency { try FieldValidator.range(c, 2...1000, field: "scalingConfig.maximumConcurrency") }
+    }
+
+    /// The function (and qualifier) a mapping invokes; it must exist.
+    func function(_ name: String) async throws -> (String, String?) {
+        let (definition, qualifier) = try await catalog.resolve(name)
+        return (definition.name, qualifier)
+    }
+
+    /// CreateEventSourceMapping.
+    public func create(_ input: MappingInput) async throws -> EventSourceMapping {
+        guard let functionName = input.functionName else { throw LambdaError.invalidParameter("FunctionName is a required parameter.") }
+        guard let source = input.eventSourceArn, !source.isEmpty else {
+            throw LambdaError.invalidParameter("Unrecognized event source, must be one of the supported event sources (SQS queues of this server).")
+        }
+        guard let queueName = queues.addressing.name(fromARN: source) else {
+            throw LambdaError.invalidParameter("Unrecognized event source, must be one of the supported event sources (SQS queues of this server): \(source)")
+        }
+        guard try await queues.store.queue(named: queueName) != nil else {
+            throw LambdaError.invalidParameter("Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.")
+        }
+        let batchSize = input.batchSize ?? 10
+        let window = input.maximumBatchingWindowInSeconds ?? 0
+        let types = input.functionResponseTypes ?? []
+        let concurrency = input.maximumConcurrency ?? nil
+        try validate(batchSize: batchSize, window: window, responseTypes: types, maximumConcurrency: concurrency)
+        let (function, qualifier) = try await self.function(functionName)
+        if let existing = try await store.mappings().first(where: { $0.eventSourceArn == source && $0.functionName == function && $0.qualifier == qualifier }) {
+            throw LambdaError.resourceConflict(
+                "An event source mapping with SQS arn (\" \(source) \") and function (\" \(function) \") already exists. Please update or delete the existing mapping with UUID \(existing.uuid)")
+        }
+        let mapping = EventSourceMapping(
+            uuid: UUID().uuidString.lowercased(), functionName: function, qualifier: qualifier, eventSourceArn: source,
+            batchSize: batchSize, maximumBatchingWindowInSeconds: window, enabled: input.enabled ?? true,
+            functionResponseTypes: types, maximumConcurrency: concurrency, lastModified: Date())
+        try await store.putMapping(mapping)
+        reconcile(mapping)
+        logger.info("event source mapping created", metadata: ["uuid": "\(mapping.uuid)", "function": "\(function)", "source": "\(source)"])
+        return mapping
+    }
+
+    public func mapping(_ uuid: String) async throws -> EventSourceMapping {
+        guard let mapping = try await store.mapping(uuid) else {
+            throw LambdaError.resourceNotFound("The resource you requested does not exist.")
+        }
+        return mapping
+    }
+
+    /// UpdateEventSourceMapping.
+    public func update(_ uuid: String, _ input: MappingInput) async throws -> EventSourceMapping {
+        var mapping = try await self.mapping(uuid)
+        if let name = input.functionName { (mapping.functionName, mapping.qualifier) = try await function(name) }
+        if let v = input.enabled { mapping.enabled = v }
+        if let v = input.batchSize { mapping.batchSize = v }
+        if let v = input.maximumBatchingWindowInSeconds { mapping.maximumBatchingWindowInSeconds = v }
+        if let v = input.functionResponseTypes { mapping.functionResponseTypes = v }
+        if let v = input.maximumConcurrency { mapping.maximumConcurrency = v }
+        try validate(batchSize: mapping.batchSize, window: mapping.maximumBatchingWindowInSeconds,
+                     responseTypes: mapping.functionResponseTypes, maximumConcurrency: mapping.maximumConcurrency)
+        mapping.lastModified = Date()
+        try await store.putMapping(mapping)
+        reconcile(mapping)
+        return mapping
+    }
+
+    /// DeleteEventSourceMapping: returns the mapping as it was.
+    public func delete(_ uuid: String) async throws -> EventSourceMapping {
+        let mapping = try await self.mapping(uuid)
+        _ = try await store.deleteMapping(uuid)
+        reconcile(nil, uuid: uuid)
+        return mapping
+    }
+
+    /// ListEventSourceMappings, optionally by function and/or source.
+    public func list(functionName: String?, eventSourceArn: String?) async throws -> [EventSourceMapping] {
+        var all = try await store.mappings()
+        if let functionName, !functionName.isEmpty {
+            let id = try FunctionIdentifier.parse(functionName)
+            all = all.filter { $0.functionName == id.name && (id.qualifier == nil || $0.qualifier == id.qualifier) }
+        }
+        if let eventSourceArn, !eventSourceArn.isEmpty { all = all.filter { $0.eventSourceArn == eventSourceArn } }
+        return all
+    }
+}
