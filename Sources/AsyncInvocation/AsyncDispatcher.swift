@@ -135,6 +135,12 @@ public final class AsyncDispatcher: Service, Sendable {
             guard !stopping else { return }
             // Throttles and system errors do not use up attempts; the event's age bounds them.
             if case .tooManyRequests = error {
+                // Reserved concurrency 0 stops the function: its events fail at once, without retries.
+                if try await store.reservedConcurrency(of: definition.name) == 0 {
+                    try await conclude(event, config: config, definition: definition, condition: "RetriesExhausted",
+                                       invokeCount: event.attempts, result: nil)
+                    return
+                }
                 try await store.reschedule(event.id, attempts: event.attempts, dueAt: clock() + timing.throttleDelayMs)
                 return
             }

@@ -88,6 +88,15 @@ public final class MappingManager: Service, Sendable {
         if let c = maximumConcurrency { try FieldValidator.range(c, 2...1000, field: "scalingConfig.maximumConcurrency") }
     }
 
+    /// A batch must not become visible again while the function may still be working on it.
+    func checkVisibility(_ queue: QueueDefinition, function: String, qualifier: String?) async throws {
+        let (definition, _) = try await catalog.resolve(function, qualifier: qualifier)
+        if queue.attributes.visibilityTimeout < definition.timeout {
+            throw LambdaError.invalidParameter(
+                "Queue visibility timeout: \(queue.attributes.visibilityTimeout) seconds is less than Function timeout: \(definition.timeout) seconds")
+        }
+    }
+
     /// The function (and qualifier) a mapping invokes; it must exist.
     func function(_ name: String) async throws -> (String, String?) {
         let (definition, qualifier) = try await catalog.resolve(name)
@@ -103,7 +112,7 @@ public final class MappingManager: Service, Sendable {
         guard let queueName = queues.addressing.name(fromARN: source) else {
             throw LambdaError.invalidParameter("Unrecognized event source, must be one of the supported event sources (SQS queues of this server): \(source)")
         }
-        guard try await queues.store.queue(named: queueName) != nil else {
+        guard let queue = try await queues.store.queue(named: queueName) else {
             throw LambdaError.invalidParameter("Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.")
         }
         let batchSize = input.batchSize ?? 10
@@ -112,6 +121,7 @@ public final class MappingManager: Service, Sendable {
         let concurrency = input.maximumConcurrency ?? nil
         try validate(batchSize: batchSize, window: window, responseTypes: types, maximumConcurrency: concurrency)
         let (function, qualifier) = try await self.function(functionName)
+        try await checkVisibility(queue, function: function, qualifier: qualifier)
         if let existing = try await store.mappings().first(where: { $0.eventSourceArn == source && $0.functionName == function && $0.qualifier == qualifier }) {
             throw LambdaError.resourceConflict(
                 "An event source mapping with SQS arn (\" \(source) \") and function (\" \(function) \") already exists. Please update or delete the existing mapping with UUID \(existing.uuid)")

@@ -7,7 +7,7 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
     /// Attribute name → (default, allowed range) of the numeric ones.
     static let numeric: [String: (Int, ClosedRange<Int>)] = [
         "DelaySeconds": (0, 0...900),
-        "MaximumMessageSize": (262_144, 1024...262_144),
+        "MaximumMessageSize": (1_048_576, 1024...1_048_576),
         "MessageRetentionPeriod": (345_600, 60...1_209_600),
         "ReceiveMessageWaitTimeSeconds": (0, 0...20),
         "VisibilityTimeout": (30, 0...43_200),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// What a send accepted.
 public struct SentMessage: Sendable, Equatable {
@@ -32,6 +33,8 @@ public final class QueueBroker: Sendable {
     public let store: any QueueStore
     public let addressing: QueueAddressing
     let signals = WakeSignals()
+    /// When each queue was last purged: SQS allows one purge per queue every 60 seconds.
+    private let purges = Mutex<[String: Int64]>([:])
     let clock: @Sendable () -> Int64
     let logger: Logger
 
@@ -267,13 +270,18 @@ public final class QueueBroker: Sendable {
     }
 
     public func purge(_ queue: QueueDefinition) async throws {
+        let t = now
+        let refused = purges.withLock { p -> Bool in
+            if let last = p[queue.name], t - last < 60_000 { return true }
+            p[queue.name] = t
+            return false
+        }
+        if refused {
+            throw QueueError.purgeQueueInProgress(
+                "Only one PurgeQueue operation on \(queue.name) is allowed every 60 seconds.")
+        }
         try await store.purge(queue: queue.name)
     }
-}
-
-extension QueueError {
-    static let invalidMessageContents = QueueError.invalidParameterValue(
-        "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
 }
 
 /// A receipt handle: the queue, the message and a nonce unique to one receive, base64-encoded.

@@ -18,6 +18,8 @@ public enum QueueError: AWSErrorConvertible, Equatable {
     case missingParameter(String)
     case unsupportedOperation(String)
     case invalidAction(String)
+    case invalidMessageContents
+    case purgeQueueInProgress(String)
 
     public var awsError: AWSError {
         let (shape, queryCode, message): (String, String, String)
@@ -49,8 +51,14 @@ public enum QueueError: AWSErrorConvertible, Equatable {
         case .missingParameter(let m): (shape, queryCode, message) = ("MissingParameter", "MissingParameter", m)
         case .unsupportedOperation(let m): (shape, queryCode, message) = ("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", m)
         case .invalidAction(let m): (shape, queryCode, message) = ("InvalidAction", "InvalidAction", m)
+        case .invalidMessageContents:
+            (shape, queryCode, message) = ("InvalidMessageContents", "InvalidMessageContents",
+                                           "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+        case .purgeQueueInProgress(let m):
+            (shape, queryCode, message) = ("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", m)
         }
-        return AWSError(code: "com.amazonaws.sqs#" + shape, status: 400, message: message,
+        let status = if case .purgeQueueInProgress = self { 403 } else { 400 }
+        return AWSError(code: "com.amazonaws.sqs#" + shape, status: status, message: message,
                         headers: ["x-amzn-query-error": "\(queryCode);Sender"])
     }
 }
