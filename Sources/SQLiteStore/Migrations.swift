@@ -114,6 +114,7 @@ enum Migrations {
                 t.column("id", .text).notNull().unique()
                 t.column("function_name", .text).notNull()
                 t.column("definition", .blob).notNull()
+                t.column("payload", .blob).notNull()
                 t.column("due_at", .integer).notNull()
                 t.column("lease_until", .integer)
             }

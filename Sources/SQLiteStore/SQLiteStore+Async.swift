@@ -6,20 +6,22 @@ extension SQLiteStore {
     public func enqueue(_ event: AsyncEvent) async throws {
         let blob = try Self.encode(event)
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO async_events (id, function_name, definition, due_at) VALUES (?, ?, ?, ?)",
-                           arguments: [event.id, event.functionName, blob, event.dueAt])
+            try db.cachedStatement(sql: "INSERT INTO async_events (id, function_name, definition, payload, due_at) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [event.id, event.functionName, blob, Data(event.payload), event.dueAt])
         }
     }
 
     public func claimDueEvents(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [AsyncEvent] {
         try await pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT seq, definition FROM async_events WHERE lease_until IS NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?
+                SELECT seq, definition, payload FROM async_events WHERE lease_until IS NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?
                 """, arguments: [now, limit])
             var events: [AsyncEvent] = []
             for row in rows {
                 try db.execute(sql: "UPDATE async_events SET lease_until = ? WHERE seq = ?", arguments: [leaseUntil, row["seq"] as Int64])
-                events.append(try Self.decode(AsyncEvent.self, row["definition"]))
+                var event = try Self.decode(AsyncEvent.self, row["definition"])
+                event.payload = Array(row["payload"] as Data)
+                events.append(event)
             }
             return events
         }

@@ -55,4 +55,20 @@ public struct AsyncEvent: Codable, Sendable, Equatable {
         self.attempts = attempts
         self.dueAt = dueAt
     }
+
+    /// The payload is stored beside the event, as bytes, not inside its JSON.
+    public enum CodingKeys: String, CodingKey {
+        case id, functionName, qualifier, enqueuedAt, attempts, dueAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        functionName = try c.decode(String.self, forKey: .functionName)
+        qualifier = try c.decodeIfPresent(String.self, forKey: .qualifier)
+        enqueuedAt = try c.decode(Int64.self, forKey: .enqueuedAt)
+        attempts = try c.decode(Int.self, forKey: .attempts)
+        dueAt = try c.decode(Int64.self, forKey: .dueAt)
+        payload = []
+    }
 }
