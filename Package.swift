@@ -126,6 +126,7 @@ let package = Package(
         .testTarget(name: "InvokerTests", dependencies: ["Invoker", "FunctionLogs", "Sandbox", "RuntimeAPI", "Catalog"]),
         .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "SQLiteStore"]),
+        .testTarget(name: "AsyncTests", dependencies: ["AsyncInvocation", "EventSourceMappings", "Queues", "AWSProtocol"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )
