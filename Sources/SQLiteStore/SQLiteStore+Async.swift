@@ -4,10 +4,17 @@ import GRDB
 
 extension SQLiteStore {
     public func enqueue(_ event: AsyncEvent) async throws {
-        let blob = try Self.encode(event)
+        try await asyncEventWriter.submit(event)
+    }
+
+    /// Inserts accepted events, many per transaction under load.
+    static func insertEvents(_ events: [AsyncEvent], into pool: DatabasePool) async throws {
+        let rows = try events.map { ($0, try encode($0)) }
         try await pool.write { db in
-            try db.cachedStatement(sql: "INSERT INTO async_events (id, function_name, definition, payload, due_at) VALUES (?, ?, ?, ?, ?)")
-                .execute(arguments: [event.id, event.functionName, blob, Data(event.payload), event.dueAt])
+            let insert = try db.cachedStatement(sql: "INSERT INTO async_events (id, function_name, definition, payload, due_at) VALUES (?, ?, ?, ?, ?)")
+            for (event, blob) in rows {
+                try insert.execute(arguments: [event.id, event.functionName, blob, Data(event.payload), event.dueAt])
+            }
         }
     }
 
@@ -39,8 +46,14 @@ extension SQLiteStore {
     }
 
     public func finish(_ id: String) async throws {
+        try await finishedEventWriter.submit(id)
+    }
+
+    /// Deletes finished events, many per transaction under load.
+    static func deleteEvents(_ ids: [String], from pool: DatabasePool) async throws {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM async_events WHERE id = ?", arguments: [id])
+            let delete = try db.cachedStatement(sql: "DELETE FROM async_events WHERE id = ?")
+            for id in ids { try delete.execute(arguments: [id]) }
         }
     }
 

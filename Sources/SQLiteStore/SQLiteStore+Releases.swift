@@ -53,6 +53,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?",
                            arguments: [functionName, String(number)])
             try db.execute(sql: "DELETE FROM policies WHERE resource = ?", arguments: ["function:\(functionName):\(number)"])
+            try db.execute(sql: "DELETE FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?", arguments: [functionName, String(number)])
         }
     }
 
@@ -112,6 +113,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM aliases WHERE function_name = ? AND name = ?", arguments: [functionName, name])
             try db.execute(sql: "DELETE FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?", arguments: [functionName, name])
             try db.execute(sql: "DELETE FROM policies WHERE resource = ?", arguments: ["function:\(functionName):\(name)"])
+            try db.execute(sql: "DELETE FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?", arguments: [functionName, name])
         }
     }
 }

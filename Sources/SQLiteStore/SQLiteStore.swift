@@ -7,6 +7,10 @@ import GRDB
 public final class SQLiteStore: Store, QueueStore {
     let pool: DatabasePool
     public let path: String
+    /// Accepted async events, committed in groups.
+    let asyncEventWriter: GroupCommit<AsyncEvent>
+    /// Finished async events, deleted in groups.
+    let finishedEventWriter: GroupCommit<String>
     public var kind: String { "sqlite" }
 
     public init(path: String) throws {
@@ -16,8 +20,11 @@ public final class SQLiteStore: Store, QueueStore {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        self.pool = try DatabasePool(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
+        self.pool = pool
         self.path = path
+        self.asyncEventWriter = GroupCommit { events in try await SQLiteStore.insertEvents(events, into: pool) }
+        self.finishedEventWriter = GroupCommit { ids in try await SQLiteStore.deleteEvents(ids, from: pool) }
         try Migrations.migrator.migrate(pool)
     }
 

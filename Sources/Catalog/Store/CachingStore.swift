@@ -10,6 +10,8 @@ public final class CachingStore: Store {
         /// Published versions never change, so they stay until deleted.
         var versions: [String: FunctionDefinition] = [:]
         var aliases: [String: AliasDefinition] = [:]
+        /// Event invoke configs by function and qualifier; `.some(nil)` remembers that there is none.
+        var eventInvokeConfigs: [String: EventInvokeConfig?] = [:]
         /// Bumped by every write, so a read that raced a write does not put back what the write replaced.
         var generation = 0
 
@@ -18,6 +20,7 @@ public final class CachingStore: Store {
             let prefix = name + "\u{0}"
             versions = versions.filter { !$0.key.hasPrefix(prefix) }
             aliases = aliases.filter { !$0.key.hasPrefix(prefix) }
+            eventInvokeConfigs = eventInvokeConfigs.filter { !$0.key.hasPrefix(prefix) }
         }
     }
     private let cache = Mutex(Cache())
@@ -117,7 +120,7 @@ public final class CachingStore: Store {
 
     public func deleteVersion(_ number: Int, of functionName: String) async throws {
         let key = Self.key(functionName, String(number))
-        defer { update { $0.versions[key] = nil } }
+        defer { update { $0.versions[key] = nil; $0.eventInvokeConfigs[key] = nil } }
         try await base.deleteVersion(number, of: functionName)
     }
 
@@ -150,7 +153,7 @@ public final class CachingStore: Store {
     public func deleteAlias(_ name: String, of functionName: String) async throws {
         let key = Self.key(functionName, name)
         update { $0.aliases[key] = nil }
-        defer { update { $0.aliases[key] = nil } }
+        defer { update { $0.aliases[key] = nil; $0.eventInvokeConfigs[key] = nil } }
         try await base.deleteAlias(name, of: functionName)
     }
 
@@ -232,10 +235,21 @@ public final class CachingStore: Store {
 
     public func nextDue() async throws -> Int64? { try await base.nextDue() }
 
-    public func putEventInvokeConfig(_ config: EventInvokeConfig) async throws { try await base.putEventInvokeConfig(config) }
+    public func putEventInvokeConfig(_ config: EventInvokeConfig) async throws {
+        let key = Self.key(config.functionName, config.qualifier)
+        update { $0.eventInvokeConfigs[key] = nil }
+        defer { update { $0.eventInvokeConfigs[key] = nil } }
+        try await base.putEventInvokeConfig(config)
+    }
 
+    /// Read for every async event the dispatcher runs, so kept here (including "there is none").
     public func eventInvokeConfig(of functionName: String, qualifier: String) async throws -> EventInvokeConfig? {
-        try await base.eventInvokeConfig(of: functionName, qualifier: qualifier)
+        let key = Self.key(functionName, qualifier)
+        let (hit, generation) = cache.withLock { ($0.eventInvokeConfigs[key], $0.generation) }
+        if let hit { return hit }
+        let loaded = try await base.eventInvokeConfig(of: functionName, qualifier: qualifier)
+        cache.withLock { if $0.generation == generation { $0.eventInvokeConfigs[key] = .some(loaded) } }
+        return loaded
     }
 
     public func eventInvokeConfigs(of functionName: String) async throws -> [EventInvokeConfig] {
@@ -243,7 +257,9 @@ public final class CachingStore: Store {
     }
 
     public func deleteEventInvokeConfig(of functionName: String, qualifier: String) async throws -> Bool {
-        try await base.deleteEventInvokeConfig(of: functionName, qualifier: qualifier)
+        let key = Self.key(functionName, qualifier)
+        defer { update { $0.eventInvokeConfigs[key] = nil } }
+        return try await base.deleteEventInvokeConfig(of: functionName, qualifier: qualifier)
     }
 
     // MARK: Event source mappings: read by their pollers once per change
