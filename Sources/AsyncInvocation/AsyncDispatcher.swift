@@ -26,7 +26,10 @@ public final class AsyncDispatcher: Service, Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var inFlight = 0
+        /// Events claimed and not finished: running or waiting for their function's turn.
+        var held = 0
+        var running: [String: Int] = [:]
+        var waiting: [String: [AsyncEvent]] = [:]
         var stopping = false
     }
 
@@ -66,7 +69,7 @@ public final class AsyncDispatcher: Service, Sendable {
     private func dispatchLoop() async {
         while !stopping {
             let seen = signals.generation(of: Self.key)
-            let free = state.withLock { parallelism - $0.inFlight }
+            let free = state.withLock { parallelism - $0.held }
             var claimed: [AsyncEvent] = []
             if free > 0 {
                 let now = clock()
@@ -77,19 +80,43 @@ public final class AsyncDispatcher: Service, Sendable {
                     logger.error("claiming async events failed", metadata: ["error": "\(error)"])
                 }
             }
-            for event in claimed {
-                state.withLock { $0.inFlight += 1 }
-                Task {
-                    await self.process(event)
-                    self.state.withLock { $0.inFlight -= 1 }
-                    self.signals.signal(Self.key)
-                }
+            state.withLock { s in
+                s.held += claimed.count
+                for event in claimed { s.waiting[event.functionName, default: []].append(event) }
             }
+            for event in claimed { startWaiting(event.functionName) }
             if !claimed.isEmpty && claimed.count == free { continue }
             var wait: Int64 = 1_000
             if let next = try? await store.nextDue() { wait = max(1, min(wait, next - clock())) }
-            if state.withLock({ $0.inFlight >= parallelism }) { wait = 1_000 }
             await signals.wait(on: Self.key, since: seen, timeout: .milliseconds(wait))
+        }
+    }
+
+    /// Starts the function's waiting events while it has room. A function's events run on as many
+    /// environments as it has, plus one: a backlog grows its environments one at a time, as it keeps up,
+    /// instead of starting a cold environment for every queued event at once.
+    private func startWaiting(_ function: String) {
+        let room = invoker.environmentCount(of: function) + 1
+        let started = state.withLock { s -> [AsyncEvent] in
+            var started: [AsyncEvent] = []
+            while (s.running[function] ?? 0) < room, var queue = s.waiting[function], !queue.isEmpty {
+                started.append(queue.removeFirst())
+                s.waiting[function] = queue.isEmpty ? nil : queue
+                s.running[function, default: 0] += 1
+            }
+            return started
+        }
+        for event in started {
+            Task {
+                await self.process(event)
+                self.state.withLock { s in
+                    s.held -= 1
+                    s.running[function, default: 1] -= 1
+                    if s.running[function] == 0 { s.running[function] = nil }
+                }
+                self.startWaiting(function)
+                self.signals.signal(Self.key)
+            }
         }
     }
 

@@ -242,6 +242,13 @@ public final class Invoker: Sendable {
         return (total, idle, frozen)
     }
 
+    /// Live environments of every version of `function`.
+    public func environmentCount(of function: String) -> Int {
+        let prefix = function + "\u{0}"
+        let matching = pools.withLock { $0.filter { $0.key.hasPrefix(prefix) }.map(\.value) }
+        return matching.reduce(0) { $0 + $1.environments.count }
+    }
+
     static func environmentId() -> String {
         (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased().prefix(32).description
     }
