@@ -22,6 +22,7 @@ public final class AsyncDispatcher: Service, Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     private let signals = WakeSignals()
+    private let idleness = HostIdleness()
     private static let key = "async"
     private let state = Mutex(State())
 
@@ -84,19 +85,24 @@ public final class AsyncDispatcher: Service, Sendable {
                 s.held += claimed.count
                 for event in claimed { s.waiting[event.functionName, default: []].append(event) }
             }
-            for event in claimed { startWaiting(event.functionName) }
+            let backlogged = state.withLock { Array($0.waiting.keys) }
+            for function in backlogged { startWaiting(function) }
             if !claimed.isEmpty && claimed.count == free { continue }
             var wait: Int64 = 1_000
             if let next = try? await store.nextDue() { wait = max(1, min(wait, next - clock())) }
+            // Events waiting for their function's room are looked at again soon: environments attach meanwhile.
+            if state.withLock({ !$0.waiting.isEmpty }) { wait = min(wait, 50) }
             await signals.wait(on: Self.key, since: seen, timeout: .milliseconds(wait))
         }
     }
 
     /// Starts the function's waiting events while it has room. A function's events run on as many
-    /// environments as it has, plus one: a backlog grows its environments one at a time, as it keeps up,
-    /// instead of starting a cold environment for every queued event at once.
+    /// environments as it has, plus up to two starting ones while the host has idle CPU: a backlog grows its
+    /// environments as long as more of them can actually run (an I/O-bound function scales out, a CPU-bound
+    /// one does not thrash the machine with cold starts).
     private func startWaiting(_ function: String) {
-        let room = invoker.environmentCount(of: function) + 1
+        let environments = invoker.environmentCount(of: function)
+        let room = environments == 0 || idleness.idleFraction > 0.1 ? environments + 2 : environments
         let started = state.withLock { s -> [AsyncEvent] in
             var started: [AsyncEvent] = []
             while (s.running[function] ?? 0) < room, var queue = s.waiting[function], !queue.isEmpty {

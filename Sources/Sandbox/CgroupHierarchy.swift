@@ -12,6 +12,12 @@ public struct CgroupHierarchy: Sendable {
     /// Controllers an environment is limited by on a v1 host.
     static let v1Controllers = ["memory", "cpu", "pids", "freezer"]
 
+    /// All environments together weigh an eighth of a default group when the machine is saturated, so the
+    /// server itself — accepting requests, running the control plane and the dispatchers — keeps going while
+    /// functions use every idle cycle (each one still capped by its memory's share).
+    static let groupCPUSharesV1 = 128
+    static let groupCPUWeightV2 = 12
+
     public let version: CgroupVersion
     /// v1: controller name → parent directory; v2: "" → parent directory.
     let parents: [String: String]
@@ -37,6 +43,7 @@ public struct CgroupHierarchy: Sendable {
             } catch {
                 throw SandboxError.unavailable("cannot enable memory, cpu and pids controllers below \(parent): \(error)")
             }
+            try? write(String(groupCPUWeightV2), to: parent + "/cpu.weight")
             return CgroupHierarchy(version: .v2, parents: ["": parent])
         }
         var parents: [String: String] = [:]
@@ -55,6 +62,7 @@ public struct CgroupHierarchy: Sendable {
             try makeDirectory(parent)
             parents[controller] = parent
         }
+        if let cpu = parents["cpu"] { try? write(String(groupCPUSharesV1), to: cpu + "/cpu.shares") }
         return CgroupHierarchy(version: .v1, parents: parents)
     }
 

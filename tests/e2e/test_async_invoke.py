@@ -377,3 +377,27 @@ def test_reserved_concurrency_zero_sends_events_to_on_failure_without_waiting(fl
     assert record["requestPayload"] == payload
     assert record["requestContext"]["condition"] != "Success"
     assert record["requestContext"]["approximateInvokeCount"] == 0
+
+
+def test_a_backlog_of_waiting_functions_runs_concurrently(server, create, name):
+    """Events of a function that waits (I/O-bound) scale out to several environments: eight one-second
+    events finish in well under eight seconds."""
+    import time as _time
+    sqs = server.client("sqs")
+    lam = server.client()
+    queue = sqs.create_queue(QueueName=name + "-done")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    create(name, Code={"ZipFile": make_zip({"app.py": "import time\ndef handler(e, c):\n    time.sleep(1)\n    return e\n"})})
+    lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={"OnSuccess": {"Destination": arn}})
+    started = _time.monotonic()
+    for i in range(8):
+        assert lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"i": i}).encode())["StatusCode"] == 202
+    seen = set()
+
+    def all_done():
+        for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            seen.add(json.loads(m["Body"])["requestPayload"]["i"])
+        return len(seen) == 8
+
+    wait_for(all_done, timeout=30, what="eight async events")
+    assert _time.monotonic() - started < 6, "one-second events ran one after another"
