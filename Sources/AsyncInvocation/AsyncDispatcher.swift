@@ -24,6 +24,7 @@ public final class AsyncDispatcher: Service, Sendable {
     private let signals = WakeSignals()
     private let idleness = HostIdleness()
     private static let key = "async"
+    static let claimPacing: Duration = .milliseconds(5)
     private let state = Mutex(State())
 
     private struct State {
@@ -88,6 +89,12 @@ public final class AsyncDispatcher: Service, Sendable {
             let backlogged = state.withLock { Array($0.waiting.keys) }
             for function in backlogged { startWaiting(function) }
             if !claimed.isEmpty && claimed.count == free { continue }
+            if !claimed.isEmpty {
+                // Under a steady stream, claim what arrived in the next few milliseconds together rather than
+                // one transaction per event; an async event may start that much later.
+                try? await Task.sleep(for: Self.claimPacing)
+                continue
+            }
             var wait: Int64 = 1_000
             if let next = try? await store.nextDue() { wait = max(1, min(wait, next - clock())) }
             // Events waiting for their function's room are looked at again soon: environments attach meanwhile.
