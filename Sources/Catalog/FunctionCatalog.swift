@@ -62,6 +62,10 @@ public struct FunctionCatalog: Sendable {
     /// parameter): `$LATEST`, a published version, or an alias (whose main version is returned).
     public func resolve(_ functionName: String, qualifier: String? = nil) async throws -> (FunctionDefinition, qualifier: String?) {
         let (id, effective) = try identify(functionName, qualifier: qualifier)
+        return try await resolve(id, effective)
+    }
+
+    private func resolve(_ id: FunctionIdentifier, _ effective: String?) async throws -> (FunctionDefinition, qualifier: String?) {
         let notFound = LambdaError.functionNotFound(arns.function(id.name, qualifier: effective))
         switch try await target(of: id.name, qualifier: effective) {
         case .latest:
@@ -80,7 +84,7 @@ public struct FunctionCatalog: Sendable {
                                      draw: Double = Double.random(in: 0..<1)) async throws -> (FunctionDefinition, qualifier: String?) {
         let (id, effective) = try identify(functionName, qualifier: qualifier)
         guard let effective, !Self.isVersionNumber(effective), effective != "$LATEST" else {
-            return try await resolve(functionName, qualifier: qualifier)
+            return try await resolve(id, effective)
         }
         let notFound = LambdaError.functionNotFound(arns.function(id.name, qualifier: effective))
         guard let alias = try await store.alias(effective, of: id.name) else { throw notFound }

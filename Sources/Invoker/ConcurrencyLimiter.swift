@@ -10,9 +10,7 @@ final class ConcurrencyLimiter: Sendable {
         self.limitValue = Atomic(limit)
     }
 
-    var limit: Int {
-        get { limitValue.load(ordering: .relaxed) }
-    }
+    var limit: Int { limitValue.load(ordering: .relaxed) }
 
     func setLimit(_ value: Int) {
         limitValue.store(value, ordering: .relaxed)
@@ -49,10 +47,11 @@ final class ConcurrencyPools: Sendable {
 
     /// Takes a slot for one invocation of `function`, or throws the throttle Lambda returns. Provisioned
     /// concurrency is held inside the function's reservation: invocations of versions without it only get
-    /// what is left (`heldForProvisioned`).
-    func acquire(_ function: String, heldForProvisioned: Int = 0) throws -> ConcurrencyLimiter {
+    /// what is left (`heldForProvisioned`, asked only of functions with a reservation).
+    func acquire(_ function: String, heldForProvisioned: () -> Int) throws -> ConcurrencyLimiter {
         if let own = reserved.withLock({ $0[function] }) {
-            guard own.tryAcquire(cap: heldForProvisioned > 0 ? own.limit - heldForProvisioned : nil) else {
+            let held = heldForProvisioned()
+            guard own.tryAcquire(cap: held > 0 ? own.limit - held : nil) else {
                 throw LambdaError.tooManyRequests(reason: "ReservedFunctionConcurrentInvocationLimitExceeded", message: "Rate Exceeded.")
             }
             return own

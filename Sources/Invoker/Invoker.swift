@@ -51,7 +51,7 @@ public final class Invoker: Sendable {
     /// Runs `request` and returns what the caller gets back.
     public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
         let function = request.function
-        let limiter = try concurrency.acquire(function.name, heldForProvisioned: provisionedElsewhere(function.name, version: request.version))
+        let limiter = try concurrency.acquire(function.name) { provisionedElsewhere(function.name, version: request.version) }
         defer { limiter.release() }
         let pool = self.pool(for: function, version: request.version)
 
@@ -113,13 +113,14 @@ public final class Invoker: Sendable {
         for pool in removed {
             for env in pool.retire() { env.terminate() }
         }
-        if version == nil || version.map(Catalog.FunctionCatalog.isVersionNumber) == true {
-            let dropped = provisioned.withLock { all -> [ProvisionedAllocation] in
-                let keys = all.filter { $0.value.functionName == functionName && (version == nil || $0.value.versions.contains(version!)) }.map(\.key)
-                return keys.compactMap { all.removeValue(forKey: $0) }
-            }
-            for allocation in dropped { allocation.cancel() }
+        // A deleted version takes its provisioned concurrency along; `$LATEST` never has any.
+        let dropped = provisioned.withLock { all -> [ProvisionedAllocation] in
+            let keys = all.filter { _, allocation in
+                allocation.functionName == functionName && version.map { allocation.versions.contains($0) } ?? true
+            }.map(\.key)
+            return keys.compactMap { all.removeValue(forKey: $0) }
         }
+        for allocation in dropped { allocation.cancel() }
     }
 
     /// Sets `function`'s reserved concurrency (nil: none) and the size of the unreserved pool.
