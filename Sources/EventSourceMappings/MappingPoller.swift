@@ -48,13 +48,23 @@ final class MappingPoller: Sendable {
     }
 
     private func work() async {
-        defer { workers.withLock { $0.count -= 1 } }
+        var counted = true
+        defer { if counted { workers.withLock { $0.count -= 1 } } }
         while !Task.isCancelled {
             do {
                 let handled = try await pollOnce()
                 if handled == 0 {
-                    let last = workers.withLock { $0.count <= 1 }
-                    if !last { return }
+                    // Leave when idle, but never as the last worker: deciding and leaving are one step, so two
+                    // idle workers cannot both see the other and leave the mapping with none.
+                    let leaves = workers.withLock { w -> Bool in
+                        guard w.count > 1 else { return false }
+                        w.count -= 1
+                        return true
+                    }
+                    if leaves {
+                        counted = false
+                        return
+                    }
                 } else if handled >= min(mapping.batchSize, QueueBroker.maxBatchEntries) {
                     addWorker()
                 }
@@ -80,7 +90,7 @@ final class MappingPoller: Sendable {
             while batch.count < mapping.batchSize && !Task.isCancelled {
                 let remaining = windowEnd - ContinuousClock.now
                 if remaining <= .zero { break }
-                let wait = min(QueueBroker.maxWaitSeconds, Int((Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18).rounded(.up)))
+                let wait = min(QueueBroker.maxWaitSeconds, Int((remaining / .seconds(1)).rounded(.up)))
                 let got = try await queues.receive(from: queue, max: min(QueueBroker.maxBatchEntries, mapping.batchSize - batch.count),
                                                    visibilityTimeout: nil, waitSeconds: wait)
                 if got.isEmpty { break }
