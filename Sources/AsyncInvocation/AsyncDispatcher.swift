@@ -228,7 +228,7 @@ public final class AsyncDispatcher: Service, Sendable {
 
     /// A queue or a function (invoked asynchronously with the record as its event).
     private func deliver(_ body: String, to arn: String) async throws {
-        if arn.hasPrefix("arn:aws:sqs:") || arn.contains(":sqs:") {
+        if arn.split(separator: ":", maxSplits: 3).dropFirst(2).first == "sqs" {
             try await sendToQueue(body, arn: arn, attributes: [:])
         } else {
             let (target, qualifier) = try await catalog.resolve(arn)

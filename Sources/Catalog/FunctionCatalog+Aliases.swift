@@ -16,12 +16,6 @@ public struct AliasInput: Sendable {
     }
 }
 
-/// One page of ListAliases.
-public struct AliasListing: Sendable {
-    public var aliases: [AliasDefinition]
-    public var nextMarker: String?
-}
-
 extension FunctionCatalog {
     static let aliasNamePattern = "(?!^[0-9]+$)([a-zA-Z0-9-_]+)"
 
@@ -157,27 +151,15 @@ extension FunctionCatalog {
         try await store.deleteAlias(alias.name, of: alias.functionName)
     }
 
-    /// ListAliases, optionally only those routing to `functionVersion`.
-    public func listAliases(_ functionName: String, functionVersion: String?, marker: String?, maxItems: Int?) async throws -> AliasListing {
+    /// ListAliases, ordered by name, optionally only those routing to `functionVersion`.
+    public func listAliases(_ functionName: String, functionVersion: String?) async throws -> [AliasDefinition] {
         let function = try aliasFunction(functionName)
         if let functionVersion { try Self.checkVersionName(functionVersion, field: "functionVersion") }
-        let limit = try pageSize(maxItems)
         guard try await store.function(named: function) != nil else {
             throw LambdaError.functionNotFound(arns.function(function))
         }
-        var aliases = try await store.aliases(of: function)
-        if let functionVersion { aliases = aliases.filter { $0.versions.contains(functionVersion) } }
-        if let marker, !marker.isEmpty {
-            guard let data = Data(base64Encoded: marker), let after = String(data: data, encoding: .utf8) else {
-                throw LambdaError.invalidParameter("Invalid marker: \(marker)")
-            }
-            aliases = aliases.filter { $0.name > after }
-        }
-        var next: String?
-        if aliases.count > limit {
-            aliases = Array(aliases.prefix(limit))
-            next = aliases.last.map { Data($0.name.utf8).base64EncodedString() }
-        }
-        return AliasListing(aliases: aliases, nextMarker: next)
+        let aliases = try await store.aliases(of: function)
+        guard let functionVersion else { return aliases }
+        return aliases.filter { $0.versions.contains(functionVersion) }
     }
 }

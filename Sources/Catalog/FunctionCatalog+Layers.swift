@@ -56,7 +56,7 @@ extension FunctionCatalog {
         } else {
             name = ""
         }
-        guard FunctionIdentifier.isValidName(name) || (name.utf8.count <= 140 && !name.isEmpty && name.utf8.allSatisfy(FunctionIdentifier.isNameByte)) else {
+        guard !name.isEmpty, name.utf8.allSatisfy(FunctionIdentifier.isNameByte) else {
             throw LambdaError.validation(field: "layerName", value: value, constraint: "Member must satisfy regular expression pattern: \(Self.layerNamePattern)")
         }
         return name
@@ -161,20 +161,17 @@ extension FunctionCatalog {
 
     /// The layer versions a function names, in order, with their content.
     func resolveLayers(_ arns: [String]) async throws -> [FunctionLayer] {
+        let names = arns.compactMap { LayerVersionIdentifier.parse($0)?.name }
+        if Set(names).count != names.count {
+            throw LambdaError.invalidParameter("Two different versions of the same layer are not allowed to be referenced in the same function.")
+        }
         var layers: [FunctionLayer] = []
         for arn in arns {
             guard let id = LayerVersionIdentifier.parse(arn), id.region == self.arns.region, id.accountId == self.arns.accountId,
                   let layer = try await store.layerVersion(id.version, of: id.name) else {
                 throw LambdaError.invalidParameter("Layer version \(arn) does not exist.")
             }
-            if layers.contains(where: { $0.arn == arn }) {
-                throw LambdaError.invalidParameter("Two different versions of the same layer are not allowed to be referenced in the same function. \(arn)")
-            }
             layers.append(FunctionLayer(arn: arn, digest: layer.content.digest, size: layer.content.size, unzippedSize: layer.content.unzippedSize))
-        }
-        let names = arns.compactMap { LayerVersionIdentifier.parse($0)?.name }
-        if Set(names).count != names.count {
-            throw LambdaError.invalidParameter("Two different versions of the same layer are not allowed to be referenced in the same function.")
         }
         return layers
     }

@@ -516,7 +516,6 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     }
 
     var isFrozen: Bool { state.withLock { $0.frozen } }
-    var isProvisioned: Bool { settings.provisioned }
 
     /// Shuts the environment down now when idle, else after the invocation it is running.
     func drain() {

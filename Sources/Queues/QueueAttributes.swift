@@ -27,8 +27,8 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
         self.values = values
     }
 
-    /// Validates `given` and merges it over `self`.
-    public func merging(_ given: [String: String], lookupQueue: (String) -> Bool) throws(QueueError) -> QueueAttributes {
+    /// Validates `given` and merges it over `self`; `deadLetterExists` says whether its RedrivePolicy's target exists.
+    public func merging(_ given: [String: String], deadLetterExists: Bool) throws(QueueError) -> QueueAttributes {
         var next = values
         for (name, value) in given {
             if let (_, range) = Self.numeric[name] {
@@ -38,8 +38,8 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
                 next[name] = String(number)
             } else if name == "RedrivePolicy" {
                 if value.isEmpty { next[name] = nil; continue }
-                let policy = try RedrivePolicy.parse(value)
-                guard lookupQueue(policy.deadLetterTargetArn) else {
+                _ = try RedrivePolicy.parse(value)
+                guard deadLetterExists else {
                     throw .invalidParameterValue("Value \(value) for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")
                 }
                 next[name] = value

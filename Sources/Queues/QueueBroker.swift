@@ -62,10 +62,7 @@ public final class QueueBroker: Sendable {
             throw QueueError.invalidParameterValue(
                 "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
         }
-        let existingNames = Set(try await store.queues(prefix: nil).map(\.name))
-        let merged = try QueueAttributes().merging(attributes) { arn in
-            addressing.name(fromARN: arn).map { existingNames.contains($0) } ?? false
-        }
+        let merged = try QueueAttributes().merging(attributes, deadLetterExists: try await deadLetterExists(attributes))
         let at = Date(timeIntervalSince1970: Double(now / 1000))
         let candidate = QueueDefinition(name: name, attributes: merged, tags: tags, created: at, lastModified: at)
         let stored = try await store.createQueue(candidate)
@@ -74,6 +71,14 @@ public final class QueueBroker: Sendable {
             throw QueueError.queueNameExists("A queue already exists with the same name and a different value for attribute \(differing)")
         }
         return stored
+    }
+
+    /// Whether the dead-letter queue a RedrivePolicy among `attributes` names exists (looked up once, here).
+    func deadLetterExists(_ attributes: [String: String]) async throws -> Bool {
+        guard let json = attributes["RedrivePolicy"], !json.isEmpty,
+              let arn = (try? RedrivePolicy.parse(json))?.deadLetterTargetArn,
+              let name = addressing.name(fromARN: arn) else { return false }
+        return try await store.queue(named: name) != nil
     }
 
     public func queue(_ name: String) async throws -> QueueDefinition {
@@ -125,11 +130,8 @@ public final class QueueBroker: Sendable {
         for name in attributes.keys where QueueAttributes.readOnly.contains(name) {
             throw QueueError.invalidAttributeName("Unknown Attribute \(name).")
         }
-        let existingNames = Set(try await store.queues(prefix: nil).map(\.name))
         var next = queue
-        next.attributes = try queue.attributes.merging(attributes) { arn in
-            addressing.name(fromARN: arn).map { existingNames.contains($0) } ?? false
-        }
+        next.attributes = try queue.attributes.merging(attributes, deadLetterExists: try await deadLetterExists(attributes))
         next.lastModified = Date(timeIntervalSince1970: Double(now / 1000))
         try await store.replaceQueue(next)
     }
@@ -200,11 +202,7 @@ public final class QueueBroker: Sendable {
                                     md5OfMessageAttributes: MessageDigest.attributes(message.attributes),
                                     md5OfSystemAttributes: MessageDigest.attributes(message.systemAttributes)))
         }
-        do {
-            try await store.sendMessages(stored, to: queue.name)
-        } catch let error as QueueError {
-            throw error
-        }
+        try await store.sendMessages(stored, to: queue.name)
         signals.signal(queue.name)
         return sent
     }

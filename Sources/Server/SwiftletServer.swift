@@ -61,6 +61,7 @@ public struct SwiftletServer {
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let logWriter = LogWriter(store: store, logger: logger)
         let layers = try LayerCache(root: config.dataDir + "/layersets", code: code)
+        // Merged layer trees are hard links, rebuilt on first use: none is kept across a restart.
         layers.collectGarbage(keeping: [])
         let invoker = Invoker(
             host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, layers: layers, runtimes: runtimes,

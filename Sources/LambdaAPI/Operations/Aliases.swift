@@ -47,8 +47,8 @@ extension LambdaService {
     /// `GET /2015-03-31/functions/{name}/aliases`.
     func listAliases(_ request: APIRequest, name: String) async throws -> APIResponse {
         let version = request.queryValue("FunctionVersion").flatMap { $0.isEmpty ? nil : $0 }
-        let listing = try await catalog.listAliases(name, functionVersion: version, marker: request.queryValue("Marker"),
-                                                    maxItems: try maxItems(request))
-        return try .json(ListAliasesResponse(Aliases: listing.aliases.map(aliasConfiguration), NextMarker: listing.nextMarker))
+        let aliases = try await catalog.listAliases(name, functionVersion: version)
+        let (page, next) = try paginate(aliases, request: request, key: \.name)
+        return try .json(ListAliasesResponse(Aliases: page.map(aliasConfiguration), NextMarker: next))
     }
 }

@@ -42,13 +42,8 @@ extension LambdaService {
     func listProvisionedConcurrency(_ request: APIRequest, name: String) async throws -> APIResponse {
         let configs = try await catalog.provisionedConcurrencyConfigs(name)
         let items = configs.map { config in
-            let r = provisionedResponse(config)
-            return ProvisionedConcurrencyConfigListItem(
-                FunctionArn: catalog.arns.function(config.functionName, qualifier: config.qualifier),
-                RequestedProvisionedConcurrentExecutions: r.RequestedProvisionedConcurrentExecutions,
-                AvailableProvisionedConcurrentExecutions: r.AvailableProvisionedConcurrentExecutions,
-                AllocatedProvisionedConcurrentExecutions: r.AllocatedProvisionedConcurrentExecutions,
-                Status: r.Status, StatusReason: r.StatusReason, LastModified: r.LastModified)
+            ProvisionedConcurrencyConfigListItem(FunctionArn: catalog.arns.function(config.functionName, qualifier: config.qualifier),
+                                                 provisionedResponse(config))
         }
         return try .json(ListProvisionedConcurrencyConfigsResponse(ProvisionedConcurrencyConfigs: items, NextMarker: nil))
     }

@@ -45,7 +45,7 @@ extension LambdaService {
     /// `GET /2019-09-25/functions/{name}/event-invoke-config/list`.
     func listEventInvokeConfigs(_ request: APIRequest, name: String) async throws -> APIResponse {
         let configs = try await catalog.eventInvokeConfigs(name)
-        let (page, next) = try paginate(configs, request: request, key: { $0.qualifier }, ascending: true)
+        let (page, next) = try paginate(configs, request: request, key: { $0.qualifier })
         return try .json(ListFunctionEventInvokeConfigsResponse(FunctionEventInvokeConfigs: page.map(eventInvokeConfigShape), NextMarker: next))
     }
 }

@@ -56,7 +56,7 @@ extension LambdaService {
     func listEventSourceMappings(_ request: APIRequest) async throws -> APIResponse {
         let all = try await requireMappings().list(functionName: request.queryValue("FunctionName"),
                                                    eventSourceArn: request.queryValue("EventSourceArn"))
-        let (page, next) = try paginate(all, request: request, key: { $0.uuid }, ascending: true)
+        let (page, next) = try paginate(all, request: request, key: { $0.uuid })
         return try .json(ListEventSourceMappingsResponse(EventSourceMappings: try page.map { try mappingShape($0) }, NextMarker: next))
     }
 }

@@ -60,7 +60,7 @@ extension LambdaService {
     func listLayerVersions(_ request: APIRequest, name: String) async throws -> APIResponse {
         let versions = try await catalog.layerVersions(name, runtime: request.queryValue("CompatibleRuntime"),
                                                        architecture: request.queryValue("CompatibleArchitecture"))
-        let (page, next) = try paginate(versions, request: request, key: { String($0.version) }, ascending: false)
+        let (page, next) = try paginate(versions, request: request, key: { String($0.version) })
         return try .json(ListLayerVersionsResponse(LayerVersions: page.map(layerVersionsListItem), NextMarker: next))
     }
 
@@ -68,7 +68,7 @@ extension LambdaService {
     func listLayers(_ request: APIRequest) async throws -> APIResponse {
         let layers = try await catalog.layers(runtime: request.queryValue("CompatibleRuntime"),
                                               architecture: request.queryValue("CompatibleArchitecture"))
-        let (page, next) = try paginate(layers, request: request, key: { $0.layerName }, ascending: true)
+        let (page, next) = try paginate(layers, request: request, key: { $0.layerName })
         return try .json(ListLayersResponse(
             Layers: page.map { LayersListItem(LayerName: $0.layerName, LayerArn: catalog.layerArn($0.layerName),
                                               LatestMatchingVersion: layerVersionsListItem($0.latest)) },
@@ -86,22 +86,5 @@ extension LambdaService {
         let layer = try await catalog.layerVersion(name, number: try layerVersionNumber(version))
         let zip = try catalog.blobs.get(layer.content.digest)
         return APIResponse(status: 200, headers: [("content-type", "application/zip")], body: Array(zip))
-    }
-
-    /// A page of `items` (already ordered) after the `Marker`, at most `MaxItems` (≤ 50) long.
-    func paginate<T>(_ items: [T], request: APIRequest, key: (T) -> String, ascending: Bool) throws -> ([T], String?) {
-        var rest = items[...]
-        if let marker = request.queryValue("Marker"), !marker.isEmpty {
-            guard let index = items.firstIndex(where: { key($0) == marker }) else {
-                throw LambdaError.invalidParameter("Invalid marker: \(marker)")
-            }
-            rest = items[items.index(after: index)...]
-        }
-        let limit = min(try maxItems(request) ?? 50, 50)
-        if limit < 1 {
-            throw LambdaError.validation(field: "maxItems", value: "\(limit)", constraint: "Member must have value greater than or equal to 1")
-        }
-        let page = Array(rest.prefix(limit))
-        return (page, rest.count > limit ? page.last.map(key) : nil)
     }
 }

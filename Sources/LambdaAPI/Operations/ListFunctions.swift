@@ -5,13 +5,7 @@ extension LambdaService {
     /// `GET /2015-03-31/functions/?Marker=&MaxItems=&FunctionVersion=ALL`: with `ALL`, each function's
     /// published versions follow its `$LATEST`.
     func listFunctions(_ request: APIRequest) async throws -> APIResponse {
-        var maxItems: Int?
-        if let raw = request.queryValue("MaxItems") {
-            guard let value = Int(raw) else {
-                throw LambdaError.validation(field: "maxItems", value: raw, constraint: "Member must be an integer")
-            }
-            maxItems = value
-        }
+        let maxItems = try maxItems(request)
         if let version = request.queryValue("FunctionVersion"), version != "ALL" {
             throw LambdaError.validation(field: "functionVersion", value: version, constraint: "Member must satisfy enum value set: [ALL]")
         }

@@ -17,13 +17,4 @@ extension LambdaService {
             Versions: listing.versions.map { FunctionConfiguration($0, arns: catalog.arns, qualifier: $0.version) },
             NextMarker: listing.nextMarker))
     }
-
-    /// `MaxItems` query parameter.
-    func maxItems(_ request: APIRequest) throws -> Int? {
-        guard let raw = request.queryValue("MaxItems"), !raw.isEmpty else { return nil }
-        guard let value = Int(raw) else {
-            throw LambdaError.invalidParameter("Invalid MaxItems: \(raw)")
-        }
-        return value
-    }
 }

@@ -29,6 +29,16 @@ public struct ProvisionedConcurrencyConfigListItem: Codable, Sendable, Equatable
     public var LastModified: String
 }
 
+extension ProvisionedConcurrencyConfigListItem {
+    /// The item of a configuration whose Get response is `r`.
+    init(FunctionArn: String, _ r: ProvisionedConcurrencyConfigResponse) {
+        self.init(FunctionArn: FunctionArn, RequestedProvisionedConcurrentExecutions: r.RequestedProvisionedConcurrentExecutions,
+                  AvailableProvisionedConcurrentExecutions: r.AvailableProvisionedConcurrentExecutions,
+                  AllocatedProvisionedConcurrentExecutions: r.AllocatedProvisionedConcurrentExecutions,
+                  Status: r.Status, StatusReason: r.StatusReason, LastModified: r.LastModified)
+    }
+}
+
 /// Response of ListProvisionedConcurrencyConfigs.
 public struct ListProvisionedConcurrencyConfigsResponse: Codable, Sendable {
     public var ProvisionedConcurrencyConfigs: [ProvisionedConcurrencyConfigListItem]

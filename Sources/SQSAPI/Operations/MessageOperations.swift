@@ -123,6 +123,14 @@ extension SQSService {
     }
 
     func deleteMessageBatch(_ request: APIRequest) async throws -> APIResponse {
+        try await receiptBatch(request) { entry, queue in
+            try await broker.delete(receipt: entry.ReceiptHandle ?? "", from: queue)
+        }
+    }
+
+    /// DeleteMessageBatch and ChangeMessageVisibilityBatch: `apply` per entry, each entry's failure reported apart.
+    func receiptBatch(_ request: APIRequest,
+                      _ apply: (ReceiptBatchEntry, QueueDefinition) async throws -> Void) async throws -> APIResponse {
         let body = try decode(ReceiptBatchRequest.self, from: request)
         let queue = try await broker.queue(url: body.QueueUrl)
         let entries = body.Entries ?? []
@@ -131,7 +139,7 @@ extension SQSService {
         for entry in entries {
             let id = entry.Id ?? ""
             do {
-                try await broker.delete(receipt: entry.ReceiptHandle ?? "", from: queue)
+                try await apply(entry, queue)
                 successful.append(BatchResultEntry(Id: id))
             } catch let error as QueueError {
                 failed.append(Self.failure(id, error))
@@ -154,20 +162,8 @@ extension SQSService {
     }
 
     func changeMessageVisibilityBatch(_ request: APIRequest) async throws -> APIResponse {
-        let body = try decode(ReceiptBatchRequest.self, from: request)
-        let queue = try await broker.queue(url: body.QueueUrl)
-        let entries = body.Entries ?? []
-        try checkBatch(entries.map(\.Id))
-        var successful: [BatchResultEntry] = [], failed: [BatchResultErrorEntry] = []
-        for entry in entries {
-            let id = entry.Id ?? ""
-            do {
-                try await broker.changeVisibility(receipt: entry.ReceiptHandle ?? "", in: queue, timeout: entry.VisibilityTimeout ?? 0)
-                successful.append(BatchResultEntry(Id: id))
-            } catch let error as QueueError {
-                failed.append(Self.failure(id, error))
-            }
+        try await receiptBatch(request) { entry, queue in
+            try await broker.changeVisibility(receipt: entry.ReceiptHandle ?? "", in: queue, timeout: entry.VisibilityTimeout ?? 0)
         }
-        return try json(ReceiptBatchResponse(Successful: successful, Failed: failed))
     }
 }
