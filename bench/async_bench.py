@@ -5,7 +5,7 @@ implements it, as a ratio.
 
 Starts its own servers (Swiftlet's release build by default; `moto_server` from the venv when installed:
 `pip install 'moto[server]'`) and prints figures; it asserts nothing. Usage:
-    python3 bench/async_bench.py [--bin .build/release/swiftlet] [--seconds 5] [--messages 10000]
+    python3 bench/async_bench.py [--bin .build/release/swiftlet] [--seconds 5] [--windows 4] [--messages 10000]
 """
 import argparse
 import json
@@ -182,6 +182,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--callers", type=int, default=4)
     ap.add_argument("--messages", type=int, default=10_000)
+    ap.add_argument("--windows", type=int, default=4, help="back-to-back windows of --seconds for the sustained accept figure")
     args = ap.parse_args()
     server = Server(args.bin)
     moto = None
@@ -194,7 +195,7 @@ def main():
         bench_send(server, moto, args.seconds, 1)
         bench_send(server, moto, args.seconds, args.callers)
         bench_async_accept(server, args.seconds, 1)
-        bench_async_accept_many(server, args.seconds, args.callers)
+        bench_async_accept_many(server, args.seconds, args.callers, args.windows)
         bench_drain(server, args.messages, 10)
     finally:
         server.stop()
@@ -202,11 +203,33 @@ def main():
             moto.stop()
 
 
-def bench_async_accept_many(server, seconds, callers):
+def pending_events(server):
+    """Async events accepted and not yet concluded, read from the server's store."""
+    import sqlite3
+    db = sqlite3.connect(f"file:{server.dir}/swiftlet.sqlite?mode=ro", uri=True, timeout=10)
+    try:
+        return db.execute("SELECT count(*) FROM async_events").fetchone()[0]
+    finally:
+        db.close()
+
+
+def bench_async_accept_many(server, seconds, callers, windows):
+    """Accepts for `windows` back-to-back windows of `seconds` while the dispatcher runs every accepted event on
+    the same cores; prints each window, the whole, and how many events were still waiting to run at the end."""
     target = signed(server.endpoint, server.key, server.secret, "lambda", "POST", "/2015-03-31/functions/asyncnoop/invocations",
                     b"{}", {"X-Amz-Invocation-Type": "Event", "Content-Type": "application/octet-stream"})
-    latencies = load(target, seconds, callers, 202)
-    print(f"async invoke accepted, sustained: {describe(latencies, seconds)} with {callers} callers")
+    everything, rates = [], []
+    for _ in range(windows):
+        latencies = load(target, seconds, callers, 202)
+        everything += latencies
+        rates.append(f"{len(latencies) / seconds:,.0f}")
+    waiting = pending_events(server)
+    t = time.perf_counter()
+    while pending_events(server) > 0 and time.perf_counter() - t < 300:
+        time.sleep(0.05)
+    print(f"async invoke accepted, sustained over {windows} x {seconds:g} s (every event also runs): "
+          f"{describe(everything, seconds * windows)} with {callers} callers; per window {' / '.join(rates)} per s; "
+          f"{waiting} events not yet run at the end, all run {time.perf_counter() - t:.1f} s later")
 
 
 if __name__ == "__main__":
