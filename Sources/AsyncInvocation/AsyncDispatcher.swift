@@ -242,6 +242,11 @@ public final class AsyncDispatcher: Service, Sendable {
             logger.warning("destination queue does not exist; the record is dropped", metadata: ["queue": "\(arn)"])
             return
         }
+        guard !queue.isFifo else {
+            // Lambda sends records and dead letters to standard queues only.
+            logger.warning("destination queue is a FIFO queue; the record is dropped", metadata: ["queue": "\(arn)"])
+            return
+        }
         _ = try await queues.send([OutgoingMessage(body: body, attributes: attributes)], to: queue, senderId: catalog.arns.accountId)
     }
 }

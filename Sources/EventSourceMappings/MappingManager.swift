@@ -78,9 +78,12 @@ public final class MappingManager: Service, Sendable {
         "arn:aws:lambda:\(catalog.arns.region):\(catalog.arns.accountId):event-source-mapping:\(uuid)"
     }
 
-    func validate(batchSize: Int, window: Int, responseTypes: [String], maximumConcurrency: Int?) throws {
+    func validate(batchSize: Int, window: Int, responseTypes: [String], maximumConcurrency: Int?, fifo: Bool) throws {
         try FieldValidator.range(batchSize, 1...10_000, field: "batchSize")
         try FieldValidator.range(window, 0...300, field: "maximumBatchingWindowInSeconds")
+        if fifo && window > 0 {
+            throw LambdaError.invalidParameter("Batching window is not supported for FIFO queues")
+        }
         if batchSize > 10 && window == 0 {
             throw LambdaError.invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
         }
@@ -119,7 +122,7 @@ public final class MappingManager: Service, Sendable {
         let window = input.maximumBatchingWindowInSeconds ?? 0
         let types = input.functionResponseTypes ?? []
         let concurrency = input.maximumConcurrency ?? nil
-        try validate(batchSize: batchSize, window: window, responseTypes: types, maximumConcurrency: concurrency)
+        try validate(batchSize: batchSize, window: window, responseTypes: types, maximumConcurrency: concurrency, fifo: queue.isFifo)
         let (function, qualifier) = try await self.function(functionName)
         try await checkVisibility(queue, function: function, qualifier: qualifier)
         if let existing = try await store.mappings().first(where: { $0.eventSourceArn == source && $0.functionName == function && $0.qualifier == qualifier }) {
@@ -153,7 +156,8 @@ public final class MappingManager: Service, Sendable {
         if let v = input.functionResponseTypes { mapping.functionResponseTypes = v }
         if let v = input.maximumConcurrency { mapping.maximumConcurrency = v }
         try validate(batchSize: mapping.batchSize, window: mapping.maximumBatchingWindowInSeconds,
-                     responseTypes: mapping.functionResponseTypes, maximumConcurrency: mapping.maximumConcurrency)
+                     responseTypes: mapping.functionResponseTypes, maximumConcurrency: mapping.maximumConcurrency,
+                     fifo: queues.addressing.name(fromARN: mapping.eventSourceArn)?.hasSuffix(".fifo") ?? false)
         mapping.lastModified = Date()
         try await store.putMapping(mapping)
         reconcile(mapping)

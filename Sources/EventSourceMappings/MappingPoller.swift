@@ -121,9 +121,22 @@ final class MappingPoller: Sendable {
         var keep = Set<String>()
         if mapping.reportsBatchItemFailures {
             guard let failed = BatchItemFailures.failedIds(result.payload, batch: Set(batch.map(\.message.id))) else { return }
-            keep = failed
+            keep = queue.isFifo ? Self.withLaterOfTheirGroups(failed, in: batch) : failed
         }
         let done = batch.map(\.message.id).filter { !keep.contains($0) }
-        if !done.isEmpty { try await queues.store.deleteMessages(from: queue.name, ids: done) }
+        if !done.isEmpty { try await queues.delete(ids: done, from: queue) }
+    }
+
+    /// In a FIFO queue, a failed message holds back the messages after it in its group, so the group's order
+    /// survives a function that reports only the first failure.
+    static func withLaterOfTheirGroups(_ failed: Set<String>, in batch: [ReceivedMessage]) -> Set<String> {
+        var keep = failed
+        var heldGroups = Set<String>()
+        for received in batch {
+            let m = received.message
+            guard let group = m.groupId else { continue }
+            if heldGroups.contains(group) { keep.insert(m.id) } else if failed.contains(m.id) { heldGroups.insert(group) }
+        }
+        return keep
     }
 }

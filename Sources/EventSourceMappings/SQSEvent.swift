@@ -10,6 +10,10 @@ public struct SQSEvent: Codable, Sendable {
             public var SenderId: String
             public var ApproximateFirstReceiveTimestamp: String
             public var AWSTraceHeader: String?
+            // FIFO queues.
+            public var SequenceNumber: String?
+            public var MessageGroupId: String?
+            public var MessageDeduplicationId: String?
         }
 
         public struct MessageAttribute: Codable, Sendable {
@@ -41,7 +45,8 @@ public struct SQSEvent: Codable, Sendable {
                 messageId: m.id, receiptHandle: r.receipt, body: m.body,
                 attributes: .init(ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: String(m.sentAt), SenderId: m.senderId,
                                   ApproximateFirstReceiveTimestamp: String(m.firstReceiveAt ?? m.sentAt),
-                                  AWSTraceHeader: m.systemAttributes["AWSTraceHeader"]?.StringValue),
+                                  AWSTraceHeader: m.systemAttributes["AWSTraceHeader"]?.StringValue,
+                                  SequenceNumber: m.sequenceNumber, MessageGroupId: m.groupId, MessageDeduplicationId: m.deduplicationId),
                 messageAttributes: m.attributes.mapValues {
                     .init(stringValue: $0.StringValue, binaryValue: $0.BinaryValue?.base64EncodedString(), stringListValues: [],
                           binaryListValues: [], dataType: $0.DataType)

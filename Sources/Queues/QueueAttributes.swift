@@ -21,14 +21,28 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
         "QueueArn", "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed",
         "CreatedTimestamp", "LastModifiedTimestamp",
     ]
-    public static var all: Set<String> { Set(numeric.keys).union(textual).union(readOnly).union(["FifoQueue", "ContentBasedDeduplication"]) }
+    /// Attributes only FIFO queues have: name → (default, allowed values).
+    static let fifoOnly: [String: (String, Set<String>)] = [
+        "ContentBasedDeduplication": ("false", ["true", "false"]),
+        "DeduplicationScope": ("queue", ["queue", "messageGroup"]),
+        "FifoThroughputLimit": ("perQueue", ["perQueue", "perMessageGroupId"]),
+    ]
+    public static var all: Set<String> { Set(numeric.keys).union(textual).union(readOnly).union(fifoOnly.keys).union(["FifoQueue"]) }
 
     public init(values: [String: String] = [:]) {
         self.values = values
     }
 
-    /// Validates `given` and merges it over `self`; `deadLetterExists` says whether its RedrivePolicy's target exists.
-    public func merging(_ given: [String: String], deadLetterExists: Bool) throws(QueueError) -> QueueAttributes {
+    /// Whether these are a FIFO queue's (the type is fixed when the queue is created).
+    public var isFifo: Bool { values["FifoQueue"] == "true" }
+
+    /// The attributes a queue starts from: a FIFO queue's carry `FifoQueue`.
+    public static func initial(fifo: Bool) -> QueueAttributes {
+        QueueAttributes(values: fifo ? ["FifoQueue": "true"] : [:])
+    }
+
+    /// Validates `given` and merges it over `self`; `deadLetter` is the queue its RedrivePolicy names, when that exists.
+    public func merging(_ given: [String: String], deadLetter: QueueDefinition?) throws(QueueError) -> QueueAttributes {
         var next = values
         for (name, value) in given {
             if let (_, range) = Self.numeric[name] {
@@ -39,16 +53,26 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
             } else if name == "RedrivePolicy" {
                 if value.isEmpty { next[name] = nil; continue }
                 _ = try RedrivePolicy.parse(value)
-                guard deadLetterExists else {
+                guard let deadLetter else {
                     throw .invalidParameterValue("Value \(value) for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")
+                }
+                guard deadLetter.attributes.isFifo == isFifo else {
+                    throw .invalidParameterValue(
+                        "Value \(value) for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be the same type of queue as the source.")
                 }
                 next[name] = value
             } else if Self.textual.contains(name) {
                 next[name] = value.isEmpty ? nil : value
-            } else if name == "FifoQueue" || name == "ContentBasedDeduplication" {
-                if value.lowercased() == "true" {
-                    throw .invalidAttributeName("FIFO queues are not supported by this server yet.")
+            } else if name == "FifoQueue" {
+                // Checked against the name when the queue is created; the type never changes afterwards.
+                guard value.lowercased() == (isFifo ? "true" : "false") else {
+                    throw .invalidAttributeValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.")
                 }
+            } else if let (_, allowed) = Self.fifoOnly[name] {
+                guard isFifo else { throw .invalidAttributeName("Unknown Attribute \(name).") }
+                let canonical = allowed.first { $0.lowercased() == value.lowercased() }
+                guard let canonical else { throw .invalidAttributeValue("Invalid value for the parameter \(name).") }
+                next[name] = canonical
             } else {
                 throw .invalidAttributeName("Unknown Attribute \(name).")
             }
@@ -66,11 +90,17 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
     public var retentionSeconds: Int { int("MessageRetentionPeriod") }
     public var receiveWaitSeconds: Int { int("ReceiveMessageWaitTimeSeconds") }
     public var redrivePolicy: RedrivePolicy? { values["RedrivePolicy"].flatMap { try? RedrivePolicy.parse($0) } }
+    public var contentBasedDeduplication: Bool { values["ContentBasedDeduplication"] == "true" }
+    /// Whether a deduplication id is unique within its message group rather than the whole queue.
+    public var deduplicatesPerGroup: Bool { values["DeduplicationScope"] == "messageGroup" }
 
     /// Every settable attribute with its effective value (defaults filled in).
     public var effective: [String: String] {
         var all = values
         for (name, (def, _)) in Self.numeric where all[name] == nil { all[name] = String(def) }
+        if isFifo {
+            for (name, (def, _)) in Self.fifoOnly where all[name] == nil { all[name] = def }
+        }
         return all
     }
 }
@@ -108,4 +138,7 @@ public struct QueueDefinition: Codable, Sendable, Equatable {
         self.created = created
         self.lastModified = lastModified
     }
+
+    /// FIFO queues keep each message group in order and deduplicate sends.
+    public var isFifo: Bool { attributes.isFifo }
 }

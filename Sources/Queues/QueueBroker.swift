@@ -8,6 +8,8 @@ public struct SentMessage: Sendable, Equatable {
     public var md5OfBody: String
     public var md5OfMessageAttributes: String?
     public var md5OfSystemAttributes: String?
+    /// FIFO queues only.
+    public var sequenceNumber: String?
 }
 
 /// One message to send.
@@ -16,13 +18,17 @@ public struct OutgoingMessage: Sendable {
     public var delaySeconds: Int?
     public var attributes: [String: MessageAttributeValue]
     public var systemAttributes: [String: MessageAttributeValue]
+    public var groupId: String?
+    public var deduplicationId: String?
 
     public init(body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttributeValue] = [:],
-                systemAttributes: [String: MessageAttributeValue] = [:]) {
+                systemAttributes: [String: MessageAttributeValue] = [:], groupId: String? = nil, deduplicationId: String? = nil) {
         self.body = body
         self.delaySeconds = delaySeconds
         self.attributes = attributes
         self.systemAttributes = systemAttributes
+        self.groupId = groupId
+        self.deduplicationId = deduplicationId
     }
 }
 
@@ -53,16 +59,21 @@ public final class QueueBroker: Sendable {
 
     // MARK: Queues
 
-    /// CreateQueue: the existing queue when one of that name has the same attributes.
+    /// CreateQueue: the existing queue when one of that name has the same attributes. A name ending in `.fifo`
+    /// and `FifoQueue: true` go together.
     public func createQueue(name: String, attributes: [String: String], tags: [String: String]) async throws -> QueueDefinition {
-        if name.hasSuffix(".fifo") {
-            throw QueueError.invalidParameterValue("FIFO queues are not supported by this server yet: \(name)")
-        }
-        guard QueueAddressing.isValidName(name) else {
+        let fifo = name.hasSuffix(".fifo")
+        if fifo || attributes["FifoQueue"]?.lowercased() == "true" {
+            guard fifo, attributes["FifoQueue"]?.lowercased() == "true", QueueAddressing.isValidName(String(name.dropLast(5))),
+                  name.utf8.count <= 80 else {
+                throw QueueError.invalidParameterValue(
+                    "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+            }
+        } else if !QueueAddressing.isValidName(name) {
             throw QueueError.invalidParameterValue(
                 "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
         }
-        let merged = try QueueAttributes().merging(attributes, deadLetterExists: try await deadLetterExists(attributes))
+        let merged = try QueueAttributes.initial(fifo: fifo).merging(attributes, deadLetter: try await deadLetter(attributes))
         let at = Date(timeIntervalSince1970: Double(now / 1000))
         let candidate = QueueDefinition(name: name, attributes: merged, tags: tags, created: at, lastModified: at)
         let stored = try await store.createQueue(candidate)
@@ -73,12 +84,12 @@ public final class QueueBroker: Sendable {
         return stored
     }
 
-    /// Whether the dead-letter queue a RedrivePolicy among `attributes` names exists (looked up once, here).
-    func deadLetterExists(_ attributes: [String: String]) async throws -> Bool {
+    /// The dead-letter queue a RedrivePolicy among `attributes` names, when it exists (looked up once, here).
+    func deadLetter(_ attributes: [String: String]) async throws -> QueueDefinition? {
         guard let json = attributes["RedrivePolicy"], !json.isEmpty,
               let arn = (try? RedrivePolicy.parse(json))?.deadLetterTargetArn,
-              let name = addressing.name(fromARN: arn) else { return false }
-        return try await store.queue(named: name) != nil
+              let name = addressing.name(fromARN: arn) else { return nil }
+        return try await store.queue(named: name)
     }
 
     public func queue(_ name: String) async throws -> QueueDefinition {
@@ -131,7 +142,7 @@ public final class QueueBroker: Sendable {
             throw QueueError.invalidAttributeName("Unknown Attribute \(name).")
         }
         var next = queue
-        next.attributes = try queue.attributes.merging(attributes, deadLetterExists: try await deadLetterExists(attributes))
+        next.attributes = try queue.attributes.merging(attributes, deadLetter: try await deadLetter(attributes))
         next.lastModified = Date(timeIntervalSince1970: Double(now / 1000))
         try await store.replaceQueue(next)
     }
@@ -153,6 +164,7 @@ public final class QueueBroker: Sendable {
         if let delay = message.delaySeconds, !(0...900).contains(delay) {
             throw .invalidParameterValue("Value \(delay) for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.")
         }
+        try checkOrdering(message, queue: queue)
         if message.attributes.count > 10 {
             throw .invalidParameterValue("Number of message attributes [\(message.attributes.count)] exceeds the allowed maximum [10].")
         }
@@ -186,25 +198,57 @@ public final class QueueBroker: Sendable {
         }
     }
 
-    /// Sends messages that were each checked; one transaction.
+    /// The message group and deduplication rules: FIFO queues need a group and a deduplication id (unless
+    /// they derive it from the body) and take no per-message delay; standard queues take a group (fair queues)
+    /// but no deduplication id.
+    func checkOrdering(_ message: OutgoingMessage, queue: QueueDefinition) throws(QueueError) {
+        func checkId(_ value: String, _ field: String) throws(QueueError) {
+            guard (1...128).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw .invalidParameterValue(
+                    "Value \(value) for parameter \(field) is invalid. Reason: \(field) can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+            }
+        }
+        if let group = message.groupId { try checkId(group, "MessageGroupId") }
+        if let id = message.deduplicationId { try checkId(id, "MessageDeduplicationId") }
+        guard queue.isFifo else {
+            if let id = message.deduplicationId {
+                throw .invalidParameterValue(
+                    "Value \(id) for parameter MessageDeduplicationId is invalid. Reason: The request includes a parameter that is not valid for this queue type.")
+            }
+            return
+        }
+        if let delay = message.delaySeconds, delay != 0 {
+            throw .invalidParameterValue(
+                "Value \(delay) for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.")
+        }
+        if message.groupId == nil { throw .missingParameter("The request must contain the parameter MessageGroupId.") }
+        if message.deduplicationId == nil && !queue.attributes.contentBasedDeduplication {
+            throw .invalidParameterValue(
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+        }
+    }
+
+    /// Sends messages that were each checked; one transaction. A FIFO queue accepts a repeated send (same
+    /// deduplication id within five minutes) and answers with the first message's id without storing it again.
     public func send(_ messages: [OutgoingMessage], to queue: QueueDefinition, senderId: String) async throws -> [SentMessage] {
         for message in messages { try check(message, queue: queue) }
         let sentAt = now
-        var stored: [StoredMessage] = []
-        var sent: [SentMessage] = []
-        for message in messages {
-            let id = UUID().uuidString.lowercased()
+        let stored = messages.map { message in
             let delay = Int64(message.delaySeconds ?? queue.attributes.delaySeconds) * 1000
-            stored.append(StoredMessage(id: id, body: message.body, attributes: message.attributes,
-                                        systemAttributes: message.systemAttributes, senderId: senderId,
-                                        sentAt: sentAt, visibleAt: sentAt + delay))
-            sent.append(SentMessage(messageId: id, md5OfBody: MessageDigest.body(message.body),
-                                    md5OfMessageAttributes: MessageDigest.attributes(message.attributes),
-                                    md5OfSystemAttributes: MessageDigest.attributes(message.systemAttributes)))
+            let deduplicationId = queue.isFifo ? message.deduplicationId ?? MessageDigest.contentDeduplicationId(message.body) : nil
+            return StoredMessage(id: UUID().uuidString.lowercased(), body: message.body, attributes: message.attributes,
+                                 systemAttributes: message.systemAttributes, senderId: senderId, sentAt: sentAt, visibleAt: sentAt + delay,
+                                 groupId: message.groupId, deduplicationId: deduplicationId)
         }
-        try await store.sendMessages(stored, to: queue.name)
+        let deduplication = queue.isFifo ? Deduplication(perGroup: queue.attributes.deduplicatesPerGroup, now: sentAt) : nil
+        let standing = try await store.sendMessages(stored, to: queue.name, deduplication: deduplication)
         signals.signal(queue.name)
-        return sent
+        return zip(messages, standing).map { message, kept in
+            SentMessage(messageId: kept.id, md5OfBody: MessageDigest.body(message.body),
+                        md5OfMessageAttributes: MessageDigest.attributes(message.attributes),
+                        md5OfSystemAttributes: MessageDigest.attributes(message.systemAttributes),
+                        sequenceNumber: kept.sequenceNumber)
+        }
     }
 
     /// Receives up to `max` messages, waiting up to `waitSeconds` (long polling) for the first to arrive.
@@ -232,7 +276,8 @@ public final class QueueBroker: Sendable {
             let seen = signals.generation(of: queue.name)
             let t = now
             let got = try await store.receiveMessages(from: queue.name, limit: max, now: t, visibilityMs: Int64(visibility) * 1000,
-                                                      redrive: redrive, retentionMs: Int64(queue.attributes.retentionSeconds) * 1000)
+                                                      redrive: redrive, retentionMs: Int64(queue.attributes.retentionSeconds) * 1000,
+                                                      fifo: queue.isFifo)
             if let (target, _) = redrive { signals.signal(target) }
             if !got.isEmpty || t >= deadline || Task.isCancelled { return got }
             var until = deadline
@@ -251,7 +296,18 @@ public final class QueueBroker: Sendable {
 
     public func delete(receipt: String, from queue: QueueDefinition) async throws {
         let id = try messageId(receipt: receipt, queue: queue.name)
-        _ = try await store.deleteMessage(from: queue.name, id: id)
+        if try await store.deleteMessage(from: queue.name, id: id) { released(queue) }
+    }
+
+    /// Deletes messages by id (a consumer inside the server that holds them in flight); one transaction.
+    public func delete(ids: [String], from queue: QueueDefinition) async throws {
+        try await store.deleteMessages(from: queue.name, ids: ids)
+        released(queue)
+    }
+
+    /// A deleted message of a FIFO queue frees its group: the next message of it may be received at once.
+    private func released(_ queue: QueueDefinition) {
+        if queue.isFifo { signals.signal(queue.name) }
     }
 
     public func changeVisibility(receipt: String, in queue: QueueDefinition, timeout: Int) async throws {

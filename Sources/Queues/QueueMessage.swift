@@ -31,9 +31,16 @@ public struct StoredMessage: Codable, Sendable, Equatable {
     public var firstReceiveAt: Int64?
     /// The handle of the latest receive.
     public var receipt: String?
+    /// FIFO queues (and fair standard queues): the message group.
+    public var groupId: String?
+    /// FIFO queues: the deduplication id given or derived from the body.
+    public var deduplicationId: String?
+    /// FIFO queues: the order of the message in its queue, digits, assigned when it is stored.
+    public var sequenceNumber: String?
 
     public init(id: String, body: String, attributes: [String: MessageAttributeValue], systemAttributes: [String: MessageAttributeValue],
-                senderId: String, sentAt: Int64, visibleAt: Int64, receiveCount: Int = 0, firstReceiveAt: Int64? = nil, receipt: String? = nil) {
+                senderId: String, sentAt: Int64, visibleAt: Int64, receiveCount: Int = 0, firstReceiveAt: Int64? = nil, receipt: String? = nil,
+                groupId: String? = nil, deduplicationId: String? = nil, sequenceNumber: String? = nil) {
         self.id = id
         self.body = body
         self.attributes = attributes
@@ -44,6 +51,38 @@ public struct StoredMessage: Codable, Sendable, Equatable {
         self.receiveCount = receiveCount
         self.firstReceiveAt = firstReceiveAt
         self.receipt = receipt
+        self.groupId = groupId
+        self.deduplicationId = deduplicationId
+        self.sequenceNumber = sequenceNumber
+    }
+}
+
+/// How a FIFO queue recognizes a repeated send: the same deduplication id (within its message group, when
+/// `perGroup`) again before `expiresAt` of the first is accepted and not stored.
+public struct Deduplication: Sendable, Equatable {
+    /// SQS's deduplication interval.
+    public static let intervalMs: Int64 = 5 * 60_000
+
+    public var perGroup: Bool
+    public var now: Int64
+
+    public init(perGroup: Bool, now: Int64) {
+        self.perGroup = perGroup
+        self.now = now
+    }
+
+    public var expiresAt: Int64 { now + Self.intervalMs }
+
+    /// The key a message is deduplicated by.
+    public func key(of message: StoredMessage) -> String {
+        let id = message.deduplicationId ?? ""
+        return perGroup ? (message.groupId ?? "") + "\n" + id : id
+    }
+
+    /// SQS's sequence numbers are strings of digits; ours are the store's order, padded so they also sort as text.
+    public static func sequenceNumber(_ order: Int64) -> String {
+        let digits = String(order)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
     }
 }
 
@@ -55,6 +94,11 @@ public enum MessageDigest {
 
     public static func body(_ body: String) -> String {
         md5Hex(Data(body.utf8))
+    }
+
+    /// The deduplication id content-based deduplication derives: SHA-256 of the body, hex.
+    public static func contentDeduplicationId(_ body: String) -> String {
+        SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// MD5 over the attributes sorted by name: each as length-prefixed name, length-prefixed data type,

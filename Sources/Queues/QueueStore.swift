@@ -34,11 +34,15 @@ public protocol QueueStore: Sendable {
     /// Deletes the queue and its messages; false when absent.
     func deleteQueue(named name: String) async throws -> Bool
 
-    func sendMessages(_ messages: [StoredMessage], to queue: String) async throws
+    /// Stores the messages; returns, for each, the message that stands for it: itself with its sequence number
+    /// (FIFO), or — a send `deduplication` recognizes as repeated — the earlier message, which is not stored again.
+    func sendMessages(_ messages: [StoredMessage], to queue: String, deduplication: Deduplication?) async throws -> [StoredMessage]
     /// Up to `limit` visible messages, made invisible until `now + visibility` with a new receipt each.
-    /// Messages already received `redrive.maxReceiveCount` times move to `redrive.queue` instead.
+    /// Messages already received `redrive.maxReceiveCount` times move to `redrive.queue` instead. With
+    /// `fifo`, in send order within each message group, and none of a group that has a message in flight or an
+    /// earlier one not yet visible.
     func receiveMessages(from queue: String, limit: Int, now: Int64, visibilityMs: Int64,
-                         redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64) async throws -> [ReceivedMessage]
+                         redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64, fifo: Bool) async throws -> [ReceivedMessage]
     /// Deletes the message the receipt names; false when the receipt names no message of the queue (already deleted).
     func deleteMessage(from queue: String, id: String) async throws -> Bool
     /// Deletes several messages in one transaction.

@@ -131,6 +131,25 @@ enum Migrations {
                 t.column("definition", .blob).notNull()
             }
         }
+        migrator.registerMigration("v6-fifo-queues") { db in
+            try db.alter(table: "queue_messages") { t in
+                t.add(column: "group_id", .text)
+                t.add(column: "deduplication_id", .text)
+                t.add(column: "sequence_number", .text)
+            }
+            // FIFO receives look for messages of a group that are in flight.
+            try db.create(index: "queue_messages_by_group", on: "queue_messages", columns: ["queue", "group_id", "visible_at"])
+            try db.create(table: "queue_deduplication") { t in
+                t.column("queue", .text).notNull()
+                // The deduplication id, prefixed by the message group when the queue deduplicates per group.
+                t.column("key", .text).notNull()
+                t.column("message_id", .text).notNull()
+                t.column("sequence_number", .text).notNull()
+                t.column("expires_at", .integer).notNull()
+                t.primaryKey(["queue", "key"])
+            }
+            try db.create(index: "queue_deduplication_by_expiry", on: "queue_deduplication", columns: ["expires_at"])
+        }
         return migrator
     }
 }

@@ -47,42 +47,84 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM queues WHERE name = ?", arguments: [name])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM queue_deduplication WHERE queue = ?", arguments: [name])
             return true
         }
     }
 
-    public func sendMessages(_ messages: [StoredMessage], to queue: String) async throws {
+    public func sendMessages(_ messages: [StoredMessage], to queue: String, deduplication: Deduplication?) async throws -> [StoredMessage] {
         let rows = try messages.map { m in
             (m, try Self.encode(MessageExtra(attributes: m.attributes, systemAttributes: m.systemAttributes, senderId: m.senderId)))
         }
-        try await pool.write { db in
+        return try await pool.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM queues WHERE name = ?", arguments: [queue]) == true else {
                 throw QueueError.queueDoesNotExist
             }
-            let insert = try db.cachedStatement(sql: "INSERT INTO queue_messages (id, queue, body, extra, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)")
-            for (m, extra) in rows {
-                try insert.execute(arguments: [m.id, queue, m.body, extra, m.sentAt, m.visibleAt])
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO queue_messages (id, queue, body, extra, sent_at, visible_at, group_id, deduplication_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            guard let deduplication else {
+                for (m, extra) in rows {
+                    try insert.execute(arguments: [m.id, queue, m.body, extra, m.sentAt, m.visibleAt, m.groupId, nil])
+                }
+                return messages
             }
+            try db.execute(sql: "DELETE FROM queue_deduplication WHERE expires_at <= ?", arguments: [deduplication.now])
+            let earlier = try db.cachedStatement(sql: "SELECT message_id, sequence_number FROM queue_deduplication WHERE queue = ? AND key = ?")
+            let number = try db.cachedStatement(sql: "UPDATE queue_messages SET sequence_number = ? WHERE seq = ?")
+            let remember = try db.cachedStatement(sql: """
+                INSERT INTO queue_deduplication (queue, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)
+                """)
+            var standing: [StoredMessage] = []
+            for (m, extra) in rows {
+                let key = deduplication.key(of: m)
+                if let row = try Row.fetchOne(earlier, arguments: [queue, key]) {
+                    var first = m
+                    first.id = row["message_id"]
+                    first.sequenceNumber = row["sequence_number"]
+                    standing.append(first)
+                    continue
+                }
+                try insert.execute(arguments: [m.id, queue, m.body, extra, m.sentAt, m.visibleAt, m.groupId, m.deduplicationId])
+                var kept = m
+                kept.sequenceNumber = Deduplication.sequenceNumber(db.lastInsertedRowID)
+                try number.execute(arguments: [kept.sequenceNumber, db.lastInsertedRowID])
+                try remember.execute(arguments: [queue, key, kept.id, kept.sequenceNumber, deduplication.expiresAt])
+                standing.append(kept)
+            }
+            return standing
         }
     }
+
+    private static let messageColumns = "id, body, extra, sent_at, visible_at, receive_count, first_receive_at, receipt, group_id, deduplication_id, sequence_number"
 
     private static func message(_ row: Row) throws -> StoredMessage {
         let extra = try decode(MessageExtra.self, row["extra"])
         return StoredMessage(id: row["id"], body: row["body"], attributes: extra.attributes, systemAttributes: extra.systemAttributes,
                              senderId: extra.senderId, sentAt: row["sent_at"], visibleAt: row["visible_at"],
-                             receiveCount: row["receive_count"], firstReceiveAt: row["first_receive_at"], receipt: row["receipt"])
+                             receiveCount: row["receive_count"], firstReceiveAt: row["first_receive_at"], receipt: row["receipt"],
+                             groupId: row["group_id"], deduplicationId: row["deduplication_id"], sequenceNumber: row["sequence_number"])
     }
 
     public func receiveMessages(from queue: String, limit: Int, now: Int64, visibilityMs: Int64,
-                                redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64) async throws -> [ReceivedMessage] {
-        try await pool.write { db in
+                                redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64, fifo: Bool) async throws -> [ReceivedMessage] {
+        // A FIFO group is held while one of its messages is in flight, and waits for an earlier one still delayed.
+        let select = fifo ? """
+            SELECT \(Self.messageColumns) FROM queue_messages m
+            WHERE m.queue = ?1 AND m.visible_at <= ?2 AND NOT EXISTS (
+                SELECT 1 FROM queue_messages b WHERE b.queue = ?1 AND b.group_id = m.group_id AND b.visible_at > ?2
+                AND (b.receive_count > 0 OR b.seq < m.seq))
+            ORDER BY m.seq LIMIT ?3
+            """ : """
+            SELECT \(Self.messageColumns) FROM queue_messages
+            WHERE queue = ?1 AND visible_at <= ?2 ORDER BY visible_at, seq LIMIT ?3
+            """
+        return try await pool.write { db in
             try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ? AND sent_at < ?", arguments: [queue, now - retentionMs])
             var received: [ReceivedMessage] = []
             while received.count < limit {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, body, extra, sent_at, visible_at, receive_count, first_receive_at, receipt FROM queue_messages
-                    WHERE queue = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT ?
-                    """, arguments: [queue, now, limit - received.count])
+                let rows = try Row.fetchAll(db, sql: select, arguments: [queue, now, limit - received.count])
                 if rows.isEmpty { break }
                 for row in rows {
                     var message = try Self.message(row)

@@ -43,6 +43,18 @@ import Testing
         #expect(BatchItemFailures.failedIds([], batch: batch) == [])
     }
 
+    /// FIFO: a failed message keeps the later messages of its group; other groups are settled as reported.
+    @Test func aFailedFifoMessageHoldsBackTheRestOfItsGroup() {
+        func received(_ id: String, _ group: String) -> ReceivedMessage {
+            ReceivedMessage(message: StoredMessage(id: id, body: id, attributes: [:], systemAttributes: [:], senderId: "s", sentAt: 0,
+                                                   visibleAt: 0, groupId: group), receipt: id)
+        }
+        let batch = [received("a1", "a"), received("b1", "b"), received("a2", "a"), received("b2", "b"), received("a3", "a")]
+        #expect(MappingPoller.withLaterOfTheirGroups(["a2"], in: batch) == ["a2", "a3"])
+        #expect(MappingPoller.withLaterOfTheirGroups(["b1", "a3"], in: batch) == ["b1", "b2", "a3"])
+        #expect(MappingPoller.withLaterOfTheirGroups([], in: batch) == [])
+    }
+
     @Test func anUnknownOrEmptyIdentifierFailsTheWholeBatch() {
         #expect(BatchItemFailures.failedIds(Array(#"{"batchItemFailures":[{"itemIdentifier":"zzz"}]}"#.utf8), batch: batch) == nil)
         #expect(BatchItemFailures.failedIds(Array(#"{"batchItemFailures":[{"itemIdentifier":""}]}"#.utf8), batch: batch) == nil)

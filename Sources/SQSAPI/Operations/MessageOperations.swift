@@ -9,10 +9,12 @@ extension SQSService {
         guard let text = body.MessageBody else { throw QueueError.missingParameter("The request must contain the parameter MessageBody.") }
         let sent = try await broker.send([OutgoingMessage(
             body: text, delaySeconds: body.DelaySeconds, attributes: body.MessageAttributes ?? [:],
-            systemAttributes: body.MessageSystemAttributes ?? [:])], to: queue, senderId: broker.addressing.accountId)[0]
+            systemAttributes: body.MessageSystemAttributes ?? [:], groupId: body.MessageGroupId,
+            deduplicationId: body.MessageDeduplicationId)], to: queue, senderId: broker.addressing.accountId)[0]
         return try json(SendMessageResponse(MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody,
                                             MD5OfMessageAttributes: sent.md5OfMessageAttributes,
-                                            MD5OfMessageSystemAttributes: sent.md5OfSystemAttributes))
+                                            MD5OfMessageSystemAttributes: sent.md5OfSystemAttributes,
+                                            SequenceNumber: sent.sequenceNumber))
     }
 
     /// Checks what every batch operation requires of its entry ids.
@@ -51,7 +53,8 @@ extension SQSService {
         for entry in entries {
             let id = entry.Id ?? ""
             let message = OutgoingMessage(body: entry.MessageBody ?? "", delaySeconds: entry.DelaySeconds,
-                                          attributes: entry.MessageAttributes ?? [:], systemAttributes: entry.MessageSystemAttributes ?? [:])
+                                          attributes: entry.MessageAttributes ?? [:], systemAttributes: entry.MessageSystemAttributes ?? [:],
+                                          groupId: entry.MessageGroupId, deduplicationId: entry.MessageDeduplicationId)
             do {
                 try broker.check(message, queue: queue)
                 accepted.append((id, message))
@@ -65,7 +68,8 @@ extension SQSService {
             for ((id, _), s) in zip(accepted, sent) {
                 successful.append(SendMessageBatchResultEntry(Id: id, MessageId: s.messageId, MD5OfMessageBody: s.md5OfBody,
                                                               MD5OfMessageAttributes: s.md5OfMessageAttributes,
-                                                              MD5OfMessageSystemAttributes: s.md5OfSystemAttributes))
+                                                              MD5OfMessageSystemAttributes: s.md5OfSystemAttributes,
+                                                              SequenceNumber: s.sequenceNumber))
             }
         }
         return try json(SendMessageBatchResponse(Successful: successful, Failed: failed))
@@ -108,6 +112,9 @@ extension SQSService {
             "ApproximateFirstReceiveTimestamp": String(m.firstReceiveAt ?? m.sentAt),
         ]
         if let trace = m.systemAttributes["AWSTraceHeader"]?.StringValue { all["AWSTraceHeader"] = trace }
+        if let group = m.groupId { all["MessageGroupId"] = group }
+        if let id = m.deduplicationId { all["MessageDeduplicationId"] = id }
+        if let number = m.sequenceNumber { all["SequenceNumber"] = number }
         if names.contains("All") { return all }
         return all.filter { names.contains($0.key) }
     }

@@ -15,6 +15,7 @@ public struct SendMessageResponse: Codable, Sendable {
     public var MD5OfMessageBody: String
     public var MD5OfMessageAttributes: String?
     public var MD5OfMessageSystemAttributes: String?
+    public var SequenceNumber: String?
 }
 
 public struct SendMessageBatchRequestEntry: Codable, Sendable {
@@ -38,6 +39,7 @@ public struct SendMessageBatchResultEntry: Codable, Sendable {
     public var MD5OfMessageBody: String
     public var MD5OfMessageAttributes: String?
     public var MD5OfMessageSystemAttributes: String?
+    public var SequenceNumber: String?
 }
 
 /// A failed entry of any batch operation.
