@@ -65,7 +65,9 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
                 next[name] = value.isEmpty ? nil : value
             } else if name == "FifoQueue" {
                 // Checked against the name when the queue is created; the type never changes afterwards.
-                guard value.lowercased() == (isFifo ? "true" : "false") else {
+                let fifo = value.lowercased() == "true"
+                if fifo && !isFifo { throw .invalidAttributeName("Unknown Attribute FifoQueue.") }
+                if !fifo && isFifo {
                     throw .invalidAttributeValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.")
                 }
             } else if let (_, allowed) = Self.fifoOnly[name] {

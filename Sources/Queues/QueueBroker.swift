@@ -221,6 +221,12 @@ public final class QueueBroker: Sendable {
             throw .invalidParameterValue(
                 "Value \(delay) for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.")
         }
+        try checkIdentifiersPresent(message, queue: queue)
+    }
+
+    /// A FIFO queue's message names its group, and its deduplication id unless the queue derives it from the body.
+    public func checkIdentifiersPresent(_ message: OutgoingMessage, queue: QueueDefinition) throws(QueueError) {
+        guard queue.isFifo else { return }
         if message.groupId == nil { throw .missingParameter("The request must contain the parameter MessageGroupId.") }
         if message.deduplicationId == nil && !queue.attributes.contentBasedDeduplication {
             throw .invalidParameterValue(

@@ -129,9 +129,13 @@ extension SQLiteStore {
                 for row in rows {
                     var message = try Self.message(row)
                     if let redrive, message.receiveCount >= redrive.maxReceiveCount {
-                        // Received too often: it moves to the dead-letter queue instead.
-                        try db.execute(sql: "UPDATE queue_messages SET queue = ?, receive_count = 0, visible_at = ?, receipt = NULL WHERE id = ?",
-                                       arguments: [redrive.queue, now, message.id])
+                        // Received too often: it moves to the dead-letter queue instead (a FIFO message's deduplication id
+                        // becomes its message id there, as SQS does).
+                        try db.execute(sql: """
+                            UPDATE queue_messages SET queue = ?, receive_count = 0, visible_at = ?, receipt = NULL,
+                                deduplication_id = CASE WHEN deduplication_id IS NULL THEN NULL ELSE id END
+                            WHERE id = ?
+                            """, arguments: [redrive.queue, now, message.id])
                         continue
                     }
                     let receipt = ReceiptHandle.make(queue: queue, messageId: message.id)

@@ -48,13 +48,17 @@ extension SQSService {
             throw QueueError.batchRequestTooLong(
                 "Batch requests cannot be longer than \(queue.attributes.maximumMessageSize) bytes. You have sent \(total) bytes.")
         }
+        let messages = entries.map { entry in
+            OutgoingMessage(body: entry.MessageBody ?? "", delaySeconds: entry.DelaySeconds,
+                            attributes: entry.MessageAttributes ?? [:], systemAttributes: entry.MessageSystemAttributes ?? [:],
+                            groupId: entry.MessageGroupId, deduplicationId: entry.MessageDeduplicationId)
+        }
+        // A FIFO entry without its group or deduplication id fails the whole request, as in SQS.
+        for message in messages { try broker.checkIdentifiersPresent(message, queue: queue) }
         var accepted: [(String, OutgoingMessage)] = []
         var failed: [BatchResultErrorEntry] = []
-        for entry in entries {
+        for (entry, message) in zip(entries, messages) {
             let id = entry.Id ?? ""
-            let message = OutgoingMessage(body: entry.MessageBody ?? "", delaySeconds: entry.DelaySeconds,
-                                          attributes: entry.MessageAttributes ?? [:], systemAttributes: entry.MessageSystemAttributes ?? [:],
-                                          groupId: entry.MessageGroupId, deduplicationId: entry.MessageDeduplicationId)
             do {
                 try broker.check(message, queue: queue)
                 accepted.append((id, message))
