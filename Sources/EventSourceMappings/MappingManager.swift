@@ -15,9 +15,11 @@ public struct MappingInput: Sendable {
     public var maximumBatchingWindowInSeconds: Int?
     public var functionResponseTypes: [String]?
     public var maximumConcurrency: Int??
+    /// FilterCriteria's patterns: nil not given, `.some(nil)` removed.
+    public var filterPatterns: [String]??
 
     public init(functionName: String?, eventSourceArn: String?, enabled: Bool?, batchSize: Int?, maximumBatchingWindowInSeconds: Int?,
-                functionResponseTypes: [String]?, maximumConcurrency: Int??) {
+                functionResponseTypes: [String]?, maximumConcurrency: Int??, filterPatterns: [String]?? = nil) {
         self.functionName = functionName
         self.eventSourceArn = eventSourceArn
         self.enabled = enabled
@@ -25,6 +27,7 @@ public struct MappingInput: Sendable {
         self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
         self.functionResponseTypes = functionResponseTypes
         self.maximumConcurrency = maximumConcurrency
+        self.filterPatterns = filterPatterns
     }
 }
 
@@ -122,7 +125,9 @@ public final class MappingManager: Service, Sendable {
         let window = input.maximumBatchingWindowInSeconds ?? 0
         let types = input.functionResponseTypes ?? []
         let concurrency = input.maximumConcurrency ?? nil
+        let filters = input.filterPatterns ?? nil
         try validate(batchSize: batchSize, window: window, responseTypes: types, maximumConcurrency: concurrency, fifo: queue.isFifo)
+        _ = try EventFilter.parse(filters)
         let (function, qualifier) = try await self.function(functionName)
         try await checkVisibility(queue, function: function, qualifier: qualifier)
         if let existing = try await store.mappings().first(where: { $0.eventSourceArn == source && $0.functionName == function && $0.qualifier == qualifier }) {
@@ -132,7 +137,7 @@ public final class MappingManager: Service, Sendable {
         let mapping = EventSourceMapping(
             uuid: UUID().uuidString.lowercased(), functionName: function, qualifier: qualifier, eventSourceArn: source,
             batchSize: batchSize, maximumBatchingWindowInSeconds: window, enabled: input.enabled ?? true,
-            functionResponseTypes: types, maximumConcurrency: concurrency, lastModified: Date())
+            functionResponseTypes: types, maximumConcurrency: concurrency, filterPatterns: filters, lastModified: Date())
         try await store.putMapping(mapping)
         reconcile(mapping)
         logger.info("event source mapping created", metadata: ["uuid": "\(mapping.uuid)", "function": "\(function)", "source": "\(source)"])
@@ -155,6 +160,7 @@ public final class MappingManager: Service, Sendable {
         if let v = input.maximumBatchingWindowInSeconds { mapping.maximumBatchingWindowInSeconds = v }
         if let v = input.functionResponseTypes { mapping.functionResponseTypes = v }
         if let v = input.maximumConcurrency { mapping.maximumConcurrency = v }
+        if let v = input.filterPatterns { mapping.filterPatterns = try EventFilter.parse(v).isEmpty ? nil : v }
         try validate(batchSize: mapping.batchSize, window: mapping.maximumBatchingWindowInSeconds,
                      responseTypes: mapping.functionResponseTypes, maximumConcurrency: mapping.maximumConcurrency,
                      fifo: queues.addressing.name(fromARN: mapping.eventSourceArn)?.hasSuffix(".fifo") ?? false)

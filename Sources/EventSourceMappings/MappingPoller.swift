@@ -15,6 +15,7 @@ final class MappingPoller: Sendable {
     let queues: QueueBroker
     let logger: Logger
     let maxWorkers: Int
+    let filter: EventFilter
     private let workers = Mutex<(count: Int, tasks: [Task<Void, Never>])>((0, []))
 
     init(mapping: EventSourceMapping, catalog: FunctionCatalog, invoker: Invoker, queues: QueueBroker, logger: Logger, maxWorkers: Int) {
@@ -24,6 +25,8 @@ final class MappingPoller: Sendable {
         self.queues = queues
         self.logger = logger
         self.maxWorkers = maxWorkers
+        // Checked when the mapping was stored.
+        self.filter = (try? EventFilter.parse(mapping.filterPatterns)) ?? EventFilter(patterns: [])
     }
 
     func start() {
@@ -98,7 +101,16 @@ final class MappingPoller: Sendable {
             }
         }
         guard !batch.isEmpty else { return 0 }
-        try await deliver(batch, queue: queue)
+        var admitted = batch, dropped: [String] = []
+        if !filter.isEmpty {
+            let records = SQSEvent(batch, queueArn: mapping.eventSourceArn, region: queues.addressing.region).Records
+            admitted = []
+            for (received, record) in zip(batch, records) {
+                if filter.admits(record) { admitted.append(received) } else { dropped.append(received.message.id) }
+            }
+        }
+        if !dropped.isEmpty { try await queues.delete(ids: dropped, from: queue) }
+        if !admitted.isEmpty { try await deliver(admitted, queue: queue) }
         return batch.count
     }
 

@@ -12,11 +12,13 @@ public struct EventSourceMapping: Codable, Sendable, Equatable {
     public var enabled: Bool
     public var functionResponseTypes: [String]
     public var maximumConcurrency: Int?
+    /// FilterCriteria's patterns, as given (nil: every message goes to the function).
+    public var filterPatterns: [String]?
     public var lastModified: Date
 
     public init(uuid: String, functionName: String, qualifier: String?, eventSourceArn: String, batchSize: Int,
                 maximumBatchingWindowInSeconds: Int, enabled: Bool, functionResponseTypes: [String], maximumConcurrency: Int?,
-                lastModified: Date) {
+                filterPatterns: [String]? = nil, lastModified: Date) {
         self.uuid = uuid
         self.functionName = functionName
         self.qualifier = qualifier
@@ -26,6 +28,7 @@ public struct EventSourceMapping: Codable, Sendable, Equatable {
         self.enabled = enabled
         self.functionResponseTypes = functionResponseTypes
         self.maximumConcurrency = maximumConcurrency
+        self.filterPatterns = filterPatterns
         self.lastModified = lastModified
     }
 

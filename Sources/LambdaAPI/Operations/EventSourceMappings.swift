@@ -15,6 +15,7 @@ extension LambdaService {
             LastModified: m.lastModified.timeIntervalSince1970, State: state ?? (m.enabled ? "Enabled" : "Disabled"),
             StateTransitionReason: "USER_INITIATED", FunctionResponseTypes: m.functionResponseTypes,
             ScalingConfig: m.maximumConcurrency.map { ScalingConfig(MaximumConcurrency: $0) },
+            FilterCriteria: m.filterPatterns.map { FilterCriteria(Filters: $0.map { Filter(Pattern: $0) }) },
             EventSourceMappingArn: try requireMappings().arn(m.uuid))
     }
 
@@ -23,10 +24,21 @@ extension LambdaService {
         if let position = body.StartingPosition {
             throw LambdaError.invalidParameter("StartingPosition is not valid for SQS event sources: \(position)")
         }
+        // FilterCriteria without filters removes them.
+        var filters: [String]?? = nil
+        if let criteria = body.FilterCriteria {
+            let patterns = try (criteria.Filters ?? []).map { filter in
+                guard let pattern = filter.Pattern else {
+                    throw LambdaError.invalidParameter("Invalid filter pattern definition. A filter must have a Pattern.")
+                }
+                return pattern
+            }
+            filters = .some(patterns.isEmpty ? nil : patterns)
+        }
         return MappingInput(functionName: body.FunctionName, eventSourceArn: body.EventSourceArn, enabled: body.Enabled,
                             batchSize: body.BatchSize, maximumBatchingWindowInSeconds: body.MaximumBatchingWindowInSeconds,
                             functionResponseTypes: body.FunctionResponseTypes,
-                            maximumConcurrency: body.ScalingConfig.map { $0.MaximumConcurrency })
+                            maximumConcurrency: body.ScalingConfig.map { $0.MaximumConcurrency }, filterPatterns: filters)
     }
 
     /// `POST /2015-03-31/event-source-mappings` → 202.

@@ -2,6 +2,14 @@ public struct ScalingConfig: Codable, Sendable, Equatable {
     public var MaximumConcurrency: Int?
 }
 
+public struct FilterCriteria: Codable, Sendable, Equatable {
+    public var Filters: [Filter]?
+}
+
+public struct Filter: Codable, Sendable, Equatable {
+    public var Pattern: String?
+}
+
 /// Body of Create/UpdateEventSourceMapping.
 public struct EventSourceMappingRequest: Codable, Sendable {
     public var EventSourceArn: String?
@@ -11,6 +19,7 @@ public struct EventSourceMappingRequest: Codable, Sendable {
     public var MaximumBatchingWindowInSeconds: Int?
     public var FunctionResponseTypes: [String]?
     public var ScalingConfig: ScalingConfig?
+    public var FilterCriteria: FilterCriteria?
     public var StartingPosition: String?
 }
 
@@ -27,6 +36,7 @@ public struct EventSourceMappingConfiguration: Codable, Sendable, Equatable {
     public var StateTransitionReason: String
     public var FunctionResponseTypes: [String]
     public var ScalingConfig: ScalingConfig?
+    public var FilterCriteria: FilterCriteria?
     public var EventSourceMappingArn: String
 }
 

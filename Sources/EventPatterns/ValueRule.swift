@@ -1,0 +1,65 @@
+import AWSProtocol
+
+/// One element of a pattern's value list: a value the event's field may have, or a comparison it must pass.
+enum ValueRule: Sendable, Equatable {
+    case equals(JSONValue)
+    case prefix(String)
+    case suffix(String)
+    case equalsIgnoringCase(String)
+    case anythingBut(AnythingBut)
+    case numeric([NumericBound])
+    /// `exists: true` is met by any field present; `exists: false` only by an absent one (see `FieldMatcher`).
+    case exists(Bool)
+
+    enum AnythingBut: Sendable, Equatable {
+        case values([JSONValue])
+        case prefix(String)
+        case suffix(String)
+    }
+
+    struct NumericBound: Sendable, Equatable {
+        enum Comparison: String, Sendable {
+            case less = "<", lessOrEqual = "<=", equal = "=", greater = ">", greaterOrEqual = ">="
+        }
+        var comparison: Comparison
+        var bound: Double
+
+        func admits(_ value: Double) -> Bool {
+            switch comparison {
+            case .less: value < bound
+            case .lessOrEqual: value <= bound
+            case .equal: value == bound
+            case .greater: value > bound
+            case .greaterOrEqual: value >= bound
+            }
+        }
+    }
+
+    /// Whether one present value (never an array: the caller tries each element) passes.
+    func admits(_ value: JSONValue) -> Bool {
+        switch self {
+        case .equals(let expected): return Self.same(expected, value)
+        case .prefix(let p): return value.stringValue?.hasPrefix(p) ?? false
+        case .suffix(let s): return value.stringValue?.hasSuffix(s) ?? false
+        case .equalsIgnoringCase(let s): return value.stringValue.map { $0.lowercased() == s.lowercased() } ?? false
+        case .anythingBut(.values(let excluded)):
+            // Only a string or a number can differ from the excluded values; a null, a flag or an object is no match.
+            switch value {
+            case .string, .number: return !excluded.contains { Self.same($0, value) }
+            default: return false
+            }
+        case .anythingBut(.prefix(let p)): return value.stringValue.map { !$0.hasPrefix(p) } ?? false
+        case .anythingBut(.suffix(let s)): return value.stringValue.map { !$0.hasSuffix(s) } ?? false
+        case .numeric(let bounds):
+            guard case .number(let n) = value else { return false }
+            return bounds.allSatisfy { $0.admits(n) }
+        case .exists(let present): return present
+        }
+    }
+
+    /// Equality as patterns see it: numbers by value (300 is 300.0), everything else exactly.
+    static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        if case .number(let x) = a, case .number(let y) = b { return x == y }
+        return a == b
+    }
+}

@@ -1,0 +1,48 @@
+import AWSProtocol
+import Catalog
+import EventPatterns
+import Foundation
+
+/// A mapping's FilterCriteria: a message goes to the function when its record, as Lambda builds it, matches one
+/// of the patterns; the others are deleted from the queue unseen. A JSON body is matched as JSON, any other
+/// body as a string.
+struct EventFilter: Sendable {
+    /// Lambda's default quota of filters per event source mapping.
+    static let maxPatterns = 5
+
+    let patterns: [EventPattern]
+
+    init(patterns: [EventPattern]) {
+        self.patterns = patterns
+    }
+
+    /// Parses the patterns; nil or none means no filtering.
+    static func parse(_ texts: [String]?) throws -> EventFilter {
+        let texts = texts ?? []
+        guard texts.count <= Self.maxPatterns else {
+            throw LambdaError.invalidParameter(
+                "The number of filters (\(texts.count)) exceeds the maximum of \(Self.maxPatterns) filters per event source mapping.")
+        }
+        var patterns: [EventPattern] = []
+        for text in texts {
+            do {
+                patterns.append(try EventPattern(parsing: text))
+            } catch {
+                throw LambdaError.invalidParameter("Invalid filter pattern definition. \(error.reason)")
+            }
+        }
+        return EventFilter(patterns: patterns)
+    }
+
+    var isEmpty: Bool { patterns.isEmpty }
+
+    func admits(_ record: SQSEvent.Record) -> Bool {
+        guard !patterns.isEmpty else { return true }
+        guard let encoded = try? JSONEncoder().encode(record), case .object(var fields)? = JSONValue(parsing: encoded) else {
+            return false
+        }
+        fields["body"] = JSONValue(parsing: Array(record.body.utf8)) ?? .string(record.body)
+        let view = JSONValue.object(fields)
+        return patterns.contains { $0.matches(view) }
+    }
+}

@@ -1,0 +1,62 @@
+import AWSProtocol
+import EventPatterns
+import Testing
+
+@Suite struct EventPatternTests {
+    func event(_ json: String) -> JSONValue { JSONValue(parsing: Array(json.utf8))! }
+
+    func matches(_ pattern: String, _ json: String) throws -> Bool {
+        try EventPattern(parsing: pattern).matches(event(json))
+    }
+
+    @Test func exactValuesNestedFieldsAndArrays() throws {
+        #expect(try matches(#"{"body": {"kind": ["order"]}}"#, #"{"body": {"kind": "order"}}"#))
+        #expect(try !matches(#"{"body": {"kind": ["order"]}}"#, #"{"body": {"kind": "refund"}}"#))
+        #expect(try matches(#"{"a": {"b": {"c": [1]}}}"#, #"{"a": {"b": {"c": 1.0}}}"#))
+        #expect(try matches(#"{"n": [null]}"#, #"{"n": null}"#))
+        #expect(try matches(#"{"s": [""]}"#, #"{"s": ""}"#))
+        // An array in the event matches when one element does.
+        #expect(try matches(#"{"tags": ["red"]}"#, #"{"tags": ["blue", "red"]}"#))
+        #expect(try matches(#"{"items": {"sku": ["x"]}}"#, #"{"items": [{"sku": "y"}, {"sku": "x"}]}"#))
+        // Every field must match; a missing field does not.
+        #expect(try !matches(#"{"a": ["1"], "b": ["2"]}"#, #"{"a": "1"}"#))
+        // A list of values inside a pattern is a choice; a value is not an object.
+        #expect(try matches(#"{"a": ["x", "y"]}"#, #"{"a": "y"}"#))
+        #expect(try !matches(#"{"a": ["x"]}"#, #"{"a": {"x": 1}}"#))
+    }
+
+    @Test func comparisons() throws {
+        #expect(try matches(#"{"a": [{"prefix": "us-"}]}"#, #"{"a": "us-east-1"}"#))
+        #expect(try !matches(#"{"a": [{"prefix": "us-"}]}"#, #"{"a": "eu-west-1"}"#))
+        #expect(try matches(#"{"f": [{"suffix": ".png"}]}"#, #"{"f": "a.png"}"#))
+        #expect(try matches(#"{"c": [{"equals-ignore-case": "ReD"}]}"#, #"{"c": "red"}"#))
+        #expect(try matches(#"{"s": [{"anything-but": ["a", "b"]}]}"#, #"{"s": "c"}"#))
+        #expect(try !matches(#"{"s": [{"anything-but": ["a", "b"]}]}"#, #"{"s": "a"}"#))
+        #expect(try !matches(#"{"s": [{"anything-but": "a"}]}"#, #"{"other": 1}"#))
+        #expect(try matches(#"{"s": [{"anything-but": {"prefix": "tmp"}}]}"#, #"{"s": "keep"}"#))
+        #expect(try !matches(#"{"s": [{"anything-but": {"prefix": "tmp"}}]}"#, #"{"s": "tmp1"}"#))
+        #expect(try matches(#"{"p": [{"numeric": [">", 0, "<=", 5]}]}"#, #"{"p": 5}"#))
+        #expect(try !matches(#"{"p": [{"numeric": [">", 0, "<=", 5]}]}"#, #"{"p": 0}"#))
+        #expect(try !matches(#"{"p": [{"numeric": [">", 0]}]}"#, #"{"p": "7"}"#))
+        #expect(try matches(#"{"p": [{"numeric": ["=", 10]}]}"#, #"{"p": 10.0}"#))
+    }
+
+    @Test func existsAndOr() throws {
+        #expect(try matches(#"{"a": [{"exists": true}]}"#, #"{"a": {"deep": 1}}"#))
+        #expect(try !matches(#"{"a": [{"exists": true}]}"#, #"{"b": 1}"#))
+        #expect(try matches(#"{"a": [{"exists": false}]}"#, #"{"b": 1}"#))
+        #expect(try !matches(#"{"a": [{"exists": false}]}"#, #"{"a": 1}"#))
+        let or = #"{"$or": [{"a": ["1"]}, {"b": [{"numeric": [">", 10]}]}]}"#
+        #expect(try matches(or, #"{"a": "1"}"#))
+        #expect(try matches(or, #"{"b": 11}"#))
+        #expect(try !matches(or, #"{"a": "2", "b": 3}"#))
+    }
+
+    @Test func malformedPatternsAreRefused() {
+        for bad in ["not json", "[1]", "{}", #"{"a": "x"}"#, #"{"a": []}"#, #"{"a": [{"bogus": 1}]}"#, #"{"a": [{"prefix": 1}]}"#,
+                    #"{"a": [{"numeric": [">", "x"]}]}"#, #"{"a": [{"numeric": ["<", 5, ">", 1]}]}"#, #"{"$or": [{"a": ["1"]}]}"#,
+                    #"{"a": [{"exists": "yes"}]}"#, #"{"a": [["nested"]]}"#] {
+            #expect(throws: EventPatternError.self, "\(bad)") { _ = try EventPattern(parsing: bad) }
+        }
+    }
+}
