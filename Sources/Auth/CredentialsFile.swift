@@ -63,7 +63,10 @@ public enum CredentialsFile {
 
         """
         let tmp = path + ".tmp"
-        FileManager.default.createFile(atPath: tmp, contents: nil, attributes: [.posixPermissions: 0o600])
+        // Created with owner-only permissions before the secret is written into it.
+        guard FileManager.default.createFile(atPath: tmp, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp])
+        }
         try Data(text.utf8).write(to: URL(fileURLWithPath: tmp))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tmp)
         if rename(tmp, path) != 0 {

@@ -30,7 +30,7 @@ public final class SQLiteStore: Store, QueueStore {
 
     /// Flushes the WAL into the main file and releases the database.
     public func close() throws {
-        try pool.writeWithoutTransaction { db in
+        _ = try pool.writeWithoutTransaction { db in
             try db.checkpoint(.truncate)
         }
         try pool.close()
