@@ -242,6 +242,12 @@ def validation_target(server, slam, sqs):
     ({"ScalingConfig": {"MaximumConcurrency": 1}}, ("InvalidParameterValueException", "ValidationException")),
     ({"ScalingConfig": {"MaximumConcurrency": 1001}}, ("InvalidParameterValueException", "ValidationException")),
     ({"FunctionResponseTypes": ["Bogus"]}, ("InvalidParameterValueException", "ValidationException")),
+    # Settings of stream sources: Lambda answers "Unsupported <name> parameter for given event source mapping type".
+    ({"ParallelizationFactor": 2}, ("InvalidParameterValueException",)),
+    ({"BisectBatchOnFunctionError": True}, ("InvalidParameterValueException",)),
+    ({"MaximumRetryAttempts": 3}, ("InvalidParameterValueException",)),
+    ({"DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:000000000000:x"}}}, ("InvalidParameterValueException",)),
+    ({"TumblingWindowInSeconds": 60}, ("InvalidParameterValueException",)),
 ])
 def test_invalid_settings_are_refused(server, slam, validation_target, settings, codes):
     fn, arn = validation_target

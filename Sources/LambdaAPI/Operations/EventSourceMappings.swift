@@ -24,6 +24,9 @@ extension LambdaService {
         if let position = body.StartingPosition {
             throw LambdaError.invalidParameter("StartingPosition is not valid for SQS event sources: \(position)")
         }
+        if let setting = body.streamOnlySettings.first {
+            throw LambdaError.invalidParameter("Unsupported \(setting) parameter for given event source mapping type.")
+        }
         // FilterCriteria without filters removes them.
         var filters: [String]?? = nil
         if let criteria = body.FilterCriteria {

@@ -1,3 +1,5 @@
+import AWSProtocol
+
 public struct ScalingConfig: Codable, Sendable, Equatable {
     public var MaximumConcurrency: Int?
 }
@@ -21,6 +23,36 @@ public struct EventSourceMappingRequest: Codable, Sendable {
     public var ScalingConfig: ScalingConfig?
     public var FilterCriteria: FilterCriteria?
     public var StartingPosition: String?
+    // Settings of stream, Kafka, MQ and DocumentDB sources: refused for queues, so only their presence matters.
+    public var StartingPositionTimestamp: JSONValue?
+    public var ParallelizationFactor: JSONValue?
+    public var MaximumRecordAgeInSeconds: JSONValue?
+    public var BisectBatchOnFunctionError: JSONValue?
+    public var MaximumRetryAttempts: JSONValue?
+    public var TumblingWindowInSeconds: JSONValue?
+    public var DestinationConfig: JSONValue?
+    public var Topics: JSONValue?
+    public var Queues: JSONValue?
+    public var SourceAccessConfigurations: JSONValue?
+    public var SelfManagedEventSource: JSONValue?
+    public var AmazonManagedKafkaEventSourceConfig: JSONValue?
+    public var SelfManagedKafkaEventSourceConfig: JSONValue?
+    public var DocumentDBEventSourceConfig: JSONValue?
+
+    /// The names of the settings given that no queue source takes.
+    var streamOnlySettings: [String] {
+        let given: [(String, JSONValue?)] = [
+            ("StartingPositionTimestamp", StartingPositionTimestamp), ("ParallelizationFactor", ParallelizationFactor),
+            ("MaximumRecordAgeInSeconds", MaximumRecordAgeInSeconds), ("BisectBatchOnFunctionError", BisectBatchOnFunctionError),
+            ("MaximumRetryAttempts", MaximumRetryAttempts), ("TumblingWindowInSeconds", TumblingWindowInSeconds),
+            ("DestinationConfig", DestinationConfig), ("Topics", Topics), ("Queues", Queues),
+            ("SourceAccessConfigurations", SourceAccessConfigurations), ("SelfManagedEventSource", SelfManagedEventSource),
+            ("AmazonManagedKafkaEventSourceConfig", AmazonManagedKafkaEventSourceConfig),
+            ("SelfManagedKafkaEventSourceConfig", SelfManagedKafkaEventSourceConfig),
+            ("DocumentDBEventSourceConfig", DocumentDBEventSourceConfig),
+        ]
+        return given.filter { $0.1 != nil }.map(\.0)
+    }
 }
 
 /// `EventSourceMappingConfiguration`.
