@@ -257,8 +257,11 @@ public final class QueueBroker: Sendable {
         }
     }
 
-    /// Receives up to `max` messages, waiting up to `waitSeconds` (long polling) for the first to arrive.
-    public func receive(from queue: QueueDefinition, max: Int, visibilityTimeout: Int?, waitSeconds: Int?) async throws -> [ReceivedMessage] {
+    /// Receives up to `max` messages, waiting up to `waitSeconds` (long polling) for the first to arrive. On a
+    /// FIFO queue, a receive retried with the same `attemptId` within five minutes gets the same messages and
+    /// receipts again while none of them changed (standard queues ignore the attempt id, as SQS does).
+    public func receive(from queue: QueueDefinition, max: Int, visibilityTimeout: Int?, waitSeconds: Int?,
+                        attemptId: String? = nil) async throws -> [ReceivedMessage] {
         guard (1...10).contains(max) else {
             throw QueueError.invalidParameterValue(
                 "Value \(max) for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.")
@@ -273,6 +276,16 @@ public final class QueueBroker: Sendable {
             throw QueueError.invalidParameterValue(
                 "Value \(visibility) for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided.")
         }
+        let attempt = queue.isFifo ? attemptId : nil
+        if let attempt {
+            guard (1...128).contains(attempt.utf8.count), attempt.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw QueueError.invalidParameterValue(
+                    "Value \(attempt) for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+            }
+            if let again = try await store.repeatReceive(from: queue.name, attemptId: attempt, now: now, visibilityMs: Int64(visibility) * 1000) {
+                return again
+            }
+        }
         var redrive: (String, Int)?
         if let policy = queue.attributes.redrivePolicy, let target = addressing.name(fromARN: policy.deadLetterTargetArn) {
             redrive = (target, policy.maxReceiveCount)
@@ -285,6 +298,9 @@ public final class QueueBroker: Sendable {
                                                       redrive: redrive, retentionMs: Int64(queue.attributes.retentionSeconds) * 1000,
                                                       fifo: queue.isFifo)
             if let (target, _) = redrive { signals.signal(target) }
+            if !got.isEmpty, let attempt {
+                try await store.rememberReceive(in: queue.name, attemptId: attempt, received: got, expiresAt: t + Deduplication.intervalMs)
+            }
             if !got.isEmpty || t >= deadline || Task.isCancelled { return got }
             var until = deadline
             if let next = try await store.nextVisibleAt(in: queue.name, after: t) { until = Swift.min(until, next) }

@@ -43,6 +43,12 @@ public protocol QueueStore: Sendable {
     /// earlier one not yet visible.
     func receiveMessages(from queue: String, limit: Int, now: Int64, visibilityMs: Int64,
                          redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64, fifo: Bool) async throws -> [ReceivedMessage]
+    /// A FIFO receive retried with the same attempt id: the messages the first one handed out, leased again until
+    /// `now + visibility` under the same receipts — nil when there was no such receive in the last five minutes or
+    /// one of its messages was deleted, received again or had its visibility changed since.
+    func repeatReceive(from queue: String, attemptId: String, now: Int64, visibilityMs: Int64) async throws -> [ReceivedMessage]?
+    /// Remembers what a receive with `attemptId` handed out, until `expiresAt`.
+    func rememberReceive(in queue: String, attemptId: String, received: [ReceivedMessage], expiresAt: Int64) async throws
     /// Deletes the message the receipt names; false when the receipt names no message of the queue (already deleted).
     func deleteMessage(from queue: String, id: String) async throws -> Bool
     /// Deletes several messages in one transaction.

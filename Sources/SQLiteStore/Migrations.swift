@@ -149,6 +149,14 @@ enum Migrations {
                 t.primaryKey(["queue", "key"])
             }
             try db.create(index: "queue_deduplication_by_expiry", on: "queue_deduplication", columns: ["expires_at"])
+            try db.create(table: "queue_receive_attempts") { t in
+                t.column("queue", .text).notNull()
+                t.column("attempt_id", .text).notNull()
+                // What the receive handed out, JSON: message id, receipt and the visibility it set.
+                t.column("leases", .blob).notNull()
+                t.column("expires_at", .integer).notNull()
+                t.primaryKey(["queue", "attempt_id"])
+            }
         }
         return migrator
     }

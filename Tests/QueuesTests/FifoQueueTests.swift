@@ -109,4 +109,23 @@ import Testing
         let policy = #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:plain","maxReceiveCount":2}"#
         await #expect(throws: QueueError.self) { try await broker.setAttributes(of: q, ["RedrivePolicy": policy]) }
     }
+
+    @Test func aRetriedReceiveWithTheSameAttemptIdGetsTheSameMessagesUntilOneChanges() async throws {
+        let q = try await fifo()
+        for i in 1...3 { _ = try await send(q, "m\(i)", group: "g\(i)") }
+        let first = try await broker.receive(from: q, max: 2, visibilityTimeout: nil, waitSeconds: 0, attemptId: "try-1")
+        clock.advance(1_000)
+        let retried = try await broker.receive(from: q, max: 2, visibilityTimeout: nil, waitSeconds: 0, attemptId: "try-1")
+        #expect(retried.map(\.receipt) == first.map(\.receipt))
+        #expect(retried.map(\.message.id) == first.map(\.message.id))
+        // The retry leased them again: still hidden 4.5 s after the first receive's 5 s would have ended.
+        clock.advance(4_500)
+        #expect(try await receive(q).map(\.message.body) == ["m3"])
+        // Once one of them is deleted, the attempt id no longer repeats anything.
+        try await broker.delete(receipt: first[0].receipt, from: q)
+        clock.advance(1_000)
+        let fresh = try await broker.receive(from: q, max: 2, visibilityTimeout: nil, waitSeconds: 0, attemptId: "try-1")
+        #expect(fresh.map(\.message.body) == ["m2"])
+        #expect(fresh.first?.receipt != first[1].receipt)
+    }
 }

@@ -546,6 +546,28 @@ def test_an_in_flight_message_locks_its_group_only(sqs):
 
 # -------------------------------------------------------------------------------------------------- redrive
 
+def test_a_retried_receive_with_the_same_attempt_id_gets_the_same_messages(sqs):
+    """ReceiveRequestAttemptId (FIFO only): retrying a receive with the same id within five minutes returns the same
+    messages with the same receipt handles while none of them was deleted or changed; afterwards the id no longer
+    repeats anything and the receive takes what is available."""
+    url, _, _ = fifo_queue(sqs, VisibilityTimeout=30)
+    for g in ("a", "b", "c"):
+        send(sqs, url, g + "1", g)
+    first = receive(sqs, url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="attempt-1")
+    assert len(first) == 2
+    again = receive(sqs, url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="attempt-1")
+    assert [m["MessageId"] for m in again] == [m["MessageId"] for m in first]
+    assert [m["ReceiptHandle"] for m in again] == [m["ReceiptHandle"] for m in first]
+    # Another attempt id is another receive: only the group not in flight is left.
+    other = receive(sqs, url, MaxNumberOfMessages=10, ReceiveRequestAttemptId="attempt-2")
+    assert len(other) == 1 and other[0]["MessageId"] not in {m["MessageId"] for m in first}
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=first[0]["ReceiptHandle"])
+    assert receive(sqs, url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="attempt-1") == []
+    with pytest.raises(sqs.exceptions.ClientError) as e:
+        receive(sqs, url, ReceiveRequestAttemptId="has space")
+    assert_error(e, "InvalidParameterValue")
+
+
 def test_a_fifo_queue_needs_a_fifo_dead_letter_queue(sqs):
     """"The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a
     standard queue must also be a standard queue." A mismatch is InvalidParameterValue for RedrivePolicy (AWS:

@@ -83,7 +83,8 @@ extension SQSService {
         let body = try decode(ReceiveMessageRequest.self, from: request)
         let queue = try await broker.queue(url: body.QueueUrl)
         let received = try await broker.receive(from: queue, max: body.MaxNumberOfMessages ?? 1,
-                                                visibilityTimeout: body.VisibilityTimeout, waitSeconds: body.WaitTimeSeconds)
+                                                visibilityTimeout: body.VisibilityTimeout, waitSeconds: body.WaitTimeSeconds,
+                                                attemptId: body.ReceiveRequestAttemptId)
         let systemNames = Set((body.AttributeNames ?? []) + (body.MessageSystemAttributeNames ?? []))
         let attributeNames = body.MessageAttributeNames ?? []
         let messages = received.map { r in
