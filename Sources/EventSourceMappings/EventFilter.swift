@@ -9,6 +9,8 @@ import Foundation
 struct EventFilter: Sendable {
     /// Lambda's default quota of filters per event source mapping.
     static let maxPatterns = 5
+    /// The longest pattern Lambda takes.
+    static let maxPatternLength = 4096
 
     let patterns: [EventPattern]
 
@@ -25,6 +27,10 @@ struct EventFilter: Sendable {
         }
         var patterns: [EventPattern] = []
         for text in texts {
+            guard text.count <= Self.maxPatternLength else {
+                throw LambdaError.invalidParameter(
+                    "Invalid filter pattern definition. A pattern is at most \(Self.maxPatternLength) characters long.")
+            }
             do {
                 patterns.append(try EventPattern(parsing: text))
             } catch {

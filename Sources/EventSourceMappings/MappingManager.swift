@@ -87,6 +87,9 @@ public final class MappingManager: Service, Sendable {
         if fifo && window > 0 {
             throw LambdaError.invalidParameter("Batching window is not supported for FIFO queues")
         }
+        if fifo && batchSize > 10 {
+            throw LambdaError.invalidParameter("BatchSize for FIFO queues must be between 1 and 10: \(batchSize)")
+        }
         if batchSize > 10 && window == 0 {
             throw LambdaError.invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
         }
@@ -107,6 +110,12 @@ public final class MappingManager: Service, Sendable {
     func function(_ name: String) async throws -> (String, String?) {
         let (definition, qualifier) = try await catalog.resolve(name)
         return (definition.name, qualifier)
+    }
+
+    /// The queue a mapping reads, while it exists.
+    func source(of mapping: EventSourceMapping) async throws -> QueueDefinition? {
+        guard let name = queues.addressing.name(fromARN: mapping.eventSourceArn) else { return nil }
+        return try await queues.store.queue(named: name)
     }
 
     /// CreateEventSourceMapping.
@@ -163,7 +172,7 @@ public final class MappingManager: Service, Sendable {
         if let v = input.filterPatterns { mapping.filterPatterns = try EventFilter.parse(v).isEmpty ? nil : v }
         try validate(batchSize: mapping.batchSize, window: mapping.maximumBatchingWindowInSeconds,
                      responseTypes: mapping.functionResponseTypes, maximumConcurrency: mapping.maximumConcurrency,
-                     fifo: queues.addressing.name(fromARN: mapping.eventSourceArn)?.hasSuffix(".fifo") ?? false)
+                     fifo: try await source(of: mapping)?.isFifo ?? false)
         mapping.lastModified = Date()
         try await store.putMapping(mapping)
         reconcile(mapping)

@@ -21,11 +21,17 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
         "QueueArn", "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed",
         "CreatedTimestamp", "LastModifiedTimestamp",
     ]
-    /// Attributes only FIFO queues have: name → (default, allowed values).
-    static let fifoOnly: [String: (String, Set<String>)] = [
-        "ContentBasedDeduplication": ("false", ["true", "false"]),
-        "DeduplicationScope": ("queue", ["queue", "messageGroup"]),
-        "FifoThroughputLimit": ("perQueue", ["perQueue", "perMessageGroupId"]),
+    /// An attribute with a fixed set of values.
+    struct Choice {
+        var initial: String
+        var allowed: Set<String>
+    }
+
+    /// Attributes only FIFO queues have.
+    static let fifoOnly: [String: Choice] = [
+        "ContentBasedDeduplication": Choice(initial: "false", allowed: ["true", "false"]),
+        "DeduplicationScope": Choice(initial: "queue", allowed: ["queue", "messageGroup"]),
+        "FifoThroughputLimit": Choice(initial: "perQueue", allowed: ["perQueue", "perMessageGroupId"]),
     ]
     public static var all: Set<String> { Set(numeric.keys).union(textual).union(readOnly).union(fifoOnly.keys).union(["FifoQueue"]) }
 
@@ -65,14 +71,17 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
                 next[name] = value.isEmpty ? nil : value
             } else if name == "FifoQueue" {
                 // Checked against the name when the queue is created; the type never changes afterwards.
+                guard ["true", "false"].contains(value.lowercased()) else {
+                    throw .invalidAttributeValue("Invalid value for the parameter FifoQueue.")
+                }
                 let fifo = value.lowercased() == "true"
                 if fifo && !isFifo { throw .invalidAttributeName("Unknown Attribute FifoQueue.") }
                 if !fifo && isFifo {
                     throw .invalidAttributeValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.")
                 }
-            } else if let (_, allowed) = Self.fifoOnly[name] {
+            } else if let choice = Self.fifoOnly[name] {
                 guard isFifo else { throw .invalidAttributeName("Unknown Attribute \(name).") }
-                let canonical = allowed.first { $0.lowercased() == value.lowercased() }
+                let canonical = choice.allowed.first { $0.lowercased() == value.lowercased() }
                 guard let canonical else { throw .invalidAttributeValue("Invalid value for the parameter \(name).") }
                 next[name] = canonical
             } else {
@@ -101,7 +110,7 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
         var all = values
         for (name, (def, _)) in Self.numeric where all[name] == nil { all[name] = String(def) }
         if isFifo {
-            for (name, (def, _)) in Self.fifoOnly where all[name] == nil { all[name] = def }
+            for (name, choice) in Self.fifoOnly where all[name] == nil { all[name] = choice.initial }
         }
         return all
     }

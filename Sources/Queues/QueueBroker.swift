@@ -316,9 +316,18 @@ public final class QueueBroker: Sendable {
         return parsed.messageId
     }
 
+    /// DeleteMessage. A standard queue deletes the message whatever receipt of it is given; a FIFO queue only by
+    /// the latest receipt while the message is in flight, so a consumer whose visibility ran out cannot free the
+    /// group another consumer is working on.
     public func delete(receipt: String, from queue: QueueDefinition) async throws {
         let id = try messageId(receipt: receipt, queue: queue.name)
-        if try await store.deleteMessage(from: queue.name, id: id) { released(queue) }
+        let deleted = try await store.deleteMessage(from: queue.name, id: id, receipt: queue.isFifo ? receipt : nil, now: now)
+        if deleted {
+            released(queue)
+        } else if queue.isFifo {
+            throw QueueError.invalidParameterValue(
+                "Value \(receipt) for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
+        }
     }
 
     /// Deletes messages by id (a consumer inside the server that holds them in flight); one transaction.
@@ -342,7 +351,9 @@ public final class QueueBroker: Sendable {
         guard try await store.changeVisibility(in: queue.name, id: id, receipt: receipt, visibleAt: t + Int64(timeout) * 1000, now: t) else {
             throw QueueError.messageNotInflight
         }
-        if timeout == 0 { signals.signal(queue.name) }
+        // A message that becomes visible sooner (or frees its FIFO group sooner) must wake long polls that planned
+        // their wait by the old visibility.
+        signals.signal(queue.name)
     }
 
     public func purge(_ queue: QueueDefinition) async throws {

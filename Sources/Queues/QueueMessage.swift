@@ -55,6 +55,13 @@ public struct StoredMessage: Codable, Sendable, Equatable {
         self.deduplicationId = deduplicationId
         self.sequenceNumber = sequenceNumber
     }
+
+    /// SQS's sequence numbers are strings of digits; ours are the store's order of arrival, padded so they also sort
+    /// as text.
+    public static func sequenceNumber(_ order: Int64) -> String {
+        let digits = String(order)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
 }
 
 /// How a FIFO queue recognizes a repeated send: the same deduplication id (within its message group, when
@@ -77,12 +84,6 @@ public struct Deduplication: Sendable, Equatable {
     public func key(of message: StoredMessage) -> String {
         let id = message.deduplicationId ?? ""
         return perGroup ? (message.groupId ?? "") + "\n" + id : id
-    }
-
-    /// SQS's sequence numbers are strings of digits; ours are the store's order, padded so they also sort as text.
-    public static func sequenceNumber(_ order: Int64) -> String {
-        let digits = String(order)
-        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
     }
 }
 

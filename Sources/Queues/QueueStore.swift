@@ -49,8 +49,9 @@ public protocol QueueStore: Sendable {
     func repeatReceive(from queue: String, attemptId: String, now: Int64, visibilityMs: Int64) async throws -> [ReceivedMessage]?
     /// Remembers what a receive with `attemptId` handed out, until `expiresAt`.
     func rememberReceive(in queue: String, attemptId: String, received: [ReceivedMessage], expiresAt: Int64) async throws
-    /// Deletes the message the receipt names; false when the receipt names no message of the queue (already deleted).
-    func deleteMessage(from queue: String, id: String) async throws -> Bool
+    /// Deletes the message; with `receipt`, only while that is its latest receipt and it is in flight. False when
+    /// nothing was deleted.
+    func deleteMessage(from queue: String, id: String, receipt: String?, now: Int64) async throws -> Bool
     /// Deletes several messages in one transaction.
     func deleteMessages(from queue: String, ids: [String]) async throws
     /// Sets the visibility of an in-flight message whose latest receipt is `receipt`; false when it is not in flight.

@@ -134,17 +134,27 @@ enum Migrations {
         migrator.registerMigration("v6-fifo-queues") { db in
             try db.alter(table: "queue_messages") { t in
                 t.add(column: "group_id", .text)
+                // Set on FIFO messages only (given, or derived from the body).
                 t.add(column: "deduplication_id", .text)
-                t.add(column: "sequence_number", .text)
+                // When a FIFO message moved to a dead-letter queue: its retention counts from then.
+                t.add(column: "retained_from", .integer)
             }
-            // FIFO receives look for messages of a group that are in flight.
-            try db.create(index: "queue_messages_by_group", on: "queue_messages", columns: ["queue", "group_id", "visible_at"])
+            try db.create(index: "queue_messages_by_group", on: "queue_messages", columns: ["queue", "group_id", "seq"])
+            // Each FIFO message group's first message: a group can be received from when that one is visible.
+            try db.create(table: "fifo_groups") { t in
+                t.column("queue", .text).notNull()
+                t.column("group_id", .text).notNull()
+                t.column("head_seq", .integer).notNull()
+                t.column("head_visible_at", .integer).notNull()
+                t.primaryKey(["queue", "group_id"])
+            }
+            try db.create(index: "fifo_groups_by_head", on: "fifo_groups", columns: ["queue", "head_visible_at", "head_seq"])
             try db.create(table: "queue_deduplication") { t in
                 t.column("queue", .text).notNull()
                 // The deduplication id, prefixed by the message group when the queue deduplicates per group.
                 t.column("key", .text).notNull()
                 t.column("message_id", .text).notNull()
-                t.column("sequence_number", .text).notNull()
+                t.column("seq", .integer).notNull()
                 t.column("expires_at", .integer).notNull()
                 t.primaryKey(["queue", "key"])
             }

@@ -2,13 +2,6 @@ import Foundation
 import GRDB
 import Queues
 
-/// One message a remembered FIFO receive handed out.
-private struct ReceiveLease: Codable {
-    var id: String
-    var receipt: String
-    var visibleAt: Int64
-}
-
 /// What a message row keeps besides its indexed columns.
 private struct MessageExtra: Codable {
     var attributes: [String: MessageAttributeValue]
@@ -53,9 +46,9 @@ extension SQLiteStore {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM queues WHERE name = ?", arguments: [name])
             guard db.changesCount > 0 else { return false }
-            try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ?", arguments: [name])
-            try db.execute(sql: "DELETE FROM queue_deduplication WHERE queue = ?", arguments: [name])
-            try db.execute(sql: "DELETE FROM queue_receive_attempts WHERE queue = ?", arguments: [name])
+            for table in ["queue_messages", "fifo_groups", "queue_deduplication", "queue_receive_attempts"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE queue = ?", arguments: [name])
+            }
             return true
         }
     }
@@ -79,10 +72,9 @@ extension SQLiteStore {
                 return messages
             }
             try db.execute(sql: "DELETE FROM queue_deduplication WHERE expires_at <= ?", arguments: [deduplication.now])
-            let earlier = try db.cachedStatement(sql: "SELECT message_id, sequence_number FROM queue_deduplication WHERE queue = ? AND key = ?")
-            let number = try db.cachedStatement(sql: "UPDATE queue_messages SET sequence_number = ? WHERE seq = ?")
+            let earlier = try db.cachedStatement(sql: "SELECT message_id, seq FROM queue_deduplication WHERE queue = ? AND key = ?")
             let remember = try db.cachedStatement(sql: """
-                INSERT INTO queue_deduplication (queue, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO queue_deduplication (queue, key, message_id, seq, expires_at) VALUES (?, ?, ?, ?, ?)
                 """)
             var standing: [StoredMessage] = []
             for (m, extra) in rows {
@@ -90,136 +82,145 @@ extension SQLiteStore {
                 if let row = try Row.fetchOne(earlier, arguments: [queue, key]) {
                     var first = m
                     first.id = row["message_id"]
-                    first.sequenceNumber = row["sequence_number"]
+                    first.sequenceNumber = StoredMessage.sequenceNumber(row["seq"])
                     standing.append(first)
                     continue
                 }
                 try insert.execute(arguments: [m.id, queue, m.body, extra, m.sentAt, m.visibleAt, m.groupId, m.deduplicationId])
+                let seq = db.lastInsertedRowID
+                try Self.addToGroup(db, queue: queue, group: m.groupId ?? "", seq: seq, visibleAt: m.visibleAt)
+                try remember.execute(arguments: [queue, key, m.id, seq, deduplication.expiresAt])
                 var kept = m
-                kept.sequenceNumber = Deduplication.sequenceNumber(db.lastInsertedRowID)
-                try number.execute(arguments: [kept.sequenceNumber, db.lastInsertedRowID])
-                try remember.execute(arguments: [queue, key, kept.id, kept.sequenceNumber, deduplication.expiresAt])
+                kept.sequenceNumber = StoredMessage.sequenceNumber(seq)
                 standing.append(kept)
             }
             return standing
         }
     }
 
-    private static let messageColumns = "id, body, extra, sent_at, visible_at, receive_count, first_receive_at, receipt, group_id, deduplication_id, sequence_number"
+    static let messageColumns = """
+        seq, id, body, extra, sent_at, visible_at, receive_count, first_receive_at, receipt, group_id, deduplication_id
+        """
 
-    private static func message(_ row: Row) throws -> StoredMessage {
+    static func message(_ row: Row) throws -> StoredMessage {
         let extra = try decode(MessageExtra.self, row["extra"])
+        let deduplicationId: String? = row["deduplication_id"]
         return StoredMessage(id: row["id"], body: row["body"], attributes: extra.attributes, systemAttributes: extra.systemAttributes,
                              senderId: extra.senderId, sentAt: row["sent_at"], visibleAt: row["visible_at"],
                              receiveCount: row["receive_count"], firstReceiveAt: row["first_receive_at"], receipt: row["receipt"],
-                             groupId: row["group_id"], deduplicationId: row["deduplication_id"], sequenceNumber: row["sequence_number"])
+                             groupId: row["group_id"], deduplicationId: deduplicationId,
+                             // Only FIFO messages carry a deduplication id, and only they have sequence numbers.
+                             sequenceNumber: deduplicationId == nil ? nil : StoredMessage.sequenceNumber(row["seq"]))
     }
 
     public func receiveMessages(from queue: String, limit: Int, now: Int64, visibilityMs: Int64,
                                 redrive: (queue: String, maxReceiveCount: Int)?, retentionMs: Int64, fifo: Bool) async throws -> [ReceivedMessage] {
-        // A FIFO group is held while one of its messages is in flight, and waits for an earlier one still delayed.
-        let select = fifo ? """
-            SELECT \(Self.messageColumns) FROM queue_messages m
-            WHERE m.queue = ?1 AND m.visible_at <= ?2 AND NOT EXISTS (
-                SELECT 1 FROM queue_messages b WHERE b.queue = ?1 AND b.group_id = m.group_id AND b.visible_at > ?2
-                AND (b.receive_count > 0 OR b.seq < m.seq))
-            ORDER BY m.seq LIMIT ?3
-            """ : """
-            SELECT \(Self.messageColumns) FROM queue_messages
-            WHERE queue = ?1 AND visible_at <= ?2 ORDER BY visible_at, seq LIMIT ?3
-            """
-        return try await pool.write { db in
-            try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ? AND sent_at < ?", arguments: [queue, now - retentionMs])
+        try await pool.write { db in
+            // A FIFO message moved to a dead-letter queue is retained from the move, as SQS does.
+            let cutoff = now - retentionMs
+            try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ? AND sent_at < ? AND COALESCE(retained_from, sent_at) < ?",
+                           arguments: [queue, cutoff, cutoff])
+            if fifo {
+                if db.changesCount > 0 { try Self.refreshGroups(db, queue: queue) }
+                return try Self.receiveInGroupOrder(db, queue: queue, limit: limit, now: now, visibilityMs: visibilityMs, redrive: redrive)
+            }
             var received: [ReceivedMessage] = []
+            // Messages handled in this receive: with a visibility of 0 they are visible again at once, and must not
+            // come twice.
+            var handled = Set<String>()
             while received.count < limit {
-                let rows = try Row.fetchAll(db, sql: select, arguments: [queue, now, limit - received.count])
-                if rows.isEmpty { break }
-                for row in rows {
-                    var message = try Self.message(row)
-                    if let redrive, message.receiveCount >= redrive.maxReceiveCount {
-                        // Received too often: it moves to the dead-letter queue instead (a FIFO message's deduplication id
-                        // becomes its message id there, as SQS does).
-                        try db.execute(sql: """
-                            UPDATE queue_messages SET queue = ?, receive_count = 0, visible_at = ?, receipt = NULL,
-                                deduplication_id = CASE WHEN deduplication_id IS NULL THEN NULL ELSE id END
-                            WHERE id = ?
-                            """, arguments: [redrive.queue, now, message.id])
-                        continue
+                let wanted = limit - received.count + handled.count
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT \(Self.messageColumns) FROM queue_messages WHERE queue = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT ?
+                    """, arguments: [queue, now, wanted])
+                var progressed = false
+                for row in rows where received.count < limit {
+                    let message = try Self.message(row)
+                    guard handled.insert(message.id).inserted else { continue }
+                    progressed = true
+                    if let lease = try Self.leaseOrRedrive(db, message, queue: queue, now: now, visibilityMs: visibilityMs, redrive: redrive) {
+                        received.append(lease)
                     }
-                    let receipt = ReceiptHandle.make(queue: queue, messageId: message.id)
-                    message.receiveCount += 1
-                    message.firstReceiveAt = message.firstReceiveAt ?? now
-                    message.visibleAt = now + visibilityMs
-                    message.receipt = receipt
-                    try db.execute(sql: "UPDATE queue_messages SET receive_count = ?, first_receive_at = ?, visible_at = ?, receipt = ? WHERE id = ?",
-                                   arguments: [message.receiveCount, message.firstReceiveAt, message.visibleAt, receipt, message.id])
-                    received.append(ReceivedMessage(message: message, receipt: receipt))
                 }
+                if !progressed || rows.count < wanted { break }
             }
             return received
         }
     }
 
-    public func repeatReceive(from queue: String, attemptId: String, now: Int64, visibilityMs: Int64) async throws -> [ReceivedMessage]? {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM queue_receive_attempts WHERE expires_at <= ?", arguments: [now])
-            guard let blob = try Data.fetchOne(db, sql: "SELECT leases FROM queue_receive_attempts WHERE queue = ? AND attempt_id = ?",
-                                               arguments: [queue, attemptId]) else { return nil }
-            var leases = try Self.decode([ReceiveLease].self, blob)
-            var again: [ReceivedMessage] = []
-            for lease in leases {
-                // Unchanged since: same receipt (not received by another) and the visibility this receive set.
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT \(Self.messageColumns) FROM queue_messages WHERE id = ? AND queue = ? AND receipt = ? AND visible_at = ?
-                    """, arguments: [lease.id, queue, lease.receipt, lease.visibleAt]) else { return nil }
-                var message = try Self.message(row)
-                message.visibleAt = now + visibilityMs
-                again.append(ReceivedMessage(message: message, receipt: lease.receipt))
-            }
-            for i in leases.indices {
-                leases[i].visibleAt = now + visibilityMs
-                try db.execute(sql: "UPDATE queue_messages SET visible_at = ? WHERE id = ?", arguments: [leases[i].visibleAt, leases[i].id])
-            }
-            try db.execute(sql: "UPDATE queue_receive_attempts SET leases = ? WHERE queue = ? AND attempt_id = ?",
-                           arguments: [try Self.encode(leases), queue, attemptId])
-            return again
-        }
-    }
-
-    public func rememberReceive(in queue: String, attemptId: String, received: [ReceivedMessage], expiresAt: Int64) async throws {
-        let blob = try Self.encode(received.map { ReceiveLease(id: $0.message.id, receipt: $0.receipt, visibleAt: $0.message.visibleAt) })
-        try await pool.write { db in
+    /// Leases `message` (a new receipt, invisible until `now + visibility`), or — received too often — moves it to
+    /// the dead-letter queue and returns nil. A FIFO message's deduplication id becomes its message id there, and
+    /// its retention starts again, as SQS does.
+    static func leaseOrRedrive(_ db: Database, _ message: StoredMessage, queue: String, now: Int64, visibilityMs: Int64,
+                               redrive: (queue: String, maxReceiveCount: Int)?) throws -> ReceivedMessage? {
+        if let redrive, message.receiveCount >= redrive.maxReceiveCount {
+            let fifo = message.deduplicationId != nil
             try db.execute(sql: """
-                INSERT OR REPLACE INTO queue_receive_attempts (queue, attempt_id, leases, expires_at) VALUES (?, ?, ?, ?)
-                """, arguments: [queue, attemptId, blob, expiresAt])
+                UPDATE queue_messages SET queue = ?, receive_count = 0, visible_at = ?, receipt = NULL,
+                    deduplication_id = CASE WHEN deduplication_id IS NULL THEN NULL ELSE id END,
+                    retained_from = CASE WHEN deduplication_id IS NULL THEN retained_from ELSE ? END
+                WHERE id = ?
+                """, arguments: [redrive.queue, now, now, message.id])
+            if fifo, let group = message.groupId { try refreshGroup(db, queue: redrive.queue, group: group) }
+            return nil
         }
+        var leased = message
+        let receipt = ReceiptHandle.make(queue: queue, messageId: message.id)
+        leased.receiveCount += 1
+        leased.firstReceiveAt = message.firstReceiveAt ?? now
+        leased.visibleAt = now + visibilityMs
+        leased.receipt = receipt
+        try db.execute(sql: "UPDATE queue_messages SET receive_count = ?, first_receive_at = ?, visible_at = ?, receipt = ? WHERE id = ?",
+                       arguments: [leased.receiveCount, leased.firstReceiveAt, leased.visibleAt, receipt, message.id])
+        return ReceivedMessage(message: leased, receipt: receipt)
     }
 
-    public func deleteMessage(from queue: String, id: String) async throws -> Bool {
+    public func deleteMessage(from queue: String, id: String, receipt: String?, now: Int64) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ?", arguments: [id, queue])
-            return db.changesCount > 0
+            let deleted: Row?
+            if let receipt {
+                deleted = try Row.fetchOne(db, sql: """
+                    DELETE FROM queue_messages WHERE id = ? AND queue = ? AND receipt = ? AND visible_at > ? RETURNING group_id, deduplication_id
+                    """, arguments: [id, queue, receipt, now])
+            } else {
+                deleted = try Row.fetchOne(db, sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ? RETURNING group_id, deduplication_id",
+                                           arguments: [id, queue])
+            }
+            guard let deleted else { return false }
+            try Self.refreshGroup(db, queue: queue, of: deleted)
+            return true
         }
     }
 
     public func deleteMessages(from queue: String, ids: [String]) async throws {
         try await pool.write { db in
-            let statement = try db.cachedStatement(sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ?")
-            for id in ids { try statement.execute(arguments: [id, queue]) }
+            let statement = try db.cachedStatement(sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ? RETURNING group_id, deduplication_id")
+            var groups = Set<String>()
+            for id in ids {
+                if let row = try Row.fetchOne(statement, arguments: [id, queue]), (row["deduplication_id"] as String?) != nil,
+                   let group: String = row["group_id"] {
+                    groups.insert(group)
+                }
+            }
+            for group in groups { try Self.refreshGroup(db, queue: queue, group: group) }
         }
     }
 
     public func changeVisibility(in queue: String, id: String, receipt: String, visibleAt: Int64, now: Int64) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE queue_messages SET visible_at = ? WHERE id = ? AND queue = ? AND receipt = ? AND visible_at > ?",
-                           arguments: [visibleAt, id, queue, receipt, now])
-            return db.changesCount > 0
+            guard let changed = try Row.fetchOne(db, sql: """
+                UPDATE queue_messages SET visible_at = ? WHERE id = ? AND queue = ? AND receipt = ? AND visible_at > ?
+                RETURNING group_id, deduplication_id
+                """, arguments: [visibleAt, id, queue, receipt, now]) else { return false }
+            try Self.refreshGroup(db, queue: queue, of: changed)
+            return true
         }
     }
 
     public func purge(queue: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ?", arguments: [queue])
+            try db.execute(sql: "DELETE FROM fifo_groups WHERE queue = ?", arguments: [queue])
         }
     }
 

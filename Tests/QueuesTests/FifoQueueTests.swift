@@ -37,14 +37,17 @@ import Testing
             _ = try await send(q, "a\(i)", group: "a")
             _ = try await send(q, "b\(i)", group: "b")
         }
+        // As many of one group as possible, in order.
         let first = try await receive(q, max: 2)
-        #expect(first.map(\.message.body) == ["a1", "b1"])
+        #expect(first.map(\.message.body) == ["a1", "a2"])
+        let second = try await receive(q, max: 1)
+        #expect(second.map(\.message.body) == ["b1"])
         // Both groups are held: nothing more until one is released.
         #expect(try await receive(q).isEmpty)
-        try await broker.delete(receipt: first[0].receipt, from: q)
+        for r in first { try await broker.delete(receipt: r.receipt, from: q) }
         let rest = try await receive(q)
-        #expect(rest.map(\.message.body) == ["a2", "a3"])
-        for r in rest { try await broker.delete(receipt: r.receipt, from: q) }
+        #expect(rest.map(\.message.body) == ["a3"])
+        try await broker.delete(receipt: rest[0].receipt, from: q)
         // b1 was never deleted: when its visibility expires it comes first again, then the rest of b.
         clock.advance(5_000)
         let again = try await receive(q)
@@ -127,5 +130,49 @@ import Testing
         let fresh = try await broker.receive(from: q, max: 2, visibilityTimeout: nil, waitSeconds: 0, attemptId: "try-1")
         #expect(fresh.map(\.message.body) == ["m2"])
         #expect(fresh.first?.receipt != first[1].receipt)
+    }
+
+    /// A consumer whose visibility ran out cannot delete the message another consumer now holds, and so cannot
+    /// free the group under it.
+    @Test func aStaleReceiptDeletesNothing() async throws {
+        let q = try await fifo()
+        _ = try await send(q, "a1", group: "a")
+        _ = try await send(q, "a2", group: "a")
+        let stale = try await receive(q, max: 1)
+        clock.advance(5_000)
+        let current = try await receive(q, max: 1)
+        #expect(current.map(\.message.body) == ["a1"])
+        await #expect(throws: QueueError.self) { try await broker.delete(receipt: stale[0].receipt, from: q) }
+        #expect(try await receive(q).isEmpty)
+        try await broker.delete(receipt: current[0].receipt, from: q)
+        #expect(try await receive(q).map(\.message.body) == ["a2"])
+    }
+
+    /// A FIFO message moved to the dead-letter queue is kept for the retention period from the move, and keeps its
+    /// group's place there.
+    @Test func aRedrivenMessageIsRetainedFromTheMove() async throws {
+        let dlq = try await fifo("dead.fifo", ["MessageRetentionPeriod": "60"])
+        let policy = #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dead.fifo","maxReceiveCount":1}"#
+        let q = try await fifo("work.fifo", ["RedrivePolicy": policy, "MessageRetentionPeriod": "600"])
+        _ = try await send(q, "m", group: "g")
+        #expect(try await receive(q).count == 1)
+        clock.advance(50_000)
+        #expect(try await receive(q).isEmpty)  // moved on this receive
+        clock.advance(30_000)  // 80 s after the send, 30 s after the move
+        let dead = try await receive(dlq)
+        #expect(dead.map(\.message.body) == ["m"])
+        #expect(dead.first?.message.deduplicationId == dead.first?.message.id)
+    }
+
+    /// Many messages waiting in held groups cost a receive nothing: it looks at free groups only.
+    @Test func heldGroupsWithLongBacklogsAreSkipped() async throws {
+        let q = try await fifo()
+        for i in 0..<200 {
+            _ = try await broker.send([OutgoingMessage(body: "a\(i)", groupId: "a", deduplicationId: "a\(i)")], to: q, senderId: "me")
+        }
+        _ = try await send(q, "b0", group: "b")
+        #expect(try await receive(q, max: 10).map(\.message.body) == (0..<10).map { "a\($0)" })
+        #expect(try await receive(q, max: 10).map(\.message.body) == ["b0"])
+        #expect(try await receive(q, max: 10).isEmpty)
     }
 }

@@ -65,4 +65,14 @@ final class ManualClock: Sendable {
             _ = try await broker.createQueue(name: "bad", attributes: ["VisibilityTimeout": "99999"], tags: [:])
         }
     }
+
+    /// With a visibility timeout of 0 a received message is visible again at once; one receive still hands it out once.
+    @Test func aReceiveWithVisibilityZeroReturnsEachMessageOnce() async throws {
+        let broker = try broker(ManualClock())
+        let q = try await broker.createQueue(name: "zero", attributes: [:], tags: [:])
+        _ = try await broker.send([OutgoingMessage(body: "one"), OutgoingMessage(body: "two")], to: q, senderId: "me")
+        let got = try await broker.receive(from: q, max: 10, visibilityTimeout: 0, waitSeconds: 0)
+        #expect(got.map(\.message.body).sorted() == ["one", "two"])
+        #expect(got.allSatisfy { $0.message.receiveCount == 1 })
+    }
 }
