@@ -92,7 +92,7 @@ let package = Package(
         ], swiftSettings: strict),
         // Event source mappings: pollers that feed queue messages to functions in batches.
         // Event patterns (Lambda event filtering, later event-bus rules): parsing and matching JSON events.
-        .target(name: "EventPatterns", dependencies: ["AWSProtocol"], swiftSettings: strict),
+        .target(name: "EventPatterns", swiftSettings: strict),
         .target(name: "EventSourceMappings", dependencies: [
             "Catalog", "Invoker", "Queues", "EventPatterns",
             .product(name: "Logging", package: "swift-log"),
@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "InvokerTests", dependencies: ["Invoker", "FunctionLogs", "Sandbox", "RuntimeAPI", "Catalog"]),
         .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "SQLiteStore"]),
-        .testTarget(name: "EventPatternsTests", dependencies: ["EventPatterns", "AWSProtocol"]),
+        .testTarget(name: "EventPatternsTests", dependencies: ["EventPatterns"]),
         .testTarget(name: "AsyncTests", dependencies: ["AsyncInvocation", "EventSourceMappings", "Queues", "AWSProtocol"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]

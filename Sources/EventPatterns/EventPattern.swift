@@ -1,4 +1,3 @@
-import AWSProtocol
 import Foundation
 
 /// An event pattern as Lambda's event filtering and EventBridge rules write it: a JSON object whose keys name
@@ -16,18 +15,18 @@ public struct EventPattern: Sendable, Equatable {
 
     /// Parses the pattern's JSON text; the error says what is wrong with it.
     public init(parsing text: String) throws(EventPatternError) {
-        guard let json = JSONValue(parsing: Array(text.utf8)) else { throw EventPatternError("the pattern is not JSON") }
+        guard let json = EventJSON(parsing: Array(text.utf8)) else { throw EventPatternError("the pattern is not JSON") }
         guard case .object(let object) = json else { throw EventPatternError("a pattern must be a JSON object") }
         root = try Self.node(object, path: "")
     }
 
-    public func matches(_ event: JSONValue) -> Bool {
+    public func matches(_ event: EventJSON) -> Bool {
         Self.match(root, event)
     }
 
     // MARK: Parsing
 
-    static func node(_ object: [String: JSONValue], path: String) throws(EventPatternError) -> Node {
+    static func node(_ object: [String: EventJSON], path: String) throws(EventPatternError) -> Node {
         guard !object.isEmpty else { throw EventPatternError("\(path.isEmpty ? "the pattern" : path) is an empty object") }
         var fields: [String: Node] = [:]
         var alternatives: [[Node]] = []
@@ -59,7 +58,7 @@ public struct EventPattern: Sendable, Equatable {
         return .object(fields: fields, alternatives: alternatives)
     }
 
-    static func rule(_ value: JSONValue, path: String) throws(EventPatternError) -> ValueRule {
+    static func rule(_ value: EventJSON, path: String) throws(EventPatternError) -> ValueRule {
         switch value {
         case .string, .number, .null, .bool: return .equals(value)
         case .array: throw EventPatternError("\(path) holds a list inside its list of values")
@@ -81,19 +80,19 @@ public struct EventPattern: Sendable, Equatable {
         }
     }
 
-    static func string(_ value: JSONValue, _ op: String, _ path: String) throws(EventPatternError) -> String {
+    static func string(_ value: EventJSON, _ op: String, _ path: String) throws(EventPatternError) -> String {
         guard case .string(let s) = value else { throw EventPatternError("\(path): \(op) takes a string") }
         return s
     }
 
-    static func numeric(_ value: JSONValue, _ path: String) throws(EventPatternError) -> [ValueRule.NumericBound] {
+    static func numeric(_ value: EventJSON, _ path: String) throws(EventPatternError) -> [ValueRule.NumericBound] {
         guard case .array(let items) = value, !items.isEmpty, items.count % 2 == 0, items.count <= 4 else {
             throw EventPatternError("\(path): numeric takes one or two comparisons such as [\">\", 0, \"<=\", 5]")
         }
         var bounds: [ValueRule.NumericBound] = []
         for i in stride(from: 0, to: items.count, by: 2) {
             guard case .string(let op) = items[i], let comparison = ValueRule.NumericBound.Comparison(rawValue: op),
-                  case .number(let bound) = items[i + 1] else {
+                  let bound = items[i + 1].numberValue else {
                 throw EventPatternError("\(path): numeric takes one or two comparisons such as [\">\", 0, \"<=\", 5]")
             }
             bounds.append(.init(comparison: comparison, bound: bound))
@@ -108,7 +107,7 @@ public struct EventPattern: Sendable, Equatable {
         return bounds
     }
 
-    static func anythingBut(_ value: JSONValue, _ path: String) throws(EventPatternError) -> ValueRule.AnythingBut {
+    static func anythingBut(_ value: EventJSON, _ path: String) throws(EventPatternError) -> ValueRule.AnythingBut {
         switch value {
         case .string, .number: return .values([value])
         case .array(let items):
@@ -132,7 +131,7 @@ public struct EventPattern: Sendable, Equatable {
 
     // MARK: Matching
 
-    static func match(_ node: Node, _ event: JSONValue?) -> Bool {
+    static func match(_ node: Node, _ event: EventJSON?) -> Bool {
         switch node {
         case .object(let fields, let alternatives):
             // A nested pattern against an array of objects: one of them must match.
@@ -145,12 +144,14 @@ public struct EventPattern: Sendable, Equatable {
         }
     }
 
-    static func matchField(_ node: Node, _ value: JSONValue?) -> Bool {
+    static func matchField(_ node: Node, _ value: EventJSON?) -> Bool {
         guard case .values(let rules) = node else {
             return value.map { match(node, $0) } ?? false
         }
-        guard let value else { return rules.contains(.exists(false)) }
-        let candidates: [JSONValue]
+        // `exists` looks at leaves only: an object is no value of the field.
+        let leaf: EventJSON? = if case .object? = value { nil } else { value }
+        guard let value = leaf else { return rules.contains(.exists(false)) }
+        let candidates: [EventJSON]
         if case .array(let items) = value { candidates = items } else { candidates = [value] }
         return rules.contains { rule in
             if case .exists(let present) = rule { return present }

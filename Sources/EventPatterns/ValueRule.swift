@@ -1,18 +1,18 @@
-import AWSProtocol
 
 /// One element of a pattern's value list: a value the event's field may have, or a comparison it must pass.
 enum ValueRule: Sendable, Equatable {
-    case equals(JSONValue)
+    case equals(EventJSON)
     case prefix(String)
     case suffix(String)
     case equalsIgnoringCase(String)
     case anythingBut(AnythingBut)
     case numeric([NumericBound])
-    /// `exists: true` is met by any field present; `exists: false` only by an absent one (see `FieldMatcher`).
+    /// `exists: true` is met by a leaf field present (not an object); `exists: false` by a field absent or an object
+    /// (see `EventPattern.matchField`).
     case exists(Bool)
 
     enum AnythingBut: Sendable, Equatable {
-        case values([JSONValue])
+        case values([EventJSON])
         case prefix(String)
         case suffix(String)
     }
@@ -36,7 +36,7 @@ enum ValueRule: Sendable, Equatable {
     }
 
     /// Whether one present value (never an array: the caller tries each element) passes.
-    func admits(_ value: JSONValue) -> Bool {
+    func admits(_ value: EventJSON) -> Bool {
         switch self {
         case .equals(let expected): return Self.same(expected, value)
         case .prefix(let p): return value.stringValue?.hasPrefix(p) ?? false
@@ -51,15 +51,14 @@ enum ValueRule: Sendable, Equatable {
         case .anythingBut(.prefix(let p)): return value.stringValue.map { !$0.hasPrefix(p) } ?? false
         case .anythingBut(.suffix(let s)): return value.stringValue.map { !$0.hasSuffix(s) } ?? false
         case .numeric(let bounds):
-            guard case .number(let n) = value else { return false }
+            guard let n = value.numberValue else { return false }
             return bounds.allSatisfy { $0.admits(n) }
         case .exists(let present): return present
         }
     }
 
-    /// Equality as patterns see it: numbers by value (300 is 300.0), everything else exactly.
-    static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if case .number(let x) = a, case .number(let y) = b { return x == y }
-        return a == b
+    /// Equality as patterns see it: exactly, numbers as written (300 is not 300.0, as in Lambda's filtering).
+    static func same(_ a: EventJSON, _ b: EventJSON) -> Bool {
+        a == b
     }
 }

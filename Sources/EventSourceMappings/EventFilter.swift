@@ -1,4 +1,3 @@
-import AWSProtocol
 import Catalog
 import EventPatterns
 import Foundation
@@ -44,11 +43,11 @@ struct EventFilter: Sendable {
 
     func admits(_ record: SQSEvent.Record) -> Bool {
         guard !patterns.isEmpty else { return true }
-        guard let encoded = try? JSONEncoder().encode(record), case .object(var fields)? = JSONValue(parsing: encoded) else {
+        guard let encoded = try? JSONEncoder().encode(record), case .object(var fields)? = EventJSON(parsing: encoded) else {
             return false
         }
-        fields["body"] = JSONValue(parsing: Array(record.body.utf8)) ?? .string(record.body)
-        let view = JSONValue.object(fields)
+        fields["body"] = EventJSON(parsing: Array(record.body.utf8)) ?? .string(record.body)
+        let view = EventJSON.object(fields)
         return patterns.contains { $0.matches(view) }
     }
 }

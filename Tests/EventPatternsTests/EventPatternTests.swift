@@ -1,9 +1,8 @@
-import AWSProtocol
 import EventPatterns
 import Testing
 
 @Suite struct EventPatternTests {
-    func event(_ json: String) -> JSONValue { JSONValue(parsing: Array(json.utf8))! }
+    func event(_ json: String) -> EventJSON { EventJSON(parsing: Array(json.utf8))! }
 
     func matches(_ pattern: String, _ json: String) throws -> Bool {
         try EventPattern(parsing: pattern).matches(event(json))
@@ -12,7 +11,11 @@ import Testing
     @Test func exactValuesNestedFieldsAndArrays() throws {
         #expect(try matches(#"{"body": {"kind": ["order"]}}"#, #"{"body": {"kind": "order"}}"#))
         #expect(try !matches(#"{"body": {"kind": ["order"]}}"#, #"{"body": {"kind": "refund"}}"#))
-        #expect(try matches(#"{"a": {"b": {"c": [1]}}}"#, #"{"a": {"b": {"c": 1.0}}}"#))
+        #expect(try matches(#"{"a": {"b": {"c": [1]}}}"#, #"{"a": {"b": {"c": 1}}}"#))
+        // Exact numbers compare as written; numeric comparisons by value.
+        #expect(try !matches(#"{"n": [300]}"#, #"{"n": 300.0}"#))
+        #expect(try !matches(#"{"n": [300]}"#, #"{"n": "300"}"#))
+        #expect(try matches(#"{"n": [{"numeric": ["=", 300]}]}"#, #"{"n": 3.0e2}"#))
         #expect(try matches(#"{"n": [null]}"#, #"{"n": null}"#))
         #expect(try matches(#"{"s": [""]}"#, #"{"s": ""}"#))
         // An array in the event matches when one element does.
@@ -42,7 +45,9 @@ import Testing
     }
 
     @Test func existsAndOr() throws {
-        #expect(try matches(#"{"a": [{"exists": true}]}"#, #"{"a": {"deep": 1}}"#))
+        // Only leaves exist for `exists`.
+        #expect(try !matches(#"{"a": [{"exists": true}]}"#, #"{"a": {"deep": 1}}"#))
+        #expect(try matches(#"{"a": [{"exists": true}]}"#, #"{"a": [1, 2]}"#))
         #expect(try !matches(#"{"a": [{"exists": true}]}"#, #"{"b": 1}"#))
         #expect(try matches(#"{"a": [{"exists": false}]}"#, #"{"b": 1}"#))
         #expect(try !matches(#"{"a": [{"exists": false}]}"#, #"{"a": 1}"#))
@@ -57,6 +62,15 @@ import Testing
                     #"{"a": [{"numeric": [">", "x"]}]}"#, #"{"a": [{"numeric": ["<", 5, ">", 1]}]}"#, #"{"$or": [{"a": ["1"]}]}"#,
                     #"{"a": [{"exists": "yes"}]}"#, #"{"a": [["nested"]]}"#] {
             #expect(throws: EventPatternError.self, "\(bad)") { _ = try EventPattern(parsing: bad) }
+        }
+    }
+
+    @Test func theReaderTakesJSONAsWrittenAndNothingElse() {
+        #expect(EventJSON(parsing: Array(#"{"s": "a\u00e9\ud83d\ude00\n", "n": -1.5e3, "l": [true, false, null]}"#.utf8))
+                == .object(["s": .string("aé😀\n"), "n": .number("-1.5e3"), "l": .array([.bool(true), .bool(false), .null])]))
+        for bad in ["", "{", "[1,]", "{\"a\":}", "01", "1.", "+1", "\"\\x\"", "\"\\ud83d\"", "nul", "{} {}",
+                    String(repeating: "[", count: 200) + String(repeating: "]", count: 200)] {
+            #expect(EventJSON(parsing: Array(bad.utf8)) == nil, "\(bad)")
         }
     }
 }
