@@ -176,6 +176,32 @@ def bench_drain(server, count, batch_size):
           f"in {elapsed:.2f} s = {count / elapsed:,.0f} messages/s; moto: not comparable (needs Docker to run functions)")
 
 
+def bench_fifo_drain(server, count, groups):
+    """A mapping drains a FIFO queue whose messages are spread over `groups` message groups (in order per group)."""
+    import boto3
+    sqs = boto3.client("sqs", endpoint_url=server.endpoint, region_name="us-east-1",
+                       aws_access_key_id=server.key, aws_secret_access_key=server.secret)
+    lam = server.client()
+    url = sqs.create_queue(QueueName="drain.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    lam.create_function(FunctionName="fifodrainer", Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=1769,
+                        Code={"ZipFile": zip_of(NOOP)})
+    for start in range(0, count, 10):
+        sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), "MessageBody": f"m{start + i}", "MessageGroupId": f"g{(start + i) % groups}",
+             "MessageDeduplicationId": f"d{start + i}"} for i in range(10)])
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    t = time.perf_counter()
+    lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="fifodrainer", BatchSize=10)
+    while True:
+        a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        if a["ApproximateNumberOfMessages"] == "0" and a["ApproximateNumberOfMessagesNotVisible"] == "0":
+            break
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - t
+    print(f"event source mapping on a FIFO queue: drained {count:,} messages in {groups} groups with BatchSize 10 in {elapsed:.2f} s "
+          f"= {count / elapsed:,.0f} messages/s")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "swiftlet"))
@@ -197,6 +223,7 @@ def main():
         bench_async_accept(server, args.seconds, 1)
         bench_async_accept_many(server, args.seconds, args.callers, args.windows)
         bench_drain(server, args.messages, 10)
+        bench_fifo_drain(server, args.messages, 100)
     finally:
         server.stop()
         if moto:
