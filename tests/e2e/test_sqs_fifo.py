@@ -18,6 +18,7 @@ Where the documents give no error code, the expectation follows tests that Local
 each such place names the test. Error codes are the legacy query codes botocore reports from `x-amzn-query-error`."""
 import hashlib
 import json
+import threading
 import time
 import uuid
 
@@ -566,6 +567,46 @@ def test_a_retried_receive_with_the_same_attempt_id_gets_the_same_messages(sqs):
     with pytest.raises(sqs.exceptions.ClientError) as e:
         receive(sqs, url, ReceiveRequestAttemptId="has space")
     assert_error(e, "InvalidParameterValue")
+
+
+def test_a_stale_receipt_cannot_delete_a_message_another_consumer_holds(sqs):
+    """On a FIFO queue a receipt handle is good only while its receive holds the message: once the visibility ran
+    out and another consumer received the message, the first handle is refused (InvalidParameterValue, "The receipt
+    handle has expired") and the group stays held by the new consumer."""
+    url, _, _ = fifo_queue(sqs, VisibilityTimeout=1)
+    send(sqs, url, "a1", "a")
+    send(sqs, url, "a2", "a")
+    stale = receive(sqs, url)[0]
+    current = wait_for(lambda: receive(sqs, url), timeout=10, what="a1 visible again")[0]
+    assert current["Body"] == "a1" and current["ReceiptHandle"] != stale["ReceiptHandle"]
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=current["ReceiptHandle"], VisibilityTimeout=30)
+    with pytest.raises(sqs.exceptions.ClientError) as e:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=stale["ReceiptHandle"])
+    assert_error(e, "InvalidParameterValue")
+    assert receive(sqs, url) == []
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=current["ReceiptHandle"])
+    assert bodies(receive(sqs, url)) == ["a2"]
+
+
+def test_a_long_poll_wakes_when_a_shortened_visibility_frees_the_group(sqs):
+    """A consumer long-polls a group held for 30 s; the holder shortens the visibility to 1 s: the waiting receive
+    gets the message about a second later, not at the end of its 20 s wait."""
+    url, _, _ = fifo_queue(sqs, VisibilityTimeout=30)
+    send(sqs, url, "a1", "a")
+    held = receive(sqs, url)[0]
+    result = {}
+
+    def poll():
+        t = time.monotonic()
+        result["messages"] = receive(sqs, url, WaitTimeSeconds=20)
+        result["seconds"] = time.monotonic() - t
+
+    waiter = threading.Thread(target=poll)
+    waiter.start()
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=held["ReceiptHandle"], VisibilityTimeout=1)
+    waiter.join(25)
+    assert bodies(result["messages"]) == ["a1"]
+    assert result["seconds"] < 10, result
 
 
 def test_a_fifo_queue_needs_a_fifo_dead_letter_queue(sqs):
