@@ -24,6 +24,13 @@ public struct EventPattern: Sendable, Equatable {
         Self.match(root, event)
     }
 
+    /// What the pattern asks of a top-level field: a nested pattern (`true`), a list of values (`false`), or nothing.
+    public func expectsObject(at field: String) -> Bool? {
+        guard case .object(let fields, _) = root, let node = fields[field] else { return nil }
+        if case .object = node { return true }
+        return false
+    }
+
     // MARK: Parsing
 
     static func node(_ object: [String: EventJSON], path: String) throws(EventPatternError) -> Node {
@@ -131,31 +138,28 @@ public struct EventPattern: Sendable, Equatable {
 
     // MARK: Matching
 
+    /// Matches as the flattened paths of the event would: a field under a missing or scalar parent is absent (so
+    /// `exists: false` holds there), and a nested pattern over an array needs one element to match.
     static func match(_ node: Node, _ event: EventJSON?) -> Bool {
         switch node {
         case .object(let fields, let alternatives):
-            // A nested pattern against an array of objects: one of them must match.
-            if case .array(let items)? = event { return items.contains { match(node, $0) } }
-            guard case .object(let object)? = event else { return false }
-            for (key, child) in fields where !matchField(child, object[key]) { return false }
+            if case .array(let items)? = event, !items.isEmpty { return items.contains { match(node, $0) } }
+            let object: [String: EventJSON] = if case .object(let o)? = event { o } else { [:] }
+            for (key, child) in fields where !match(child, object[key]) { return false }
             return alternatives.allSatisfy { options in options.contains { match($0, event) } }
-        case .values:
-            return matchField(node, event)
-        }
-    }
-
-    static func matchField(_ node: Node, _ value: EventJSON?) -> Bool {
-        guard case .values(let rules) = node else {
-            return value.map { match(node, $0) } ?? false
-        }
-        // `exists` looks at leaves only: an object is no value of the field.
-        let leaf: EventJSON? = if case .object? = value { nil } else { value }
-        guard let value = leaf else { return rules.contains(.exists(false)) }
-        let candidates: [EventJSON]
-        if case .array(let items) = value { candidates = items } else { candidates = [value] }
-        return rules.contains { rule in
-            if case .exists(let present) = rule { return present }
-            return candidates.contains { rule.admits($0) }
+        case .values(let rules):
+            // Only leaves are values: objects (also inside an array) are not, and an array without leaves is absent.
+            let leaves: [EventJSON]
+            switch event {
+            case .none, .object?: leaves = []
+            case .array(let items)?: leaves = items.filter { if case .object = $0 { false } else if case .array = $0 { false } else { true } }
+            case let value?: leaves = [value]
+            }
+            guard !leaves.isEmpty else { return rules.contains(.exists(false)) }
+            return rules.contains { rule in
+                if case .exists(let present) = rule { return present }
+                return leaves.contains { rule.admits($0) }
+            }
         }
     }
 }

@@ -39,17 +39,17 @@ enum ValueRule: Sendable, Equatable {
     func admits(_ value: EventJSON) -> Bool {
         switch self {
         case .equals(let expected): return Self.same(expected, value)
-        case .prefix(let p): return value.stringValue?.hasPrefix(p) ?? false
-        case .suffix(let s): return value.stringValue?.hasSuffix(s) ?? false
-        case .equalsIgnoringCase(let s): return value.stringValue.map { $0.lowercased() == s.lowercased() } ?? false
+        case .prefix(let p): return value.stringValue.map { Self.starts($0, with: p) } ?? false
+        case .suffix(let s): return value.stringValue.map { Self.ends($0, with: s) } ?? false
+        case .equalsIgnoringCase(let s): return value.stringValue.map { Self.same(.string($0.lowercased()), .string(s.lowercased())) } ?? false
         case .anythingBut(.values(let excluded)):
             // Only a string or a number can differ from the excluded values; a null, a flag or an object is no match.
             switch value {
             case .string, .number: return !excluded.contains { Self.same($0, value) }
             default: return false
             }
-        case .anythingBut(.prefix(let p)): return value.stringValue.map { !$0.hasPrefix(p) } ?? false
-        case .anythingBut(.suffix(let s)): return value.stringValue.map { !$0.hasSuffix(s) } ?? false
+        case .anythingBut(.prefix(let p)): return value.stringValue.map { !Self.starts($0, with: p) } ?? false
+        case .anythingBut(.suffix(let s)): return value.stringValue.map { !Self.ends($0, with: s) } ?? false
         case .numeric(let bounds):
             guard let n = value.numberValue else { return false }
             return bounds.allSatisfy { $0.admits(n) }
@@ -57,8 +57,18 @@ enum ValueRule: Sendable, Equatable {
         }
     }
 
-    /// Equality as patterns see it: exactly, numbers as written (300 is not 300.0, as in Lambda's filtering).
+    /// Equality as patterns see it: exactly, numbers as written (300 is not 300.0, as in Lambda's filtering), text
+    /// by its code points (not Swift's canonical equivalence: "é" precomposed is not "e" and a combining accent).
     static func same(_ a: EventJSON, _ b: EventJSON) -> Bool {
-        a == b
+        if case .string(let x) = a, case .string(let y) = b { return x.utf8.elementsEqual(y.utf8) }
+        return a == b
+    }
+
+    static func starts(_ text: String, with prefix: String) -> Bool {
+        text.utf8.starts(with: prefix.utf8)
+    }
+
+    static func ends(_ text: String, with suffix: String) -> Bool {
+        text.utf8.reversed().starts(with: suffix.utf8.reversed())
     }
 }

@@ -46,8 +46,15 @@ struct EventFilter: Sendable {
         guard let encoded = try? JSONEncoder().encode(record), case .object(var fields)? = EventJSON(parsing: encoded) else {
             return false
         }
-        fields["body"] = EventJSON(parsing: Array(record.body.utf8)) ?? .string(record.body)
+        let body = EventJSON(parsing: Array(record.body.utf8)) ?? .string(record.body)
+        fields["body"] = body
         let view = EventJSON.object(fields)
-        return patterns.contains { $0.matches(view) }
+        let structured = switch body { case .object, .array: true; default: false }
+        // Lambda drops a message whose body and pattern disagree in form: fields of a plain-text body, or a JSON body
+        // as one string.
+        return patterns.contains { pattern in
+            if let wantsObject = pattern.expectsObject(at: "body"), wantsObject != structured { return false }
+            return pattern.matches(view)
+        }
     }
 }

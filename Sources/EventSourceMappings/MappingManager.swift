@@ -62,9 +62,16 @@ public final class MappingManager: Service, Sendable {
     /// Starts, restarts or stops the poller of `mapping` to match it (nil: deleted).
     func reconcile(_ mapping: EventSourceMapping?, uuid: String? = nil) {
         let id = mapping?.uuid ?? uuid ?? ""
-        let fresh = mapping.flatMap { m in
-            m.enabled ? MappingPoller(mapping: m, catalog: catalog, invoker: invoker, queues: queues, logger: logger,
-                                      maxWorkers: m.maximumConcurrency ?? defaultMaxWorkers) : nil
+        let fresh = mapping.flatMap { m -> MappingPoller? in
+            guard m.enabled else { return nil }
+            guard let filter = try? EventFilter.parse(m.filterPatterns) else {
+                // Stored patterns this server cannot read (never accepted by it): consume nothing rather than
+                // deliver or drop what the filters were meant to decide.
+                logger.error("event source mapping not started: its filter patterns do not parse", metadata: ["uuid": "\(m.uuid)"])
+                return nil
+            }
+            return MappingPoller(mapping: m, filter: filter, catalog: catalog, invoker: invoker, queues: queues, logger: logger,
+                                 maxWorkers: m.maximumConcurrency ?? defaultMaxWorkers)
         }
         let old = pollers.withLock { p in
             let old = p.removeValue(forKey: id)

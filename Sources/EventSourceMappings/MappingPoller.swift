@@ -18,15 +18,15 @@ final class MappingPoller: Sendable {
     let filter: EventFilter
     private let workers = Mutex<(count: Int, tasks: [Task<Void, Never>])>((0, []))
 
-    init(mapping: EventSourceMapping, catalog: FunctionCatalog, invoker: Invoker, queues: QueueBroker, logger: Logger, maxWorkers: Int) {
+    init(mapping: EventSourceMapping, filter: EventFilter, catalog: FunctionCatalog, invoker: Invoker, queues: QueueBroker, logger: Logger,
+         maxWorkers: Int) {
         self.mapping = mapping
+        self.filter = filter
         self.catalog = catalog
         self.invoker = invoker
         self.queues = queues
         self.logger = logger
         self.maxWorkers = maxWorkers
-        // Checked when the mapping was stored.
-        self.filter = (try? EventFilter.parse(mapping.filterPatterns)) ?? EventFilter(patterns: [])
     }
 
     func start() {

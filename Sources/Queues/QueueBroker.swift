@@ -321,10 +321,10 @@ public final class QueueBroker: Sendable {
     /// group another consumer is working on.
     public func delete(receipt: String, from queue: QueueDefinition) async throws {
         let id = try messageId(receipt: receipt, queue: queue.name)
-        let deleted = try await store.deleteMessage(from: queue.name, id: id, receipt: queue.isFifo ? receipt : nil, now: now)
-        if deleted {
-            released(queue)
-        } else if queue.isFifo {
+        switch try await store.deleteMessage(from: queue.name, id: id, receipt: queue.isFifo ? receipt : nil, now: now) {
+        case .deleted: released(queue)
+        case .absent: break  // deleted before: deleting again succeeds
+        case .staleReceipt:
             throw QueueError.invalidParameterValue(
                 "Value \(receipt) for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
         }

@@ -24,6 +24,15 @@ public struct QueueCounts: Sendable, Equatable {
     }
 }
 
+/// What a delete did.
+public enum MessageDeletion: Sendable, Equatable {
+    case deleted
+    /// No such message (any more).
+    case absent
+    /// The message is there, but the receipt is not its latest one or its lease ended.
+    case staleReceipt
+}
+
 /// Persistence of queues and their messages. Every method is one transaction.
 public protocol QueueStore: Sendable {
     /// Creates the queue, or returns the existing one unchanged.
@@ -49,9 +58,8 @@ public protocol QueueStore: Sendable {
     func repeatReceive(from queue: String, attemptId: String, now: Int64, visibilityMs: Int64) async throws -> [ReceivedMessage]?
     /// Remembers what a receive with `attemptId` handed out, until `expiresAt`.
     func rememberReceive(in queue: String, attemptId: String, received: [ReceivedMessage], expiresAt: Int64) async throws
-    /// Deletes the message; with `receipt`, only while that is its latest receipt and it is in flight. False when
-    /// nothing was deleted.
-    func deleteMessage(from queue: String, id: String, receipt: String?, now: Int64) async throws -> Bool
+    /// Deletes the message; with `receipt`, only while that is its latest receipt and it is in flight.
+    func deleteMessage(from queue: String, id: String, receipt: String?, now: Int64) async throws -> MessageDeletion
     /// Deletes several messages in one transaction.
     func deleteMessages(from queue: String, ids: [String]) async throws
     /// Sets the visibility of an in-flight message whose latest receipt is `receipt`; false when it is not in flight.

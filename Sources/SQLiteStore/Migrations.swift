@@ -140,15 +140,20 @@ enum Migrations {
                 t.add(column: "retained_from", .integer)
             }
             try db.create(index: "queue_messages_by_group", on: "queue_messages", columns: ["queue", "group_id", "seq"])
-            // Each FIFO message group's first message: a group can be received from when that one is visible.
+            // The FIFO messages received and not deleted, by group: the latest of their visibilities holds the group.
+            try db.execute(sql: """
+                CREATE INDEX fifo_leases ON queue_messages (queue, group_id, visible_at)
+                WHERE receive_count > 0 AND deduplication_id IS NOT NULL
+                """)
+            // Each FIFO message group: its first message, and when the group can next be received from.
             try db.create(table: "fifo_groups") { t in
                 t.column("queue", .text).notNull()
                 t.column("group_id", .text).notNull()
                 t.column("head_seq", .integer).notNull()
-                t.column("head_visible_at", .integer).notNull()
+                t.column("free_at", .integer).notNull()
                 t.primaryKey(["queue", "group_id"])
             }
-            try db.create(index: "fifo_groups_by_head", on: "fifo_groups", columns: ["queue", "head_visible_at", "head_seq"])
+            try db.create(index: "fifo_groups_by_freedom", on: "fifo_groups", columns: ["queue", "free_at", "head_seq"])
             try db.create(table: "queue_deduplication") { t in
                 t.column("queue", .text).notNull()
                 // The deduplication id, prefixed by the message group when the queue deduplicates per group.

@@ -175,7 +175,7 @@ extension SQLiteStore {
         return ReceivedMessage(message: leased, receipt: receipt)
     }
 
-    public func deleteMessage(from queue: String, id: String, receipt: String?, now: Int64) async throws -> Bool {
+    public func deleteMessage(from queue: String, id: String, receipt: String?, now: Int64) async throws -> MessageDeletion {
         try await pool.write { db in
             let deleted: Row?
             if let receipt {
@@ -186,9 +186,12 @@ extension SQLiteStore {
                 deleted = try Row.fetchOne(db, sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ? RETURNING group_id, deduplication_id",
                                            arguments: [id, queue])
             }
-            guard let deleted else { return false }
+            guard let deleted else {
+                let present = try Bool.fetchOne(db, sql: "SELECT 1 FROM queue_messages WHERE id = ? AND queue = ?", arguments: [id, queue]) ?? false
+                return present ? .staleReceipt : .absent
+            }
             try Self.refreshGroup(db, queue: queue, of: deleted)
-            return true
+            return .deleted
         }
     }
 

@@ -33,6 +33,9 @@ import Testing
         #expect(try !matches(#"{"a": [{"prefix": "us-"}]}"#, #"{"a": "eu-west-1"}"#))
         #expect(try matches(#"{"f": [{"suffix": ".png"}]}"#, #"{"f": "a.png"}"#))
         #expect(try matches(#"{"c": [{"equals-ignore-case": "ReD"}]}"#, #"{"c": "red"}"#))
+        // Text compares by code points: a precomposed é is not e with a combining accent.
+        #expect(try !matches(#"{"c": ["\u00e9"]}"#, #"{"c": "e\u0301"}"#))
+        #expect(try matches(#"{"c": [{"prefix": "e"}]}"#, #"{"c": "e\u0301t\u00e9"}"#))
         #expect(try matches(#"{"s": [{"anything-but": ["a", "b"]}]}"#, #"{"s": "c"}"#))
         #expect(try !matches(#"{"s": [{"anything-but": ["a", "b"]}]}"#, #"{"s": "a"}"#))
         #expect(try !matches(#"{"s": [{"anything-but": "a"}]}"#, #"{"other": 1}"#))
@@ -51,6 +54,12 @@ import Testing
         #expect(try !matches(#"{"a": [{"exists": true}]}"#, #"{"b": 1}"#))
         #expect(try matches(#"{"a": [{"exists": false}]}"#, #"{"b": 1}"#))
         #expect(try !matches(#"{"a": [{"exists": false}]}"#, #"{"a": 1}"#))
+        // A field under a missing or scalar parent is absent; an array without leaves is absent.
+        #expect(try matches(#"{"error": {"code": [{"exists": false}]}}"#, #"{"ok": true}"#))
+        #expect(try matches(#"{"error": {"code": [{"exists": false}]}}"#, #"{"error": "text"}"#))
+        #expect(try !matches(#"{"error": {"code": [{"exists": true}]}}"#, #"{"ok": true}"#))
+        #expect(try !matches(#"{"a": [{"exists": true}]}"#, #"{"a": []}"#))
+        #expect(try matches(#"{"a": [{"exists": false}]}"#, #"{"a": [{"b": 1}]}"#))
         let or = #"{"$or": [{"a": ["1"]}, {"b": [{"numeric": [">", 10]}]}]}"#
         #expect(try matches(or, #"{"a": "1"}"#))
         #expect(try matches(or, #"{"b": 11}"#))
@@ -68,7 +77,7 @@ import Testing
     @Test func theReaderTakesJSONAsWrittenAndNothingElse() {
         #expect(EventJSON(parsing: Array(#"{"s": "a\u00e9\ud83d\ude00\n", "n": -1.5e3, "l": [true, false, null]}"#.utf8))
                 == .object(["s": .string("aé😀\n"), "n": .number("-1.5e3"), "l": .array([.bool(true), .bool(false), .null])]))
-        for bad in ["", "{", "[1,]", "{\"a\":}", "01", "1.", "+1", "\"\\x\"", "\"\\ud83d\"", "nul", "{} {}",
+        for bad in ["", "{", "[1,]", "{\"a\":}", "01", "1.", "+1", "\"\\x\"", "\"\\ud83d\"", "nul", "{} {}", "\"\\u+041\"",
                     String(repeating: "[", count: 200) + String(repeating: "]", count: 200)] {
             #expect(EventJSON(parsing: Array(bad.utf8)) == nil, "\(bad)")
         }

@@ -175,4 +175,40 @@ import Testing
         #expect(try await receive(q, max: 10).map(\.message.body) == ["b0"])
         #expect(try await receive(q, max: 10).isEmpty)
     }
+
+    /// A lease on any message holds the group, not only one on its first: making the first visible again while a
+    /// later one is in flight does not free the group.
+    @Test func aLaterMessageInFlightStillHoldsTheGroup() async throws {
+        let q = try await fifo()
+        _ = try await send(q, "a1", group: "a")
+        _ = try await send(q, "a2", group: "a")
+        let both = try await receive(q)
+        #expect(both.map(\.message.body) == ["a1", "a2"])
+        try await broker.changeVisibility(receipt: both[0].receipt, in: q, timeout: 0)
+        #expect(try await receive(q).isEmpty)
+        try await broker.delete(receipt: both[1].receipt, from: q)
+        #expect(try await receive(q).map(\.message.body) == ["a1"])
+    }
+
+    /// A first message moved to the dead-letter queue does not use up the receive: the next of its group comes in
+    /// the same call.
+    @Test func aRedrivenFirstMessageLeavesRoomForTheNext() async throws {
+        _ = try await fifo("dlq.fifo")
+        let policy = #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq.fifo","maxReceiveCount":1}"#
+        let q = try await fifo("src.fifo", ["RedrivePolicy": policy])
+        _ = try await send(q, "a1", group: "a")
+        _ = try await send(q, "a2", group: "a")
+        #expect(try await receive(q, max: 1).map(\.message.body) == ["a1"])
+        clock.advance(5_000)
+        #expect(try await receive(q, max: 1).map(\.message.body) == ["a2"])
+    }
+
+    /// Deleting a message that is already gone succeeds, as a retried delete must.
+    @Test func deletingTwiceSucceeds() async throws {
+        let q = try await fifo()
+        _ = try await send(q, "m", group: "g")
+        let got = try await receive(q)
+        try await broker.delete(receipt: got[0].receipt, from: q)
+        try await broker.delete(receipt: got[0].receipt, from: q)
+    }
 }
