@@ -85,10 +85,13 @@ final class MappingPoller: Sendable {
     func pollOnce() async throws -> Int {
         guard let name = queues.addressing.name(fromARN: mapping.eventSourceArn) else { return 0 }
         let queue = try await queues.queue(name)
-        // Long-poll for the first messages; with a batching window, keep gathering until it closes.
-        var batch = try await queues.receive(from: queue, max: min(QueueBroker.maxBatchEntries, mapping.batchSize),
+        // Long-poll for the first messages; with a batching window, keep gathering until it closes. Filtering comes
+        // before batching: messages no pattern admits are deleted as they arrive and take no room in the batch.
+        let first = try await queues.receive(from: queue, max: min(QueueBroker.maxBatchEntries, mapping.batchSize),
                                              visibilityTimeout: nil, waitSeconds: QueueBroker.maxWaitSeconds)
-        if !batch.isEmpty && mapping.maximumBatchingWindowInSeconds > 0 {
+        var handled = first.count
+        var batch = try await admitted(first, queue: queue)
+        if handled > 0 && mapping.maximumBatchingWindowInSeconds > 0 {
             let windowEnd = ContinuousClock.now + .seconds(mapping.maximumBatchingWindowInSeconds)
             while batch.count < mapping.batchSize && !Task.isCancelled {
                 let remaining = windowEnd - ContinuousClock.now
@@ -97,21 +100,24 @@ final class MappingPoller: Sendable {
                 let got = try await queues.receive(from: queue, max: min(QueueBroker.maxBatchEntries, mapping.batchSize - batch.count),
                                                    visibilityTimeout: nil, waitSeconds: wait)
                 if got.isEmpty { break }
-                batch += got
+                handled += got.count
+                batch += try await admitted(got, queue: queue)
             }
         }
-        guard !batch.isEmpty else { return 0 }
-        var admitted = batch, dropped: [String] = []
-        if !filter.isEmpty {
-            let records = SQSEvent(batch, queueArn: mapping.eventSourceArn, region: queues.addressing.region).Records
-            admitted = []
-            for (received, record) in zip(batch, records) {
-                if filter.admits(record) { admitted.append(received) } else { dropped.append(received.message.id) }
-            }
+        if !batch.isEmpty { try await deliver(batch, queue: queue) }
+        return handled
+    }
+
+    /// The received messages the mapping's filter admits; the others are deleted from the queue.
+    private func admitted(_ received: [ReceivedMessage], queue: QueueDefinition) async throws -> [ReceivedMessage] {
+        guard !filter.isEmpty, !received.isEmpty else { return received }
+        let records = SQSEvent(received, queueArn: mapping.eventSourceArn, region: queues.addressing.region).Records
+        var kept: [ReceivedMessage] = [], dropped: [String] = []
+        for (message, record) in zip(received, records) {
+            if filter.admits(record) { kept.append(message) } else { dropped.append(message.message.id) }
         }
         if !dropped.isEmpty { try await queues.delete(ids: dropped, from: queue) }
-        if !admitted.isEmpty { try await deliver(admitted, queue: queue) }
-        return batch.count
+        return kept
     }
 
     private func deliver(_ batch: [ReceivedMessage], queue: QueueDefinition) async throws {
