@@ -324,9 +324,7 @@ public final class QueueBroker: Sendable {
         switch try await store.deleteMessage(from: queue.name, id: id, receipt: queue.isFifo ? receipt : nil, now: now) {
         case .deleted: released(queue)
         case .absent: break  // deleted before: deleting again succeeds
-        case .staleReceipt:
-            throw QueueError.invalidParameterValue(
-                "Value \(receipt) for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
+        case .staleReceipt: throw QueueError.receiptHandleExpired(receipt)
         }
     }
 

@@ -6,6 +6,8 @@ public enum QueueError: AWSErrorConvertible, Equatable {
     case queueDoesNotExist
     case queueNameExists(String)
     case receiptHandleIsInvalid(String)
+    /// A FIFO receipt whose lease ended (or was superseded by another receive).
+    case receiptHandleExpired(String)
     case messageNotInflight
     case batchEntryIdsNotDistinct(String)
     case tooManyEntriesInBatchRequest(Int)
@@ -29,6 +31,9 @@ public enum QueueError: AWSErrorConvertible, Equatable {
                                            "The specified queue does not exist.")
         case .queueNameExists(let m): (shape, queryCode, message) = ("QueueNameExists", "QueueAlreadyExists", m)
         case .receiptHandleIsInvalid(let m): (shape, queryCode, message) = ("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", m)
+        case .receiptHandleExpired(let receipt):
+            (shape, queryCode, message) = ("InvalidParameterValueException", "InvalidParameterValue",
+                                           "Value \(receipt) for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
         case .messageNotInflight:
             (shape, queryCode, message) = ("MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight",
                                            "The message referred to isn't in flight.")

@@ -583,6 +583,9 @@ def test_a_stale_receipt_cannot_delete_a_message_another_consumer_holds(sqs):
     with pytest.raises(sqs.exceptions.ClientError) as e:
         sqs.delete_message(QueueUrl=url, ReceiptHandle=stale["ReceiptHandle"])
     assert_error(e, "InvalidParameterValue")
+    # In a batch the entry fails as ReceiptHandleIsInvalid; the request itself succeeds.
+    batch = sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": "stale", "ReceiptHandle": stale["ReceiptHandle"]}])
+    assert [(f["Id"], f["Code"], f["SenderFault"]) for f in batch["Failed"]] == [("stale", "ReceiptHandleIsInvalid", True)]
     assert receive(sqs, url) == []
     sqs.delete_message(QueueUrl=url, ReceiptHandle=current["ReceiptHandle"])
     assert bodies(receive(sqs, url)) == ["a2"]

@@ -136,7 +136,12 @@ extension SQSService {
 
     func deleteMessageBatch(_ request: APIRequest) async throws -> APIResponse {
         try await receiptBatch(request) { entry, queue in
-            try await broker.delete(receipt: entry.ReceiptHandle ?? "", from: queue)
+            do {
+                try await broker.delete(receipt: entry.ReceiptHandle ?? "", from: queue)
+            } catch QueueError.receiptHandleExpired(let receipt) {
+                // SQS reports an expired FIFO receipt in a batch entry as an invalid one.
+                throw QueueError.receiptHandleIsInvalid("The receipt handle \"\(receipt)\" has expired.")
+            }
         }
     }
 
