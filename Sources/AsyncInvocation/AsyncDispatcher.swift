@@ -69,7 +69,7 @@ public final class AsyncDispatcher: Service, Sendable {
     private var stopping: Bool { state.withLock { $0.stopping } }
 
     private func dispatchLoop() async {
-        while !stopping {
+        while !stopping && !Task.isCancelled {
             let seen = signals.generation(of: Self.key)
             let free = state.withLock { parallelism - $0.held }
             var claimed: [AsyncEvent] = []
@@ -78,6 +78,8 @@ public final class AsyncDispatcher: Service, Sendable {
                 do {
                     // A lease outlives any invocation (15 minutes at most); a dead server's leases are released at start.
                     claimed = try await store.claimDueEvents(now: now, leaseUntil: now + 16 * 60_000, limit: free)
+                } catch is CancellationError {
+                    // Cancelled: the loop ends at its next check.
                 } catch {
                     logger.error("claiming async events failed", metadata: ["error": "\(error)"])
                 }
