@@ -1,5 +1,3 @@
-import Foundation
-
 /// An event pattern as Lambda's event filtering and EventBridge rules write it: a JSON object whose keys name
 /// fields of the event; a nested object matches the field's object, a list is the values (or comparisons) the
 /// field may have; `$or` takes a list of patterns of which one must match. Every key of a pattern must match.

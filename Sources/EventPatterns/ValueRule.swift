@@ -1,4 +1,3 @@
-
 /// One element of a pattern's value list: a value the event's field may have, or a comparison it must pass.
 enum ValueRule: Sendable, Equatable {
     case equals(EventJSON)
@@ -7,8 +6,8 @@ enum ValueRule: Sendable, Equatable {
     case equalsIgnoringCase(String)
     case anythingBut(AnythingBut)
     case numeric([NumericBound])
-    /// `exists: true` is met by a leaf field present (not an object); `exists: false` by a field absent or an object
-    /// (see `EventPattern.matchField`).
+    /// `exists: true` is met by a field with a leaf value; `exists: false` by a field absent or without leaves (an
+    /// object, an array of objects; see `EventPattern.match`).
     case exists(Bool)
 
     enum AnythingBut: Sendable, Equatable {

@@ -202,14 +202,8 @@ public final class QueueBroker: Sendable {
     /// they derive it from the body) and take no per-message delay; standard queues take a group (fair queues)
     /// but no deduplication id.
     func checkOrdering(_ message: OutgoingMessage, queue: QueueDefinition) throws(QueueError) {
-        func checkId(_ value: String, _ field: String) throws(QueueError) {
-            guard (1...128).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-                throw .invalidParameterValue(
-                    "Value \(value) for parameter \(field) is invalid. Reason: \(field) can only include alphanumeric and punctuation characters. 1 to 128 in length.")
-            }
-        }
-        if let group = message.groupId { try checkId(group, "MessageGroupId") }
-        if let id = message.deduplicationId { try checkId(id, "MessageDeduplicationId") }
+        if let group = message.groupId { try Self.checkToken(group, field: "MessageGroupId") }
+        if let id = message.deduplicationId { try Self.checkToken(id, field: "MessageDeduplicationId") }
         guard queue.isFifo else {
             if let id = message.deduplicationId {
                 throw .invalidParameterValue(
@@ -222,6 +216,14 @@ public final class QueueBroker: Sendable {
                 "Value \(delay) for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.")
         }
         try checkIdentifiersPresent(message, queue: queue)
+    }
+
+    /// Group ids, deduplication ids and receive attempt ids: 1 to 128 alphanumeric or punctuation characters.
+    static func checkToken(_ value: String, field: String) throws(QueueError) {
+        guard (1...128).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw .invalidParameterValue(
+                "Value \(value) for parameter \(field) is invalid. Reason: \(field) can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+        }
     }
 
     /// A FIFO queue's message names its group, and its deduplication id unless the queue derives it from the body.
@@ -278,10 +280,7 @@ public final class QueueBroker: Sendable {
         }
         let attempt = queue.isFifo ? attemptId : nil
         if let attempt {
-            guard (1...128).contains(attempt.utf8.count), attempt.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-                throw QueueError.invalidParameterValue(
-                    "Value \(attempt) for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
-            }
+            try Self.checkToken(attempt, field: "ReceiveRequestAttemptId")
             if let again = try await store.repeatReceive(from: queue.name, attemptId: attempt, now: now, visibilityMs: Int64(visibility) * 1000) {
                 return again
             }

@@ -90,7 +90,11 @@ public struct Deduplication: Sendable, Equatable {
 /// The digests SQS returns so clients can check what arrived (boto3 does).
 public enum MessageDigest {
     public static func md5Hex(_ bytes: some DataProtocol) -> String {
-        Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        hex(Insecure.MD5.hash(data: bytes))
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     public static func body(_ body: String) -> String {
@@ -99,7 +103,7 @@ public enum MessageDigest {
 
     /// The deduplication id content-based deduplication derives: SHA-256 of the body, hex.
     public static func contentDeduplicationId(_ body: String) -> String {
-        SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(body.utf8)))
     }
 
     /// MD5 over the attributes sorted by name: each as length-prefixed name, length-prefixed data type,

@@ -82,11 +82,16 @@ extension SQLiteStore {
             """, arguments: [queue, group, head["seq"], max(headVisibleAt, leasedUntil ?? headVisibleAt)])
     }
 
-    /// Refreshes the group of a message that was changed or deleted (`row` has its group and deduplication id);
-    /// nothing for messages of standard queues.
+    /// The FIFO group of a message row that has its group and deduplication id; nil for messages of standard
+    /// queues (only FIFO messages carry a deduplication id).
+    static func fifoGroup(of row: Row) -> String? {
+        guard (row["deduplication_id"] as String?) != nil else { return nil }
+        return row["group_id"]
+    }
+
+    /// Refreshes the group of a message that was changed or deleted; nothing for messages of standard queues.
     static func refreshGroup(_ db: Database, queue: String, of row: Row) throws {
-        guard (row["deduplication_id"] as String?) != nil, let group: String = row["group_id"] else { return }
-        try refreshGroup(db, queue: queue, group: group)
+        if let group = fifoGroup(of: row) { try refreshGroup(db, queue: queue, group: group) }
     }
 
     /// Recomputes every group of a queue after messages left it in bulk (retention).

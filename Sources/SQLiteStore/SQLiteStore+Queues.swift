@@ -200,10 +200,7 @@ extension SQLiteStore {
             let statement = try db.cachedStatement(sql: "DELETE FROM queue_messages WHERE id = ? AND queue = ? RETURNING group_id, deduplication_id")
             var groups = Set<String>()
             for id in ids {
-                if let row = try Row.fetchOne(statement, arguments: [id, queue]), (row["deduplication_id"] as String?) != nil,
-                   let group: String = row["group_id"] {
-                    groups.insert(group)
-                }
+                if let row = try Row.fetchOne(statement, arguments: [id, queue]), let group = Self.fifoGroup(of: row) { groups.insert(group) }
             }
             for group in groups { try Self.refreshGroup(db, queue: queue, group: group) }
         }
