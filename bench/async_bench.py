@@ -153,53 +153,39 @@ def bench_send(server, moto, seconds, callers):
     return url
 
 
-def bench_drain(server, count, batch_size):
+def bench_drain(server, count, batch_size, groups=0):
+    """A mapping drains `count` messages into a no-op function; with `groups`, from a FIFO queue whose messages are
+    spread over that many message groups (in order per group)."""
     import boto3
     sqs = boto3.client("sqs", endpoint_url=server.endpoint, region_name="us-east-1",
                        aws_access_key_id=server.key, aws_secret_access_key=server.secret)
     lam = server.client()
-    url = sqs.create_queue(QueueName="drain")["QueueUrl"]
-    lam.create_function(FunctionName="drainer", Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=1769,
+    name = "drain.fifo" if groups else "drain"
+    url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"} if groups else {})["QueueUrl"]
+    function = "fifodrainer" if groups else "drainer"
+    lam.create_function(FunctionName=function, Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=1769,
                         Code={"ZipFile": zip_of(NOOP)})
+
+    def entry(n):
+        e = {"Id": str(n % 10), "MessageBody": f"m{n}"}
+        if groups:
+            e.update(MessageGroupId=f"g{n % groups}", MessageDeduplicationId=f"d{n}")
+        return e
+
     for start in range(0, count, 10):
-        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": f"m{start + i}"} for i in range(10)])
+        sqs.send_message_batch(QueueUrl=url, Entries=[entry(start + i) for i in range(10)])
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     t = time.perf_counter()
-    lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="drainer", BatchSize=batch_size)
+    lam.create_event_source_mapping(EventSourceArn=arn, FunctionName=function, BatchSize=batch_size)
     while True:
         a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
         if a["ApproximateNumberOfMessages"] == "0" and a["ApproximateNumberOfMessagesNotVisible"] == "0":
             break
         time.sleep(0.05)
     elapsed = time.perf_counter() - t
-    print(f"event source mapping: drained {count:,} messages with BatchSize {batch_size} into a no-op Python function "
-          f"in {elapsed:.2f} s = {count / elapsed:,.0f} messages/s; moto: not comparable (needs Docker to run functions)")
-
-
-def bench_fifo_drain(server, count, groups):
-    """A mapping drains a FIFO queue whose messages are spread over `groups` message groups (in order per group)."""
-    import boto3
-    sqs = boto3.client("sqs", endpoint_url=server.endpoint, region_name="us-east-1",
-                       aws_access_key_id=server.key, aws_secret_access_key=server.secret)
-    lam = server.client()
-    url = sqs.create_queue(QueueName="drain.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
-    lam.create_function(FunctionName="fifodrainer", Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=1769,
-                        Code={"ZipFile": zip_of(NOOP)})
-    for start in range(0, count, 10):
-        sqs.send_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "MessageBody": f"m{start + i}", "MessageGroupId": f"g{(start + i) % groups}",
-             "MessageDeduplicationId": f"d{start + i}"} for i in range(10)])
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    t = time.perf_counter()
-    lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="fifodrainer", BatchSize=10)
-    while True:
-        a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-        if a["ApproximateNumberOfMessages"] == "0" and a["ApproximateNumberOfMessagesNotVisible"] == "0":
-            break
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - t
-    print(f"event source mapping on a FIFO queue: drained {count:,} messages in {groups} groups with BatchSize 10 in {elapsed:.2f} s "
-          f"= {count / elapsed:,.0f} messages/s")
+    source = f"a FIFO queue ({groups} groups)" if groups else "a queue"
+    print(f"event source mapping: drained {count:,} messages from {source} with BatchSize {batch_size} into a no-op Python "
+          f"function in {elapsed:.2f} s = {count / elapsed:,.0f} messages/s; moto: not comparable (needs Docker to run functions)")
 
 
 def main():
@@ -223,7 +209,7 @@ def main():
         bench_async_accept(server, args.seconds, 1)
         bench_async_accept_many(server, args.seconds, args.callers, args.windows)
         bench_drain(server, args.messages, 10)
-        bench_fifo_drain(server, args.messages, 100)
+        bench_drain(server, args.messages, 10, groups=100)
     finally:
         server.stop()
         if moto:

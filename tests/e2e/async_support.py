@@ -11,7 +11,7 @@ import uuid
 import boto3
 from botocore.config import Config
 
-from conftest import Server, wait_for
+from conftest import ROLE, Server, make_zip, wait_for
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -156,3 +156,31 @@ def wait_function_updated(lam, function_name, timeout=30):
         return c if c.get("LastUpdateStatus", "Successful") == "Successful" and c.get("State", "Active") == "Active" \
             else None
     return wait_for(done, timeout=timeout, interval=0.1, what=f"update of {function_name}")
+
+
+def recording_function(lam, runtime, source, prefix, timeout=2, **env):
+    """A function (handler `source`) that keeps what it was given in its one execution environment and answers
+    {"report": true} with it. Reserved concurrency 1 keeps a single environment, so the record is complete and in
+    order; a mapping invocation refused for concurrency leaves its batch to come back after the visibility timeout,
+    as on AWS."""
+    name = unique(prefix)
+    args = dict(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", Timeout=timeout,
+                Code={"ZipFile": make_zip({"app.py": source})})
+    if env:
+        args["Environment"] = {"Variables": {k: str(v) for k, v in env.items()}}
+    lam.create_function(**args)
+    lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
+    return name
+
+
+def recorded(lam, function_name):
+    """The `seen` list a recording function reports, once its one environment is free to answer."""
+    def ask():
+        try:
+            r = lam.invoke(FunctionName=function_name, Payload=json.dumps({"report": True}).encode())
+        except lam.exceptions.TooManyRequestsException:
+            return None  # a mapping invocation still holds the one environment
+        payload = r["Payload"].read()
+        assert not r.get("FunctionError"), payload
+        return json.loads(payload)
+    return wait_for(ask, timeout=20, interval=0.2, what=f"the report of {function_name}")["seen"]

@@ -94,6 +94,32 @@ def name():
     return "fn-" + uuid.uuid4().hex[:12]
 
 
+@pytest.fixture(scope="module")
+def slam(server):
+    """A Lambda client that never retries (see `async_support.strict_client`)."""
+    from async_support import strict_client
+    return strict_client(server)
+
+
+@pytest.fixture(scope="module")
+def sqs(server):
+    """An SQS client that never retries."""
+    from async_support import strict_client
+    return strict_client(server, "sqs")
+
+
+@pytest.fixture
+def mappings(slam):
+    """UUIDs of event source mappings to delete after the test, so no mapping keeps polling the shared server."""
+    made = []
+    yield made
+    for u in made:
+        try:
+            slam.delete_event_source_mapping(UUID=u)
+        except slam.exceptions.ResourceNotFoundException:
+            pass
+
+
 @pytest.fixture
 def python_runtime(server):
     runtimes = [r for r in server.health["runtimes"] if r.startswith("python")]

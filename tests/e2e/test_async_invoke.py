@@ -70,16 +70,6 @@ def destination_names(config):
 
 
 @pytest.fixture(scope="module")
-def slam(server):
-    return strict_client(server)
-
-
-@pytest.fixture(scope="module")
-def sqs(server):
-    return strict_client(server, "sqs")
-
-
-@pytest.fixture(scope="module")
 def fast():
     with tempfile.TemporaryDirectory(prefix="swiftlet-async-") as data_dir:
         s = FlaggedServer(data_dir, ["--async-speedup", str(SPEEDUP)])

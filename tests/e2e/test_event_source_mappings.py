@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from async_support import (FUNCTION_ARN, REGION, ACCOUNT, assert_stays, collect, counts, drained, error_code,
-                           http_status, make_queue, python_runtime_of, redrive, strict_client, unique)
+                           http_status, make_queue, python_runtime_of, redrive, unique)
 from conftest import ROLE, make_zip, wait_for
 
 WORKER = r'''
@@ -96,28 +96,6 @@ def handler(event, context):
             failed.append(r["messageId"])
     return {"batchItemFailures": [{"itemIdentifier": i} for i in failed]}
 '''
-
-
-@pytest.fixture(scope="module")
-def slam(server):
-    return strict_client(server)
-
-
-@pytest.fixture(scope="module")
-def sqs(server):
-    return strict_client(server, "sqs")
-
-
-@pytest.fixture
-def mappings(slam):
-    """UUIDs to delete after the test, so no mapping keeps polling the shared server."""
-    made = []
-    yield made
-    for u in made:
-        try:
-            slam.delete_event_source_mapping(UUID=u)
-        except slam.exceptions.ResourceNotFoundException:
-            pass
 
 
 def worker(slam, runtime, mode="accept", timeout=3, **env):

@@ -40,8 +40,8 @@ import json
 
 import pytest
 
-from async_support import (drained, error_code, http_status, make_queue, python_runtime_of, redrive,
-                           strict_client, unique)
+from async_support import (drained, error_code, http_status, make_queue, python_runtime_of, recorded,
+                           recording_function, redrive, unique)
 from conftest import ROLE, make_zip, wait_for
 
 # The recorder's timeout; a queue a mapping reads must keep messages invisible at least this long.
@@ -61,55 +61,15 @@ def handler(event, context):
 '''
 
 
-@pytest.fixture(scope="module")
-def slam(server):
-    return strict_client(server)
-
-
-@pytest.fixture(scope="module")
-def sqs(server):
-    return strict_client(server, "sqs")
-
-
-@pytest.fixture
-def mappings(slam):
-    """UUIDs to delete after the test, so no mapping keeps polling the shared server."""
-    made = []
-    yield made
-    for u in made:
-        try:
-            slam.delete_event_source_mapping(UUID=u)
-        except slam.exceptions.ResourceNotFoundException:
-            pass
-
-
 def make_recorder(slam, runtime):
-    """A function that remembers (in its one execution environment) every batch it was given, and answers
-    {"report": true} with that list. Reserved concurrency 1 keeps a single environment, so the list is complete; a
-    mapping invocation refused for concurrency leaves its batch to come back after the visibility timeout."""
-    name = unique("flt-rec")
-    slam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler",
-                         Timeout=FUNCTION_TIMEOUT, Code={"ZipFile": make_zip({"app.py": RECORDER})})
-    slam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
-    return name
+    """A recording function that keeps the queue and bodies of every batch (see `recording_function`)."""
+    return recording_function(slam, runtime, RECORDER, "flt-rec", timeout=FUNCTION_TIMEOUT)
 
 
 @pytest.fixture(scope="module")
 def shared_recorder(server, slam):
     """One warm recorder for the operator cases; each case reads only the batches from its own queue."""
     return make_recorder(slam, python_runtime_of(server))
-
-
-def recorded(slam, function_name):
-    def ask():
-        try:
-            r = slam.invoke(FunctionName=function_name, Payload=json.dumps({"report": True}).encode())
-        except slam.exceptions.TooManyRequestsException:
-            return None  # a mapping invocation still holds the one environment
-        payload = r["Payload"].read()
-        assert not r.get("FunctionError"), payload
-        return json.loads(payload)
-    return wait_for(ask, timeout=20, interval=0.2, what=f"the report of {function_name}")["seen"]
 
 
 def batches_from(slam, function_name, arn):

@@ -27,11 +27,6 @@ VECTOR_ATTRIBUTES = {
 VECTOR_DIGEST = "c932db14a896c663f83c260297d594ff"
 
 
-@pytest.fixture(scope="module")
-def sqs(server):
-    return strict_client(server, "sqs")
-
-
 def receive(sqs, url, **kw):
     return sqs.receive_message(QueueUrl=url, **kw).get("Messages", [])
 

@@ -25,30 +25,8 @@ import uuid
 import pytest
 
 from async_support import (ACCOUNT, REGION, collect, counts, drained, error_code, http_status, make_queue,
-                           queue_arn, redrive, strict_client, unique)
+                           queue_arn, recorded, recording_function, redrive, unique)
 from conftest import ROLE, make_zip, wait_for
-
-
-@pytest.fixture(scope="module")
-def sqs(server):
-    return strict_client(server, "sqs")
-
-
-@pytest.fixture(scope="module")
-def slam(server):
-    return strict_client(server)
-
-
-@pytest.fixture
-def mappings(slam):
-    """UUIDs to delete after the test, so no mapping keeps polling the shared server."""
-    made = []
-    yield made
-    for u in made:
-        try:
-            slam.delete_event_source_mapping(UUID=u)
-        except slam.exceptions.ResourceNotFoundException:
-            pass
 
 
 def fifo_queue(sqs, prefix="fifo", **attributes):
@@ -707,30 +685,8 @@ def handler(event, context):
 
 
 def recorder(slam, runtime, **env):
-    """A function that remembers (in its one execution environment) every record it was given, and answers
-    {"report": true} with that list. Reserved concurrency 1 keeps a single environment, so the list is complete and
-    in processing order; a mapping invocation refused for concurrency leaves its batch to come back after the
-    visibility timeout, as on AWS."""
-    name = unique("fifo-rec")
-    args = dict(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", Timeout=2,
-                Code={"ZipFile": make_zip({"app.py": RECORDER})})
-    if env:
-        args["Environment"] = {"Variables": {k: str(v) for k, v in env.items()}}
-    slam.create_function(**args)
-    slam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
-    return name
-
-
-def recorded(slam, function_name):
-    def ask():
-        try:
-            r = slam.invoke(FunctionName=function_name, Payload=json.dumps({"report": True}).encode())
-        except slam.exceptions.TooManyRequestsException:
-            return None  # the mapping's last invocation still holds the one environment
-        payload = r["Payload"].read()
-        assert not r.get("FunctionError"), payload
-        return json.loads(payload)
-    return wait_for(ask, timeout=20, interval=0.2, what=f"the report of {function_name}")["seen"]
+    """A recording function that keeps every record it was given (see `recording_function`)."""
+    return recording_function(slam, runtime, RECORDER, "fifo-rec", **env)
 
 
 def send_groups(sqs, url, groups, per_group):
