@@ -15,9 +15,13 @@ public struct APIRequest: Sendable {
     /// The `Host` header the caller sent.
     public var host: String
     public var requestId: String
+    /// The authenticated caller; nil only where a test builds a request by hand.
+    public var caller: CallerIdentity?
 
     public init(method: String, rawPath: String, pathSegments: [String], query: [(name: String, value: String)],
-                headers: [(name: String, value: String)], body: [UInt8], baseURL: String, host: String, requestId: String) {
+                headers: [(name: String, value: String)], body: [UInt8], baseURL: String, host: String, requestId: String,
+                caller: CallerIdentity? = nil) {
+        self.caller = caller
         self.method = method
         self.rawPath = rawPath
         self.pathSegments = pathSegments
@@ -66,5 +70,50 @@ public struct APIResponse: Sendable {
     /// An empty response (204 and the like).
     public static func empty(status: Int) -> APIResponse {
         APIResponse(status: status)
+    }
+}
+
+/// A permission an operation needs: the IAM action, the resource it acts on, and what conditions may test.
+/// Each service declares these per operation; the Edge asks the authorizer before the service runs.
+public struct RequiredPermission: Sendable, Equatable {
+    /// `service:Operation`, e.g. `lambda:InvokeFunction`.
+    public var action: String
+    /// The resource's ARN, or `*` for actions on no particular resource.
+    public var resource: String
+    /// Service-specific condition keys (`lambda:FunctionArn`, `aws:RequestTag/env`, …) and their values.
+    public var context: [String: [String]]
+    /// The resource's own policy (a Lambda function policy, a queue policy), as JSON, when it has one.
+    public var resourcePolicy: String?
+
+    public init(action: String, resource: String, context: [String: [String]] = [:], resourcePolicy: String? = nil) {
+        self.action = action
+        self.resource = resource
+        self.context = context
+        self.resourcePolicy = resourcePolicy
+    }
+}
+
+/// Who sent a request, as the services that answer about the caller (GetCallerIdentity, GetUser) see it.
+public struct CallerIdentity: Sendable, Equatable {
+    public var arn: String
+    public var accountId: String
+    /// `aws:userid`: the account id for root, `AIDA…` for a user, `AROA…:<session>` for a role session.
+    public var userId: String
+    /// Set for IAM users (and their GetSessionToken sessions).
+    public var userName: String?
+    /// Set for role sessions: the role's name.
+    public var roleName: String?
+    public var accessKeyId: String
+    public var isRoot: Bool
+
+    public init(arn: String, accountId: String, userId: String, userName: String? = nil, roleName: String? = nil,
+                accessKeyId: String, isRoot: Bool) {
+        self.arn = arn
+        self.accountId = accountId
+        self.userId = userId
+        self.userName = userName
+        self.roleName = roleName
+        self.accessKeyId = accessKeyId
+        self.isRoot = isRoot
     }
 }

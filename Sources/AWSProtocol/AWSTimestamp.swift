@@ -29,6 +29,18 @@ public enum AWSTimestamp {
         )
     }
 
+    /// The query protocol's timestamps (IAM, STS): `2026-11-24T10:00:00Z`.
+    public static func iso8601(_ date: Date) -> String {
+        var tm = tm()
+        var t = time_t(Int64(date.timeIntervalSince1970.rounded(.down)))
+        gmtime_r(&t, &tm)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+            Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
+            Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec)
+        )
+    }
+
     /// Parses SigV4's basic ISO 8601 form; nil when malformed.
     public static func parseAmzDate(_ string: String) -> Date? {
         let bytes = Array(string.utf8)

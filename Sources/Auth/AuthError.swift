@@ -11,6 +11,7 @@ public enum AuthError: AWSErrorConvertible, Equatable {
     case invalidScope(String)
     case payloadHashMismatch
     case presignedExpired
+    case expiredToken
 
     public var awsError: AWSError {
         switch self {
@@ -37,6 +38,25 @@ public enum AuthError: AWSErrorConvertible, Equatable {
                      message: "The provided 'x-amz-content-sha256' header does not match what was computed.")
         case .presignedExpired:
             AWSError(code: "AccessDeniedException", status: 403, message: "Request has expired")
+        case .expiredToken:
+            AWSError(code: "ExpiredTokenException", status: 403, message: "The security token included in the request is expired")
         }
+    }
+}
+
+extension AuthError {
+    /// The same failure as the query protocol (IAM, STS, SNS) names it.
+    public var queryError: AWSError {
+        var error = awsError
+        switch self {
+        case .missingAuthentication: error.code = "MissingAuthenticationToken"
+        case .incompleteSignature: error.code = "IncompleteSignature"
+        case .unrecognizedClient: error.code = "InvalidClientTokenId"
+        case .signatureMismatch, .signatureExpired, .signatureNotYetCurrent, .invalidScope, .payloadHashMismatch:
+            error.code = "SignatureDoesNotMatch"
+        case .presignedExpired: error.code = "AccessDenied"
+        case .expiredToken: error.code = "ExpiredToken"
+        }
+        return error
     }
 }

@@ -21,9 +21,11 @@ public struct Credentials: Sendable, Equatable {
     }
 }
 
-/// Looks up the secret of an access key.
+/// Looks up the secret of an access key, and of temporary credentials by their session token.
 public protocol CredentialLookup: Sendable {
-    func secret(forAccessKey accessKeyId: String) -> String?
+    /// The secret to verify a signature with; throws `.unrecognizedClient` for an unknown or inactive key or a
+    /// token that does not belong to it, `.expiredToken` for expired temporary credentials.
+    func secret(forAccessKey accessKeyId: String, sessionToken: String?) throws(AuthError) -> String
 }
 
 /// The fixed set of keys this server accepts (today: the root pair).
@@ -36,7 +38,8 @@ public struct StaticCredentialLookup: CredentialLookup {
         self.secrets = secrets
     }
 
-    public func secret(forAccessKey accessKeyId: String) -> String? {
-        secrets[accessKeyId]
+    public func secret(forAccessKey accessKeyId: String, sessionToken: String?) throws(AuthError) -> String {
+        guard sessionToken == nil, let secret = secrets[accessKeyId] else { throw .unrecognizedClient }
+        return secret
     }
 }

@@ -6,6 +6,15 @@ public struct VerifiedCaller: Sendable, Equatable {
     public var accessKeyId: String
     public var region: String
     public var service: String
+    /// `X-Amz-Security-Token` of temporary credentials.
+    public var sessionToken: String?
+
+    public init(accessKeyId: String, region: String, service: String, sessionToken: String? = nil) {
+        self.accessKeyId = accessKeyId
+        self.region = region
+        self.service = service
+        self.sessionToken = sessionToken
+    }
 }
 
 /// Verifies SigV4 signatures, in the `Authorization` header form and the presigned query form.
@@ -52,9 +61,8 @@ public struct SigV4Verifier: Sendable {
             throw .incompleteSignature(
                 "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(authorization)")
         }
-        guard let secret = credentials.secret(forAccessKey: header.scope.accessKeyId) else {
-            throw .unrecognizedClient
-        }
+        let token = request.header("x-amz-security-token")
+        let secret = try credentials.secret(forAccessKey: header.scope.accessKeyId, sessionToken: token)
         guard let signedAt = AWSTimestamp.parseAmzDate(amzDate) else {
             throw .incompleteSignature("Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601")
         }
@@ -77,7 +85,8 @@ public struct SigV4Verifier: Sendable {
             throw .signatureMismatch
         }
         try checkSignature(canonical: canonical, amzDate: amzDate, scope: header.scope, secret: secret, provided: header.signature)
-        return VerifiedCaller(accessKeyId: header.scope.accessKeyId, region: header.scope.region, service: header.scope.service)
+        return VerifiedCaller(accessKeyId: header.scope.accessKeyId, region: header.scope.region, service: header.scope.service,
+                              sessionToken: token)
     }
 
     private func verifyPresigned(_ request: SignableRequest, service: String?) throws(AuthError) -> VerifiedCaller {
@@ -96,7 +105,8 @@ public struct SigV4Verifier: Sendable {
         let scope = try CredentialScope.parse(params["X-Amz-Credential"]!)
         let service = service ?? scope.service
         let amzDate = params["X-Amz-Date"]!
-        guard let secret = credentials.secret(forAccessKey: scope.accessKeyId) else { throw .unrecognizedClient }
+        let token = params["X-Amz-Security-Token"]
+        let secret = try credentials.secret(forAccessKey: scope.accessKeyId, sessionToken: token)
         guard let signedAt = AWSTimestamp.parseAmzDate(amzDate) else {
             throw .incompleteSignature("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
         }
@@ -113,7 +123,7 @@ public struct SigV4Verifier: Sendable {
             request: request, signedHeaders: signedHeaders, payloadHash: Self.unsignedPayload, excludingQuery: "X-Amz-Signature")
         else { throw .signatureMismatch }
         try checkSignature(canonical: canonical, amzDate: amzDate, scope: scope, secret: secret, provided: params["X-Amz-Signature"]!)
-        return VerifiedCaller(accessKeyId: scope.accessKeyId, region: scope.region, service: scope.service)
+        return VerifiedCaller(accessKeyId: scope.accessKeyId, region: scope.region, service: scope.service, sessionToken: token)
     }
 
     private func checkSkew(signedAt: Date, amzDate: String) throws(AuthError) {
@@ -134,7 +144,8 @@ public struct SigV4Verifier: Sendable {
             throw .invalidScope(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scope.date)' != '\(day)', from '\(amzDate)'.")
         }
-        guard scope.region == region else {
+        // IAM is global: botocore scopes it to us-east-1 whatever region the client has.
+        guard scope.region == region || (service == "iam" && scope.region == "us-east-1") else {
             throw .invalidScope("Credential should be scoped to a valid region, not '\(scope.region)'. ")
         }
         guard scope.service == service else {

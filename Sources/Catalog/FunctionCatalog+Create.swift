@@ -87,6 +87,9 @@ extension FunctionCatalog {
         }
         if let v = s.role {
             try FieldValidator.role(v)
+            if let roleAssumable, !roleAssumable(v) {
+                throw .invalidParameter("The role defined for the function cannot be assumed by Lambda.")
+            }
             d.role = v
         }
         if let v = s.handler {

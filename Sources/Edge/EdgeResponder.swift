@@ -1,30 +1,35 @@
 import AWSProtocol
 import Auth
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Identity
 import Logging
 
-/// The one listener's request path: read the body, authenticate with SigV4, hand the request
-/// to the service that claims it, and encode whatever comes back (or goes wrong) as AWS does.
+/// The one listener's request path: read the body, authenticate with SigV4, resolve the caller, check the
+/// permissions the operation needs, hand the request to the service that claims it, and encode whatever comes back
+/// (or goes wrong) as AWS does.
 public struct EdgeResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = EdgeRequestContext
 
     let services: [any HostedService]
     let verifier: SigV4Verifier
+    let authorizer: Authorizer
     let health: HealthReport
     let logger: Logger
     /// Largest body read; larger requests get 413 before any service sees them.
     let maxBodyBytes: Int
+    let region: String
 
-    public init(services: [any HostedService], verifier: SigV4Verifier, health: HealthReport,
+    public init(services: [any HostedService], verifier: SigV4Verifier, authorizer: Authorizer, health: HealthReport,
                 maxBodyBytes: Int = 72 * 1024 * 1024, logger: Logger) {
         self.services = services
         self.verifier = verifier
+        self.authorizer = authorizer
         self.health = health
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        self.region = health.region
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -32,23 +37,26 @@ public struct EdgeResponder: HTTPResponder {
         let started = ContinuousClock.now
         let rawPath = request.uri.path
         let segments = rawPath.split(separator: "/", omittingEmptySubsequences: true).map { URIEncoding.decode($0) }
-        let target = request.headers[HTTPField.Name("x-amz-target")!]
-        let service = services.first { $0.claims(pathSegments: segments, target: target) }
-        let errorProtocol = service?.errorProtocol ?? (target != nil ? .json(version: "1.1") : .restJSON)
+        let route = RouteHints(method: request.method.rawValue, pathSegments: segments,
+                               target: request.headers[HTTPField.Name("x-amz-target")!],
+                               signingService: Self.signingService(request))
+        let service = services.first { $0.claims(route) }
+        let errorProtocol = service?.errorProtocol ?? (route.target != nil ? .json(version: "1.1") : .restJSON)
 
         let apiResponse: APIResponse
         do {
             if request.method == .get, segments == ["health"] {
                 apiResponse = try .json(health)
             } else {
-                apiResponse = try await dispatch(request, to: service, rawPath: rawPath, segments: segments,
-                                                 target: target, requestId: requestId)
+                apiResponse = try await dispatch(request, to: service, route: route, rawPath: rawPath, requestId: requestId,
+                                                 peer: context.remoteAddress?.ipAddress)
             }
         } catch let error as any AWSErrorConvertible {
-            apiResponse = ErrorEncoder.response(error.awsError, protocol: errorProtocol)
+            apiResponse = ErrorEncoder.response(ErrorEncoder.awsError(error, protocol: errorProtocol), protocol: errorProtocol,
+                                                requestId: requestId)
         } catch {
             logger.error("request failed", metadata: ["requestId": "\(requestId)", "error": "\(error)"])
-            apiResponse = ErrorEncoder.response(.serviceException(), protocol: errorProtocol)
+            apiResponse = ErrorEncoder.response(.serviceException(), protocol: errorProtocol, requestId: requestId)
         }
         logger.debug("request", metadata: [
             "requestId": "\(requestId)", "method": "\(request.method)", "path": "\(rawPath)",
@@ -57,8 +65,8 @@ public struct EdgeResponder: HTTPResponder {
         return Self.response(apiResponse, requestId: requestId)
     }
 
-    private func dispatch(_ request: Request, to service: (any HostedService)?, rawPath: String, segments: [String],
-                          target: String?, requestId: String) async throws -> APIResponse {
+    private func dispatch(_ request: Request, to service: (any HostedService)?, route: RouteHints, rawPath: String,
+                          requestId: String, peer: String?) async throws -> APIResponse {
         let body = try await readBody(request)
         var headers: [(name: String, value: String)] = []
         for field in request.headers {
@@ -75,14 +83,38 @@ public struct EdgeResponder: HTTPResponder {
         guard let service else {
             // Unknown to every service: still authenticate first, as AWS does, then say so.
             _ = try verifier.verify(signable, service: nil)
-            throw AWSError.unknownOperation(target ?? "\(request.method.rawValue) \(rawPath)")
+            throw AWSError.unknownOperation(route.target ?? "\(request.method.rawValue) \(rawPath)")
         }
-        _ = try verifier.verify(signable, service: service.signingName)
+        let verified = try verifier.verify(signable, service: service.signingName)
+        let caller = try authorizer.caller(verified)
         let apiRequest = APIRequest(
-            method: request.method.rawValue, rawPath: rawPath, pathSegments: segments,
+            method: request.method.rawValue, rawPath: rawPath, pathSegments: route.pathSegments,
             query: signable.queryItems, headers: headers, body: body,
-            baseURL: "http://\(host)", host: host, requestId: requestId)
-        return try await service.handle(apiRequest)
+            baseURL: "http://\(host)", host: host, requestId: requestId, caller: caller.identity)
+        if !caller.isRoot {
+            let global = globalConditionKeys(peer: peer)
+            for permission in try await service.permissions(for: apiRequest) {
+                try authorizer.authorize(caller, permission, context: global)
+            }
+        }
+        return try await service.handle(apiRequest, caller: caller)
+    }
+
+    /// Condition keys every request carries (the evaluator adds the principal's and the time).
+    private func globalConditionKeys(peer: String?) -> [String: [String]] {
+        var keys: [String: [String]] = ["aws:SecureTransport": ["false"], "aws:RequestedRegion": [region]]
+        if let peer { keys["aws:SourceIp"] = [peer] }
+        return keys
+    }
+
+    /// The service named in the credential scope (header or presigned form), without verifying anything yet.
+    static func signingService(_ request: Request) -> String? {
+        if let authorization = request.headers[.authorization] {
+            return try? AuthorizationHeader.parse(authorization).scope.service
+        }
+        guard let query = request.uri.query, query.contains("X-Amz-Credential=") else { return nil }
+        let credential = QueryString.parse(query).first { $0.name == "X-Amz-Credential" }?.value
+        return credential.flatMap { try? CredentialScope.parse($0).service }
     }
 
     private func readBody(_ request: Request) async throws -> [UInt8] {

@@ -1,4 +1,5 @@
 import AWSProtocol
+import Identity
 import LambdaAPI
 import SQSAPI
 
@@ -8,24 +9,41 @@ public enum ErrorProtocol: Sendable {
     case restJSON
     /// JSON 1.0/1.1 (SQS, EventBridge, Logs): body `{"__type": …, "message": …}`.
     case json(version: String)
+    /// Query (IAM, STS, SNS): `<ErrorResponse xmlns=…><Error><Code>…`.
+    case query(namespace: String)
 }
 
-/// A service the edge routes to: it says which requests are its own and answers them.
+/// What the edge knows of a request before it picks a service.
+public struct RouteHints: Sendable {
+    public var method: String
+    public var pathSegments: [String]
+    /// `X-Amz-Target` (JSON protocols).
+    public var target: String?
+    /// The service the caller scoped its signature to (query protocols share `POST /` and differ only there).
+    public var signingService: String?
+}
+
+/// A service the edge routes to: it says which requests are its own, which permissions each needs, and answers them.
 public protocol HostedService: Sendable {
     /// SigV4 signing name the caller must scope its credentials to.
     var signingName: String { get }
     var errorProtocol: ErrorProtocol { get }
-    /// Whether the request is this service's: by path (REST) or `X-Amz-Target` (JSON).
-    func claims(pathSegments: [String], target: String?) -> Bool
-    func handle(_ request: APIRequest) async throws -> APIResponse
+    func claims(_ route: RouteHints) -> Bool
+    /// The IAM permissions the request needs; the edge checks them (for every caller but root) before `handle`.
+    func permissions(for request: APIRequest) async throws -> [RequiredPermission]
+    func handle(_ request: APIRequest, caller: Caller) async throws -> APIResponse
 }
 
 extension LambdaService: HostedService {
     public var signingName: String { LambdaService.lambdaSigningName }
     public var errorProtocol: ErrorProtocol { .restJSON }
 
-    public func claims(pathSegments: [String], target: String?) -> Bool {
-        target == nil && LambdaRoute.claims(pathSegments)
+    public func claims(_ route: RouteHints) -> Bool {
+        route.target == nil && LambdaRoute.claims(route.pathSegments)
+    }
+
+    public func handle(_ request: APIRequest, caller: Caller) async throws -> APIResponse {
+        try await handle(request)
     }
 }
 
@@ -33,7 +51,11 @@ extension SQSService: HostedService {
     public var signingName: String { SQSService.sqsSigningName }
     public var errorProtocol: ErrorProtocol { .json(version: "1.0") }
 
-    public func claims(pathSegments: [String], target: String?) -> Bool {
-        target?.hasPrefix(SQSService.targetPrefix) == true
+    public func claims(_ route: RouteHints) -> Bool {
+        route.target?.hasPrefix(SQSService.targetPrefix) == true
+    }
+
+    public func handle(_ request: APIRequest, caller: Caller) async throws -> APIResponse {
+        try await handle(request)
     }
 }

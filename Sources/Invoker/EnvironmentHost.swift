@@ -15,6 +15,8 @@ public struct EnvironmentHost: Sendable {
     public let layers: LayerCache
     public let runtimes: RuntimeRegistry
     public let region: String
+    /// Execution-role credentials and the platform's endpoint; nil where environments get neither (tests).
+    public let platform: (any PlatformAccess)?
     /// Swiftlet's runtime interface clients (mounted at `/var/runtime`).
     public let bootstrapDirectory: String
     /// An empty directory (mounted at `/opt` for functions without layers).
@@ -29,8 +31,10 @@ public struct EnvironmentHost: Sendable {
     static let uidCount: UInt32 = 50_000
 
     public init(launcher: SandboxLauncher, cgroups: CgroupHierarchy?, code: CodeCache, layers: LayerCache, runtimes: RuntimeRegistry,
-                region: String, emptyDirectory: String, bootstrapDirectory: String = RuntimeBootstrapFiles.directory) {
+                region: String, emptyDirectory: String, bootstrapDirectory: String = RuntimeBootstrapFiles.directory,
+                platform: (any PlatformAccess)? = nil) {
         self.launcher = launcher
+        self.platform = platform
         self.cgroups = cgroups
         self.code = code
         self.layers = layers
@@ -139,6 +143,12 @@ public struct EnvironmentHost: Sendable {
             env.append(("NODE_PATH", "\(opt)/nodejs/node\(major)/node_modules:\(opt)/nodejs/node_modules:\(runtimeDir)/node_modules:\(runtimeDir):\(taskRoot)"))
         }
         if !sandboxed, let home = ProcessInfo.processInfo.environment["HOME"] { env.append(("HOME", home)) }
+        if let credentials = platform?.executionCredentials(role: function.role, functionName: function.name) {
+            env.append(("AWS_ACCESS_KEY_ID", credentials.accessKeyId))
+            env.append(("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey))
+            env.append(("AWS_SESSION_TOKEN", credentials.sessionToken))
+        }
+        if let endpoint = platform?.endpointURL { env.append(("AWS_ENDPOINT_URL", endpoint)) }
         for (key, value) in (function.environment ?? [:]).sorted(by: { $0.key < $1.key }) {
             env.removeAll { $0.0 == key }
             env.append((key, value))

@@ -42,7 +42,8 @@ final class EnvironmentPool: Sendable {
     /// Returns an environment after an invocation; false when the pool was retired meanwhile.
     func release(_ env: ExecutionEnvironment) -> Bool {
         state.withLock { s in
-            guard !s.retired, s.all[env.id] != nil, !env.isDead else { return false }
+            guard !s.retired, s.all[env.id] != nil, !env.isDead,
+                  ContinuousClock.now - env.createdAt < ExecutionCredentials.maximumEnvironmentAge else { return false }
             s.idle.append(env)
             return true
         }

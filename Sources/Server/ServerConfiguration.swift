@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var isolation: IsolationRequest
     /// Asynchronous retry delays and event ages run this many times faster (tests).
     public var asyncSpeedup: Double
+    /// Caps the life of STS temporary credentials (nil: as requested).
+    public var maxSessionSeconds: Int?
     /// The process environment (root credentials may come from it).
     public var environment: [String: String]
 
@@ -35,6 +37,7 @@ public struct ServerConfiguration: Sendable {
         freezeAfter: Duration? = .milliseconds(50),
         isolation: IsolationRequest = .auto,
         asyncSpeedup: Double = 1,
+        maxSessionSeconds: Int? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.host = host
@@ -48,6 +51,7 @@ public struct ServerConfiguration: Sendable {
         self.freezeAfter = freezeAfter
         self.isolation = isolation
         self.asyncSpeedup = asyncSpeedup
+        self.maxSessionSeconds = maxSessionSeconds
         self.environment = environment
     }
 

@@ -8,12 +8,15 @@ import Edge
 import Foundation
 import FunctionLogs
 import Hummingbird
+import IAMAPI
+import Identity
 import Invoker
 import LambdaAPI
 import Logging
 import SQLiteStore
 import Queues
 import SQSAPI
+import STSAPI
 import Sandbox
 import ServiceLifecycle
 
@@ -46,6 +49,19 @@ public struct SwiftletServer {
         let removed = blobs.collectGarbage(keeping: try await store.referencedBlobDigests())
         if removed > 0 { logger.info("removed unreferenced blobs", metadata: ["count": "\(removed)"]) }
 
+        // Identities: IAM's data in memory (replaced on every IAM write), secrets sealed with a key beside the database.
+        let sealer = try SecretSealer.loadOrCreate(dataDir: config.dataDir)
+        let identityState = IdentityState()
+        let directory = IAMDirectory(store: store, sealer: sealer, state: identityState, accountId: config.accountId)
+        try await directory.load()
+        let sessionIssuer = SessionIssuer(sealer: sealer, maxDuration: config.maxSessionSeconds)
+        let authorizer = Authorizer(root: credentials.credentials, accountId: config.accountId, state: identityState,
+                                    sessions: sessionIssuer, onKeyUse: { id, service, region in
+                                        directory.noteAccessKeyUsed(id, service: service, region: region)
+                                    })
+        let roleSessions = RoleSessions(authorizer: authorizer, sessions: sessionIssuer, state: identityState)
+        let platform = PlatformAccessProvider(sessions: roleSessions, logger: logger)
+
         let runtimes = HostRuntimeDiscovery.discover()
         logger.info("runtimes available", metadata: ["runtimes": "\(runtimes.identifiers.joined(separator: ", "))"])
         let setup = try IsolationSetup.prepare(request: config.isolation, dataDir: config.dataDir, logger: logger)
@@ -65,7 +81,7 @@ public struct SwiftletServer {
         layers.collectGarbage(keeping: [])
         let invoker = Invoker(
             host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, layers: layers, runtimes: runtimes,
-                                  region: config.region, emptyDirectory: empty),
+                                  region: config.region, emptyDirectory: empty, platform: platform),
             settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
             logs: logWriter, logger: logger)
 
@@ -73,6 +89,7 @@ public struct SwiftletServer {
         let catalog = FunctionCatalog(
             store: CachingStore(store), blobs: blobs, runtimes: runtimes, arns: arns,
             limits: AccountLimits(concurrentExecutions: config.maxConcurrency),
+            roleAssumable: { roleSessions.lambdaCanAssume($0) },
             logger: logger)
         try await ConcurrencyRestore.run(catalog: catalog, invoker: invoker, logger: logger)
         let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
@@ -83,12 +100,15 @@ public struct SwiftletServer {
             catalog: catalog,
             codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),
             invoker: invoker, dispatcher: dispatcher, mappings: mappings)
-        let verifier = SigV4Verifier(credentials: StaticCredentialLookup([credentials.credentials]), region: config.region)
+        let verifier = SigV4Verifier(credentials: authorizer, region: config.region)
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
             isolation: isolation, runtimes: runtimes.identifiers)
         let sqs = SQSService(broker: queues)
-        let responder = EdgeResponder(services: [lambda, sqs], verifier: verifier, health: health, logger: logger)
+        let iam = IAMService(directory: directory)
+        let sts = STSService(sessions: roleSessions, authorizer: authorizer)
+        let responder = EdgeResponder(services: [lambda, sqs, iam, sts], verifier: verifier, authorizer: authorizer,
+                                      health: health, logger: logger)
 
         let endpointFile = config.dataDir + "/endpoint"
         let logger = self.logger
@@ -106,6 +126,11 @@ public struct SwiftletServer {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 let url = "http://\(config.host):\(port)"
+                // Plain processes share the host's network: they reach the listener where clients do.
+                if case .plain = setup.launcher.mode {
+                    let host = config.host == "0.0.0.0" || config.host == "::" ? "127.0.0.1" : config.host
+                    platform.setEndpoint("http://\(host):\(port)")
+                }
                 try? Data((url + "\n").utf8).write(to: URL(fileURLWithPath: endpointFile))
                 logger.notice("Swiftlet listening", metadata: ["endpoint": "\(url)", "dataDir": "\(config.dataDir)"])
                 onReady(port)

@@ -30,6 +30,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Environment isolation: auto (sandbox when the host allows, else plain processes), sandbox, plain.")
     var isolation = "auto"
     @Option(help: "Run asynchronous timing (retry delays, event ages) this many times faster; for tests.") var asyncSpeedup = 1.0
+    @Option(help: "Longest life in seconds of temporary credentials from STS (default: as requested, up to AWS's limits).")
+    var maxSessionSeconds: Int?
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -41,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
         guard asyncSpeedup > 0 else { throw ValidationError("--async-speedup must be positive") }
+        if let maxSessionSeconds, maxSessionSeconds <= 0 { throw ValidationError("--max-session-seconds must be positive") }
     }
 
     func run() async throws {
@@ -55,7 +58,8 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, dataDir: dataDir, region: region, accountId: accountId,
             maxConcurrency: maxConcurrency, logLevel: level,
             idleTimeout: .seconds(idleTimeout), freezeAfter: freezeAfter < 0 ? nil : .milliseconds(freezeAfter),
-            isolation: IsolationRequest(rawValue: isolation) ?? .auto, asyncSpeedup: asyncSpeedup)
+            isolation: IsolationRequest(rawValue: isolation) ?? .auto, asyncSpeedup: asyncSpeedup,
+            maxSessionSeconds: maxSessionSeconds)
         try await SwiftletServer(configuration: config, logger: logger).run()
     }
 }

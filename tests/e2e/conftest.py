@@ -61,11 +61,26 @@ class Server:
         self.secret_key = parser["default"]["aws_secret_access_key"]
         with urllib.request.urlopen(self.endpoint + "/health") as r:
             self.health = json.load(r)
+        self.ensure_roles()
+
+    def ensure_roles(self):
+        """The execution roles the tests' functions use: Lambda refuses a role that does not exist or does not
+        trust it."""
+        iam = self.client("iam")
+        for role in (ROLE_NAME, "r"):
+            try:
+                iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+            except iam.exceptions.EntityAlreadyExistsException:
+                pass
 
     def client(self, service="lambda", **config):
+        return self.client_as(service, self.access_key, self.secret_key, **config)
+
+    def client_as(self, service, access_key, secret_key, session_token=None, **config):
+        """A client signing with other credentials (an IAM user's key, a role session)."""
         return boto3.client(
             service, endpoint_url=self.endpoint, region_name="us-east-1",
-            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
+            aws_access_key_id=access_key, aws_secret_access_key=secret_key, aws_session_token=session_token,
             config=Config(retries={"max_attempts": 1}, **config),
         )
 
@@ -126,7 +141,10 @@ def python_runtime(server):
     return runtimes[-1] if runtimes else "provided.al2023"
 
 
-ROLE = "arn:aws:iam::000000000000:role/lambda-role"
+ROLE_NAME = "lambda-role"
+ROLE = "arn:aws:iam::000000000000:role/" + ROLE_NAME
+LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
 def make_zip(files=None, executables=()):

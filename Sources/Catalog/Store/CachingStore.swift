@@ -12,6 +12,9 @@ public final class CachingStore: Store {
         var aliases: [String: AliasDefinition] = [:]
         /// Event invoke configs by function and qualifier; `.some(nil)` remembers that there is none.
         var eventInvokeConfigs: [String: EventInvokeConfig?] = [:]
+        /// Resource policies by resource key, read to authorize every request by a caller other than root;
+        /// `.some(nil)` remembers that there is none.
+        var policies: [String: PolicyRecord?] = [:]
         /// Bumped by every write, so a read that raced a write does not put back what the write replaced.
         var generation = 0
 
@@ -21,6 +24,7 @@ public final class CachingStore: Store {
             versions = versions.filter { !$0.key.hasPrefix(prefix) }
             aliases = aliases.filter { !$0.key.hasPrefix(prefix) }
             eventInvokeConfigs = eventInvokeConfigs.filter { !$0.key.hasPrefix(prefix) }
+            policies = policies.filter { $0.key != "function:\(name)" && !$0.key.hasPrefix("function:\(name):") }
         }
     }
     private let cache = Mutex(Cache())
@@ -120,7 +124,7 @@ public final class CachingStore: Store {
 
     public func deleteVersion(_ number: Int, of functionName: String) async throws {
         let key = Self.key(functionName, String(number))
-        defer { update { $0.versions[key] = nil; $0.eventInvokeConfigs[key] = nil } }
+        defer { update { $0.versions[key] = nil; $0.eventInvokeConfigs[key] = nil; $0.policies["function:\(functionName):\(number)"] = nil } }
         try await base.deleteVersion(number, of: functionName)
     }
 
@@ -153,11 +157,11 @@ public final class CachingStore: Store {
     public func deleteAlias(_ name: String, of functionName: String) async throws {
         let key = Self.key(functionName, name)
         update { $0.aliases[key] = nil }
-        defer { update { $0.aliases[key] = nil; $0.eventInvokeConfigs[key] = nil } }
+        defer { update { $0.aliases[key] = nil; $0.eventInvokeConfigs[key] = nil; $0.policies["function:\(functionName):\(name)"] = nil } }
         try await base.deleteAlias(name, of: functionName)
     }
 
-    // MARK: Layers, concurrency and policies: not on the invoke path, read from the store
+    // MARK: Layers and concurrency: not on the invoke path, read from the store
 
     public func publishLayerVersion(named layerName: String,
                                     _ make: @Sendable (Int) -> LayerVersionDefinition) async throws -> LayerVersionDefinition {
@@ -177,6 +181,7 @@ public final class CachingStore: Store {
     }
 
     public func deleteLayerVersion(_ number: Int, of layerName: String) async throws {
+        defer { update { $0.policies["layer:\(layerName):\(number)"] = nil } }
         try await base.deleteLayerVersion(number, of: layerName)
     }
 
@@ -209,12 +214,23 @@ public final class CachingStore: Store {
     }
 
     public func policy(of resource: String) async throws -> PolicyRecord? {
-        try await base.policy(of: resource)
+        let (hit, generation) = cache.withLock { ($0.policies[resource], $0.generation) }
+        if let hit { return hit }
+        let loaded = try await base.policy(of: resource)
+        cache.withLock {
+            if $0.generation == generation {
+                if $0.policies.count >= 10_000 { $0.policies.removeAll(keepingCapacity: true) }
+                $0.policies[resource] = .some(loaded)
+            }
+        }
+        return loaded
     }
 
     public func updatePolicy(of resource: String, expectedRevision: String?,
                              _ change: @Sendable (PolicyDocument) throws -> PolicyDocument) async throws -> PolicyRecord? {
-        try await base.updatePolicy(of: resource, expectedRevision: expectedRevision, change)
+        update { $0.policies[resource] = nil }
+        defer { update { $0.policies[resource] = nil } }
+        return try await base.updatePolicy(of: resource, expectedRevision: expectedRevision, change)
     }
 
     // MARK: Asynchronous invocation: written once per event, read by the dispatcher

@@ -10,7 +10,7 @@ extension SQSService {
         let sent = try await broker.send([OutgoingMessage(
             body: text, delaySeconds: body.DelaySeconds, attributes: body.MessageAttributes ?? [:],
             systemAttributes: body.MessageSystemAttributes ?? [:], groupId: body.MessageGroupId,
-            deduplicationId: body.MessageDeduplicationId)], to: queue, senderId: broker.addressing.accountId)[0]
+            deduplicationId: body.MessageDeduplicationId)], to: queue, senderId: request.caller?.userId ?? broker.addressing.accountId)[0]
         return try json(SendMessageResponse(MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody,
                                             MD5OfMessageAttributes: sent.md5OfMessageAttributes,
                                             MD5OfMessageSystemAttributes: sent.md5OfSystemAttributes,
@@ -68,7 +68,7 @@ extension SQSService {
         }
         var successful: [SendMessageBatchResultEntry] = []
         if !accepted.isEmpty {
-            let sent = try await broker.send(accepted.map(\.1), to: queue, senderId: broker.addressing.accountId)
+            let sent = try await broker.send(accepted.map(\.1), to: queue, senderId: request.caller?.userId ?? broker.addressing.accountId)
             for ((id, _), s) in zip(accepted, sent) {
                 successful.append(SendMessageBatchResultEntry(Id: id, MessageId: s.messageId, MD5OfMessageBody: s.md5OfBody,
                                                               MD5OfMessageAttributes: s.md5OfMessageAttributes,

@@ -1,0 +1,17 @@
+import AWSProtocol
+import Identity
+import STSAPI
+
+/// The query-protocol services all take `POST /` with a form body; the credential scope's service tells them apart.
+private func isQueryRequest(_ route: RouteHints, signingService: String) -> Bool {
+    route.target == nil && route.pathSegments.isEmpty && route.signingService == signingService
+}
+
+extension STSService: HostedService {
+    public var signingName: String { STSService.signingName }
+    public var errorProtocol: ErrorProtocol { .query(namespace: STSService.namespace) }
+
+    public func claims(_ route: RouteHints) -> Bool {
+        isQueryRequest(route, signingService: STSService.signingName)
+    }
+}
