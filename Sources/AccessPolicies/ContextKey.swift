@@ -11,8 +11,8 @@ enum ContextKey: Sendable, Equatable {
     case principalIsAWSService
     case currentTime
     case epochTime
-    /// Any other key, looked up in the request's context; the name is kept lower-cased.
-    case named(String)
+    /// Any other key, looked up in the request's context; the name is kept lower-cased, with its hash.
+    case named(String, hash: UInt64)
 
     init(_ name: String) {
         let lower = asciiLowercased(name)
@@ -26,7 +26,7 @@ enum ContextKey: Sendable, Equatable {
         case "aws:principalisawsservice": self = .principalIsAWSService
         case "aws:currenttime": self = .currentTime
         case "aws:epochtime": self = .epochTime
-        default: self = .named(lower)
+        default: self = .named(lower, hash: foldedHash(lower))
         }
     }
 }
@@ -92,6 +92,19 @@ enum ContextValue {
 func asciiLowercased(_ text: String) -> String {
     guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
     return String(decoding: text.utf8.map(foldASCII), as: UTF8.self)
+}
+
+/// FNV-1a over ASCII-folded UTF-8: the same for `aws:SourceIp` and `AWS:sourceip`.
+func foldedHash(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in text.utf8 { hash = (hash ^ UInt64(foldASCII(byte))) &* 0x0000_0100_0000_01B3 }
+    return hash
+}
+
+func foldedHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(foldASCII(byte))) &* 0x0000_0100_0000_01B3 }
+    return hash
 }
 
 @inline(__always)

@@ -1,7 +1,7 @@
 /// A compiled text pattern: an Action (`lambda:Get*`, case-insensitive), a Resource ARN (`arn:aws:s3:::b/*`, where
 /// `*` spans `:` and `/`), or a string condition value. Matching walks UTF-8 bytes with no allocation; the common
 /// shapes (everything, an exact text, a prefix) take a shortcut.
-struct WildcardPattern: Sendable {
+final class WildcardPattern: Sendable {
     enum Shape: Sendable {
         /// `*`.
         case anything

@@ -211,10 +211,10 @@ public final class AsyncDispatcher: Service, Sendable {
             requestPayload: JSONValue(parsing: event.payload) ?? .string(String(decoding: event.payload, as: UTF8.self)),
             responseContext: result.map { .init(statusCode: 200, executedVersion: $0.executedVersion, functionError: $0.functionError) },
             responsePayload: result.map { JSONValue(parsing: $0.payload) ?? .string(String(decoding: $0.payload, as: UTF8.self)) })
-        if let destination = success ? config.onSuccess : config.onFailure {
+        if let destination = success ? config.onSuccess : config.onFailure, await mayDeliver(definition, to: destination) {
             try await deliver(record.json, to: destination)
         }
-        if !success, let dlq = definition.deadLetterTargetArn {
+        if !success, let dlq = definition.deadLetterTargetArn, await mayDeliver(definition, to: dlq) {
             let errorMessage = result.flatMap { JSONValue(parsing: $0.payload)?["errorMessage"]?.stringValue } ?? condition
             try await sendToQueue(String(decoding: event.payload, as: UTF8.self), arn: dlq, attributes: [
                 "RequestID": MessageAttributeValue(DataType: "String", StringValue: event.id),
@@ -226,6 +226,15 @@ public final class AsyncDispatcher: Service, Sendable {
         if !success {
             logger.info("async invocation failed", metadata: ["requestId": "\(event.id)", "condition": "\(condition)", "attempts": "\(invokeCount)"])
         }
+    }
+
+    /// Lambda sends records and dead letters with the function's role: what the role may not do is not done.
+    private func mayDeliver(_ function: FunctionDefinition, to arn: String) async -> Bool {
+        guard let roles = catalog.executionRoles, let (action, _) = FunctionCatalog.sendPermission(to: arn) else { return true }
+        if await roles.rolePermits(function.role, functionName: function.name, action: action, resource: arn) { return true }
+        logger.warning("the function's execution role may not send to the destination; the record is dropped",
+                       metadata: ["function": "\(function.name)", "destination": "\(arn)", "action": "\(action)"])
+        return false
     }
 
     /// A queue or a function (invoked asynchronously with the record as its event).

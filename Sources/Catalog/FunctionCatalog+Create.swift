@@ -35,6 +35,7 @@ extension FunctionCatalog {
             lastModified: now(), revisionId: UUID().uuidString.lowercased()
         )
         try apply(input.settings, to: &definition)
+        if let dlq = definition.deadLetterTargetArn { try await requireRoleMaySend(definition, to: dlq) }
         if let layers = input.settings.layers { definition.layers = try await resolveLayers(layers) }
         let package = try CodePackage(zip: zip, operation: "CreateFunction")
         definition.code = .init(digest: .init(of: Data()), size: package.bytes.count, unzippedSize: package.unzippedSize)
@@ -87,7 +88,7 @@ extension FunctionCatalog {
         }
         if let v = s.role {
             try FieldValidator.role(v)
-            if let roleAssumable, !roleAssumable(v) {
+            if let executionRoles, !executionRoles.lambdaCanAssume(v) {
                 throw .invalidParameter("The role defined for the function cannot be assumed by Lambda.")
             }
             d.role = v

@@ -51,10 +51,20 @@ extension FunctionCatalog {
         }
     }
 
+    /// The function's role must be able to send to the destinations it is given.
+    func checkDestinationPermissions(_ input: EventInvokeConfigInput, function name: String, qualifier: String) async throws {
+        guard let d = input.destinations, d.onSuccess != nil || d.onFailure != nil else { return }
+        let function = try await resolve(name, qualifier: qualifier).0
+        for arn in [d.onSuccess, d.onFailure].compactMap({ $0 }) {
+            try await requireRoleMaySend(function, to: arn)
+        }
+    }
+
     /// PutFunctionEventInvokeConfig: replaces the whole configuration.
     public func putEventInvokeConfig(_ functionName: String, qualifier: String?, input: EventInvokeConfigInput) async throws -> EventInvokeConfig {
         try validate(input)
         let (name, q) = try await eventInvokeTarget(functionName, qualifier: qualifier)
+        try await checkDestinationPermissions(input, function: name, qualifier: q)
         let config = EventInvokeConfig(functionName: name, qualifier: q, maximumRetryAttempts: input.maximumRetryAttempts,
                                        maximumEventAgeInSeconds: input.maximumEventAgeInSeconds,
                                        onSuccess: input.destinations?.onSuccess, onFailure: input.destinations?.onFailure,
@@ -67,6 +77,7 @@ extension FunctionCatalog {
     public func updateEventInvokeConfig(_ functionName: String, qualifier: String?, input: EventInvokeConfigInput) async throws -> EventInvokeConfig {
         try validate(input)
         let (name, q) = try await eventInvokeTarget(functionName, qualifier: qualifier)
+        try await checkDestinationPermissions(input, function: name, qualifier: q)
         var config = try await store.eventInvokeConfig(of: name, qualifier: q)
             ?? EventInvokeConfig(functionName: name, qualifier: q, maximumRetryAttempts: nil, maximumEventAgeInSeconds: nil,
                                  onSuccess: nil, onFailure: nil, lastModified: now())

@@ -35,6 +35,12 @@ extension FunctionCatalog {
             try FieldValidator.layers(arns)
             layers = try await resolveLayers(arns)
         }
+        if settings.deadLetterTargetArn?.isEmpty == false || settings.role != nil {
+            // The role must be able to send to the dead-letter queue the function will have.
+            var next = try await resolve(functionName).0
+            try apply(settings, to: &next)
+            if let dlq = next.deadLetterTargetArn { try await requireRoleMaySend(next, to: dlq) }
+        }
         return try await modify(functionName, expectedRevision: revisionId) { current in
             var next = current
             try apply(settings, to: &next)

@@ -26,9 +26,8 @@ public struct FunctionCatalog: Sendable {
     public let arns: ARNBuilder
     public let hostArchitecture: String
     public let limits: AccountLimits
-    /// Whether Lambda may assume a role (it exists and trusts `lambda.amazonaws.com`); nil accepts any
-    /// well-formed role ARN (catalog tests without identities).
-    let roleAssumable: (@Sendable (String) -> Bool)?
+    /// Checks of execution roles; nil accepts any well-formed role ARN (catalog tests without identities).
+    public let executionRoles: (any ExecutionRolePolicy)?
     let clock: @Sendable () -> Date
     let logger: Logger
 
@@ -39,7 +38,7 @@ public struct FunctionCatalog: Sendable {
         arns: ARNBuilder,
         limits: AccountLimits,
         hostArchitecture: String = FunctionCatalog.currentArchitecture,
-        roleAssumable: (@Sendable (String) -> Bool)? = nil,
+        executionRoles: (any ExecutionRolePolicy)? = nil,
         logger: Logger = Logger(label: "swiftlet.catalog"),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -49,7 +48,7 @@ public struct FunctionCatalog: Sendable {
         self.arns = arns
         self.hostArchitecture = hostArchitecture
         self.limits = limits
-        self.roleAssumable = roleAssumable
+        self.executionRoles = executionRoles
         self.logger = logger
         self.clock = clock
     }

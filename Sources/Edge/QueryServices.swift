@@ -1,4 +1,5 @@
 import AWSProtocol
+import IAMAPI
 import Identity
 import STSAPI
 
@@ -8,10 +9,23 @@ private func isQueryRequest(_ route: RouteHints, signingService: String) -> Bool
 }
 
 extension STSService: HostedService {
-    public var signingName: String { STSService.signingName }
+    public var signingName: String { STSService.stsSigningName }
     public var errorProtocol: ErrorProtocol { .query(namespace: STSService.namespace) }
 
     public func claims(_ route: RouteHints) -> Bool {
-        isQueryRequest(route, signingService: STSService.signingName)
+        isQueryRequest(route, signingService: STSService.stsSigningName)
+    }
+}
+
+extension IAMService: HostedService {
+    public var signingName: String { IAMService.iamSigningName }
+    public var errorProtocol: ErrorProtocol { .query(namespace: IAMService.namespace) }
+
+    public func claims(_ route: RouteHints) -> Bool {
+        isQueryRequest(route, signingService: IAMService.iamSigningName)
+    }
+
+    public func handle(_ request: APIRequest, caller: Caller) async throws -> APIResponse {
+        try await handle(request, callerUserName: caller.identity.userName)
     }
 }

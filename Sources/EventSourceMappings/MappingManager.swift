@@ -104,6 +104,9 @@ public final class MappingManager: Service, Sendable {
         if let c = maximumConcurrency { try FieldValidator.range(c, 2...1000, field: "scalingConfig.maximumConcurrency") }
     }
 
+    /// What the execution role must allow on the queue for Lambda to poll it.
+    static let pollingActions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+
     /// A batch must not become visible again while the function may still be working on it.
     func checkVisibility(_ queue: QueueDefinition, function: String, qualifier: String?) async throws {
         let (definition, _) = try await catalog.resolve(function, qualifier: qualifier)
@@ -146,6 +149,9 @@ public final class MappingManager: Service, Sendable {
         _ = try EventFilter.parse(filters)
         let (function, qualifier) = try await self.function(functionName)
         try await checkVisibility(queue, function: function, qualifier: qualifier)
+        // Lambda polls with the function's role: it must be allowed to read the queue.
+        try await catalog.requireRolePermits(try await catalog.resolve(function, qualifier: qualifier).0,
+                                             actions: Self.pollingActions, on: source, service: "SQS")
         if let existing = try await store.mappings().first(where: { $0.eventSourceArn == source && $0.functionName == function && $0.qualifier == qualifier }) {
             throw LambdaError.resourceConflict(
                 "An event source mapping with SQS arn (\" \(source) \") and function (\" \(function) \") already exists. Please update or delete the existing mapping with UUID \(existing.uuid)")

@@ -173,6 +173,52 @@ enum Migrations {
                 t.primaryKey(["queue", "attempt_id"])
             }
         }
+        migrator.registerMigration("v7-identity") { db in
+            // IAM. Names compare without case, as IAM's do; each entity's fields are one JSON definition.
+            for table in ["iam_users", "iam_groups", "iam_roles"] {
+                try db.create(table: table) { t in
+                    t.primaryKey("name", .text).collate(.nocase)
+                    t.column("unique_id", .text).notNull().unique()
+                    t.column("definition", .blob).notNull()
+                }
+            }
+            try db.create(table: "iam_access_keys") { t in
+                t.primaryKey("access_key_id", .text)
+                t.column("user_name", .text).notNull().collate(.nocase).indexed()
+                // AES-GCM under the data dir's identity key, the access key id as associated data: never the clear secret.
+                t.column("sealed_secret", .blob).notNull()
+                t.column("status", .text).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("last_used_at", .integer)
+                t.column("last_used_service", .text)
+                t.column("last_used_region", .text)
+            }
+            // Rows keep insertion order (rowid): members and attachments are listed in the order they were added.
+            try db.create(table: "iam_group_members") { t in
+                t.column("group_name", .text).notNull().collate(.nocase)
+                t.column("user_name", .text).notNull().collate(.nocase).indexed()
+                t.primaryKey(["group_name", "user_name"])
+            }
+            try db.create(table: "iam_inline_policies") { t in
+                t.column("owner_kind", .text).notNull()
+                t.column("owner_name", .text).notNull().collate(.nocase)
+                t.column("policy_name", .text).notNull()
+                t.column("document", .text).notNull()
+                t.primaryKey(["owner_kind", "owner_name", "policy_name"])
+            }
+            // Customer managed policies with their versions and tags; AWS managed ones are built in.
+            try db.create(table: "iam_managed_policies") { t in
+                t.primaryKey("arn", .text)
+                t.column("name", .text).notNull().collate(.nocase).unique()
+                t.column("definition", .blob).notNull()
+            }
+            try db.create(table: "iam_policy_attachments") { t in
+                t.column("owner_kind", .text).notNull()
+                t.column("owner_name", .text).notNull().collate(.nocase)
+                t.column("policy_arn", .text).notNull().indexed()
+                t.primaryKey(["owner_kind", "owner_name", "policy_arn"])
+            }
+        }
         return migrator
     }
 }

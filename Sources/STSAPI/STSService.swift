@@ -5,7 +5,7 @@ import Identity
 /// The STS query protocol (signing name `sts`, `POST /` with a form body): GetCallerIdentity, AssumeRole,
 /// GetSessionToken, answered in XML as botocore's query parser reads it.
 public struct STSService: Sendable {
-    public static let signingName = "sts"
+    public static let stsSigningName = "sts"
     public static let namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 
     let sessions: RoleSessions

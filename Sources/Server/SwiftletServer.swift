@@ -85,14 +85,14 @@ public struct SwiftletServer {
             settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
             logs: logWriter, logger: logger)
 
+        let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
         let arns = ARNBuilder(region: config.region, accountId: config.accountId)
         let catalog = FunctionCatalog(
             store: CachingStore(store), blobs: blobs, runtimes: runtimes, arns: arns,
             limits: AccountLimits(concurrentExecutions: config.maxConcurrency),
-            roleAssumable: { roleSessions.lambdaCanAssume($0) },
+            executionRoles: ExecutionRoleChecks(sessions: roleSessions, authorizer: authorizer, queues: queues),
             logger: logger)
         try await ConcurrencyRestore.run(catalog: catalog, invoker: invoker, logger: logger)
-        let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
         let dispatcher = AsyncDispatcher(catalog: catalog, invoker: invoker, queues: queues, timing: AsyncTiming(speedup: config.asyncSpeedup),
                                          parallelism: config.maxConcurrency, logger: logger)
         let mappings = MappingManager(catalog: catalog, invoker: invoker, queues: queues, logger: logger)

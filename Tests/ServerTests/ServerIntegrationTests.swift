@@ -14,14 +14,16 @@ import FoundationNetworking
     struct Running {
         let task: Task<Void, any Error>
         let port: Int
-        let signer: SigV4Signer
+        let credentials: Credentials
 
         func stop() async {
             task.cancel()
             _ = await task.result
         }
 
-        func send(_ method: String, _ path: String, query: String = "", body: String = "", sign: Bool = true) async throws -> (Int, [String: String], Data) {
+        func send(_ method: String, _ path: String, query: String = "", body: String = "", sign: Bool = true,
+                  service: String = "lambda") async throws -> (Int, [String: String], Data) {
+            let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: service)
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)\(query.isEmpty ? "" : "?" + query)")!)
             request.httpMethod = method
             if !body.isEmpty { request.httpBody = Data(body.utf8) }
@@ -50,7 +52,7 @@ import FoundationNetworking
         var port = 0
         for await p in stream { port = p; break }
         let credentials = try #require(try CredentialsFile.read(path: dataDir + "/credentials"))
-        return Running(task: task, port: port, signer: SigV4Signer(credentials: credentials, region: "us-east-1", service: "lambda"))
+        return Running(task: task, port: port, credentials: credentials)
     }
 
     static func zipBase64() throws -> String {
@@ -74,6 +76,18 @@ import FoundationNetworking
         let (unsigned, unsignedHeaders, _) = try await server.send("GET", "/2015-03-31/functions/", sign: false)
         #expect(unsigned == 403)
         #expect(unsignedHeaders["x-amzn-errortype"] == "MissingAuthenticationTokenException")
+
+        // Lambda assumes only a role that exists and trusts it.
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+        let form = "Action=CreateRole&Version=2010-05-08&RoleName=r&AssumeRolePolicyDocument="
+            + trust.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let (role, _, roleBody) = try await server.send("POST", "/", body: form, service: "iam")
+        #expect(role == 200, "\(String(decoding: roleBody, as: UTF8.self))")
+        #expect(String(decoding: roleBody, as: UTF8.self).contains("<Arn>arn:aws:iam::000000000000:role/r</Arn>"))
+
+        let (who, _, whoBody) = try await server.send("POST", "/", body: "Action=GetCallerIdentity&Version=2011-06-15", service: "sts")
+        #expect(who == 200)
+        #expect(String(decoding: whoBody, as: UTF8.self).contains("<Arn>arn:aws:iam::000000000000:root</Arn>"))
 
         let create = #"{"FunctionName":"it","Runtime":"provided.al2023","Handler":"x","Role":"arn:aws:iam::000000000000:role/r","Code":{"ZipFile":"\#(try Self.zipBase64())"}}"#
         let (created, createdHeaders, createdBody) = try await server.send("POST", "/2015-03-31/functions", body: create)

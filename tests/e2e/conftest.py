@@ -72,6 +72,8 @@ class Server:
                 iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
             except iam.exceptions.EntityAlreadyExistsException:
                 pass
+            # What the platform does with the role (poll queues, send to destinations and DLQs) needs these.
+            iam.put_role_policy(RoleName=role, PolicyName="platform", PolicyDocument=json.dumps(ROLE_POLICY))
 
     def client(self, service="lambda", **config):
         return self.client_as(service, self.access_key, self.secret_key, **config)
@@ -143,6 +145,8 @@ def python_runtime(server):
 
 ROLE_NAME = "lambda-role"
 ROLE = "arn:aws:iam::000000000000:role/" + ROLE_NAME
+ROLE_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["sqs:*", "lambda:InvokeFunction"], "Resource": "*"}]}
 LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 

@@ -114,3 +114,35 @@ def test_session_credentials_expire(plain_server):
     with pytest.raises(Exception) as raised:
         lam.list_functions()
     assert raised.value.response["Error"]["Code"] == "ExpiredTokenException"
+
+
+def test_the_platform_acts_with_the_functions_role(server, lam, python_runtime):
+    """Lambda polls queues and sends to destinations and dead-letter queues with the function's role: a role that
+    may not is refused where the setting is made, with Lambda's message."""
+    iam, sqs = server.client("iam"), server.client("sqs")
+    role = "bare-" + uuid.uuid4().hex[:6]
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    q = sqs.create_queue(QueueName="bare-" + uuid.uuid4().hex[:6], Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    q_arn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    name = "bare-" + uuid.uuid4().hex[:6]
+    lam.create_function(FunctionName=name, Runtime=python_runtime, Role=role_arn, Handler="app.handler",
+                        Code={"ZipFile": make_zip()})
+
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as raised:
+        lam.create_event_source_mapping(EventSourceArn=q_arn, FunctionName=name)
+    assert raised.value.response["Error"]["Message"] == \
+        "The provided execution role does not have permissions to call ReceiveMessage on SQS"
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as raised:
+        lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": q_arn})
+    assert raised.value.response["Error"]["Message"] == \
+        "The provided execution role does not have permissions to call SendMessage on SQS"
+    with pytest.raises(lam.exceptions.InvalidParameterValueException):
+        lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={"OnFailure": {"Destination": q_arn}})
+
+    iam.put_role_policy(RoleName=role, PolicyName="q", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": q_arn, "Action": [
+            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:SendMessage"]}]}))
+    lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": q_arn})
+    lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={"OnFailure": {"Destination": q_arn}})
+    uuid_ = lam.create_event_source_mapping(EventSourceArn=q_arn, FunctionName=name)["UUID"]
+    lam.delete_event_source_mapping(UUID=uuid_)

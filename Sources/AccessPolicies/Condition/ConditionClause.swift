@@ -1,7 +1,7 @@
 /// One key under one operator of a statement's `Condition`, with its policy values parsed to the operator's type
 /// when the policy is compiled. A statement's clauses are ANDed; a clause's values are ORed (NOR for the negated
 /// operators).
-struct ConditionClause: Sendable {
+final class ConditionClause: Sendable {
     /// The policy values, typed for the operator.
     enum Values: Sendable {
         case patterns([WildcardPattern])

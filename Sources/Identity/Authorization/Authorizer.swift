@@ -116,6 +116,18 @@ public final class Authorizer: CredentialLookup, Sendable {
         }
     }
 
+    /// Whether a session of the role `roleArn` named `sessionName` may have `permission` (what the platform checks
+    /// before it acts with a function's execution role); false when the role does not exist.
+    public func rolePermits(roleArn: String, sessionName: String, _ permission: RequiredPermission) -> Bool {
+        guard let role = state.snapshot.roles.values.first(where: { $0.arn == roleArn }) else { return false }
+        do {
+            try authorize(roleCaller(role, sessionName: sessionName, accessKeyId: ""), permission)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// The compiled identity policies of a user (with its groups') or a role.
     public func policies(of owner: PolicyOwner) -> [Policy] {
         let (snapshot, generation) = state.versioned

@@ -116,10 +116,8 @@ extension IAMDirectory {
     static func parsePolicy(_ document: String, kind: PolicyKind) throws(IAMError) {
         do {
             _ = try Policy(json: document, kind: kind)
-        } catch let malformed as MalformedPolicy {
-            throw .malformedPolicyDocument(malformed.reason)
         } catch {
-            throw .malformedPolicyDocument("Syntax errors in policy.")
+            throw .malformedPolicyDocument(error.reason)
         }
     }
 }

@@ -134,12 +134,12 @@ extension IdentitySnapshot {
     }
 
     /// Users, groups and roles a managed policy is attached to.
-    func attachmentCount(of arn: String) -> Int {
+    public func attachmentCount(of arn: String) -> Int {
         attachments.values.reduce(0) { $0 + ($1.contains(arn) ? 1 : 0) }
     }
 
     /// Users and roles that have the policy as their permissions boundary.
-    func boundaryUsageCount(of arn: String) -> Int {
+    public func boundaryUsageCount(of arn: String) -> Int {
         users.values.count { $0.permissionsBoundary == arn } + roles.values.count { $0.permissionsBoundary == arn }
     }
 }

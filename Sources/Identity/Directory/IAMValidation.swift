@@ -26,7 +26,7 @@ public enum IAMValidation {
         return .validation("1 validation error detected: Value \(shown) at '\(member)' failed to satisfy constraint: \(constraint)")
     }
 
-    static func required(_ value: String?, _ member: String) throws(IAMError) -> String {
+    public static func required(_ value: String?, _ member: String) throws(IAMError) -> String {
         guard let value else { throw violation(nil, member, "Member must not be null") }
         return value
     }
@@ -59,7 +59,7 @@ public enum IAMValidation {
         guard let value else { return "/" }
         try length(value, member, max: 512)
         let printable = value.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) }
-        guard value == "/" || (value.count >= 2 && value.hasPrefix("/") && value.hasSuffix("/") && printable) else {
+        guard value == "/" || (value.count >= 3 && value.hasPrefix("/") && value.hasSuffix("/") && printable) else {
             throw violation(value, member, "Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)")
         }
         return value

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A customer managed policy: a named policy with up to five versions, one of them the default, attached to
-/// users, groups and roles.
+/// A managed policy (the account's own, or one of AWS's built in): a named policy with up to five versions, one of
+/// them the default, attached to users, groups and roles.
 public struct ManagedPolicy: Codable, Sendable, Equatable {
     public var name: String
     public var path: String
@@ -14,9 +14,12 @@ public struct ManagedPolicy: Codable, Sendable, Equatable {
     public var defaultVersionId: String
     public var versions: [PolicyVersion]
     public var tags: [IAMTag]
+    /// The number the next version gets (`v<n>`): numbers of deleted versions are not given again.
+    public var nextVersionNumber: Int
 
     public init(name: String, path: String, policyId: String, arn: String, description: String?, createDate: Date,
-                updateDate: Date, defaultVersionId: String, versions: [PolicyVersion], tags: [IAMTag] = []) {
+                updateDate: Date, defaultVersionId: String, versions: [PolicyVersion], tags: [IAMTag] = [],
+                nextVersionNumber: Int? = nil) {
         self.name = name
         self.path = path
         self.policyId = policyId
@@ -27,7 +30,12 @@ public struct ManagedPolicy: Codable, Sendable, Equatable {
         self.defaultVersionId = defaultVersionId
         self.versions = versions
         self.tags = tags
+        self.nextVersionNumber = nextVersionNumber
+            ?? (versions.compactMap { Int($0.versionId.dropFirst().prefix { $0 != "." }) }.max() ?? 0) + 1
     }
+
+    /// Whether AWS owns it (`arn:aws:iam::aws:policy/…`): attachable, not changeable.
+    public var isAWSManaged: Bool { arn.hasPrefix("arn:aws:iam::aws:policy/") }
 
     /// The document of the default version: what the policy grants.
     public var defaultDocument: String? {

@@ -7,11 +7,14 @@ import Foundation
 public struct SecretSealer: Sendable {
     public static let keyFileName = "identity.key"
 
-    private let key: SymmetricKey
+    /// The key's bytes (`SymmetricKey` is not Sendable; one is made per use, which costs a copy of 32 bytes).
+    private let keyBytes: [UInt8]
 
     public init(key: SymmetricKey) {
-        self.key = key
+        self.keyBytes = key.withUnsafeBytes { Array($0) }
     }
+
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// Reads the key file, or creates it (32 random bytes, 0600) when missing.
     public static func loadOrCreate(dataDir: String) throws -> SecretSealer {

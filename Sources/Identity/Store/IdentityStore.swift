@@ -50,9 +50,12 @@ public protocol IdentityStore: Sendable {
 public enum IdentityStoreError: Error, Equatable, CustomStringConvertible {
     case alreadyExists(String)
     case notFound(String)
+    /// A stored row the store cannot read back.
+    case corrupt(String)
 
     public var description: String {
         switch self {
+        case .corrupt(let what): "the identity store holds an unreadable row: \(what)"
         case .alreadyExists(let what): "\(what) already exists in the identity store"
         case .notFound(let what): "\(what) is not in the identity store"
         }
