@@ -67,6 +67,15 @@ class Server:
         c.read(os.path.join(self.dir, "credentials"))
         self.key, self.secret = c["default"]["aws_access_key_id"], c["default"]["aws_secret_access_key"]
         self.health = json.loads(urllib.request.urlopen(self.endpoint + "/health").read())
+        # Lambda assumes only a role that exists and trusts it; the platform polls and sends with it.
+        iam = boto3.client("iam", endpoint_url=self.endpoint, region_name="us-east-1",
+                           aws_access_key_id=self.key, aws_secret_access_key=self.secret)
+        iam.create_role(RoleName=ROLE.split("/")[-1], AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+        iam.put_role_policy(RoleName=ROLE.split("/")[-1], PolicyName="platform", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["sqs:*", "lambda:InvokeFunction"], "Resource": "*"}]}))
 
     def client(self, pool=10):
         return boto3.client("lambda", endpoint_url=self.endpoint, region_name="us-east-1",

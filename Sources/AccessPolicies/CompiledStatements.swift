@@ -50,8 +50,10 @@ final class CompiledStatements: Sendable {
                        table.anyMatches(resources, context.resource, context) == header.resourcesNegated {
                         return false
                     }
-                    return !header.hasMore || statements[i].principalAndConditionsMatch(
-                        context, delegatingAccounts: delegatingAccounts)
+                    // `statements` keeps every statement alive for the whole call: no need to retain the one asked.
+                    return !header.hasMore || Unmanaged.passUnretained(statements[i])._withUnsafeGuaranteedRef {
+                        $0.principalAndConditionsMatch(context, delegatingAccounts: delegatingAccounts)
+                    }
                 }
             }
         }

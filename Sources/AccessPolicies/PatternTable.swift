@@ -68,9 +68,21 @@ struct PatternTable: Sendable {
             return false
         }
 
+        /// Whether `input` starts with the entry's bytes. The last eight bytes are compared first: patterns of one
+        /// policy mostly share a long head (`arn:aws:lambda:us-east-1:123456789012:function:`) and differ at the end.
         @inline(__always)
         private func hasPrefix(_ input: UnsafeBufferPointer<UInt8>, _ entry: Entry) -> Bool {
-            entry.bytes.isEmpty || memcmp(input.baseAddress!, bytes.baseAddress! + entry.bytes.lowerBound, entry.bytes.count) == 0
+            let count = entry.bytes.count
+            guard count > 0 else { return true }
+            let pattern = bytes.baseAddress! + entry.bytes.lowerBound
+            let text = input.baseAddress!
+            if count >= 8 {
+                let tail = count - 8
+                guard UnsafeRawPointer(text + tail).loadUnaligned(as: UInt64.self)
+                        == UnsafeRawPointer(pattern + tail).loadUnaligned(as: UInt64.self) else { return false }
+                return tail == 0 || memcmp(text, pattern, tail) == 0
+            }
+            return memcmp(text, pattern, count) == 0
         }
     }
 }

@@ -9,6 +9,8 @@ public enum PolicyEvaluator {
     ///
     /// The root user gets no special treatment here: the caller decides whether it bypasses policies. An account
     /// principal in the resource policy's `Allow` names the account's root only (see `PrincipalMatcher`).
+    /// Cross-account requests, where both the resource policy and the caller's identity policies must allow, are not
+    /// modelled: the caller and the resource are taken to be in the same account.
     public static func evaluate(_ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?) -> Decision {
         EvaluationContext.with(request) { context in
             for policy in identityPolicies where policy.denies(context, delegatingAccounts: false) {

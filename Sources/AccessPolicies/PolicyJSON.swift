@@ -1,7 +1,7 @@
 /// A policy document's JSON as the parser reads it: objects keep their fields in order and may not repeat one,
 /// numbers keep their text (a condition value `10` and `"10"` mean the same), and nothing else is lost.
 /// It exists only while a policy is compiled; evaluation never touches JSON.
-indirect enum PolicyJSON: Equatable {
+indirect enum PolicyJSON {
     case null
     case bool(Bool)
     case number(String)
@@ -14,18 +14,6 @@ indirect enum PolicyJSON: Equatable {
         var reader = PolicyJSONReader(bytes: Array(text.utf8))
         guard let value = reader.document() else { return nil }
         self = value
-    }
-
-    static func == (lhs: PolicyJSON, rhs: PolicyJSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.number(let a), .number(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.elementsEqual(b) { $0.key == $1.key && $0.value == $1.value }
-        default: false
-        }
     }
 
     /// A scalar as the text a condition compares: strings as they are, numbers as written, booleans as

@@ -122,12 +122,15 @@ struct PolicyParser {
         }) else { throw .vendorNotValid(String(vendor)) }
     }
 
-    /// `*`, or an ARN: `arn:partition:vendor:region:account:resource`, with a literal vendor.
+    /// `*`, or an ARN (`arn:partition:vendor:region:account:resource`) with a literal vendor. Like IAM, trailing
+    /// components may be left out: `arn:aws:lambda:*:*` is a resource.
     private static func validateResource(_ resource: String) throws(MalformedPolicy) {
         if resource == "*" { return }
         let parts = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", !parts[1].isEmpty else { throw .resourceNotARN(resource) }
-        guard !parts[2].isEmpty, !parts[2].contains(where: { $0 == "*" || $0 == "?" }) else { throw .resourceVendor }
+        guard parts.count >= 2, parts[0] == "arn", !parts[1].isEmpty else { throw .resourceNotARN(resource) }
+        guard parts.count >= 3, !parts[2].isEmpty, !parts[2].contains(where: { $0 == "*" || $0 == "?" }) else {
+            throw .resourceVendor
+        }
     }
 
     // MARK: JSON shapes

@@ -52,7 +52,7 @@ final class Statement: Sendable {
     /// Whether the principal element (if any) names the caller and the conditions hold; the action and resource
     /// are checked beforehand, from the policy's `PatternTable`.
     func principalAndConditionsMatch(_ context: EvaluationContext, delegatingAccounts: Bool) -> Bool {
-        (principal == nil || appliesToPrincipal(context.request.principal, delegatingAccounts: delegatingAccounts))
+        (principal == nil || appliesToPrincipal(context.principal.pointee, delegatingAccounts: delegatingAccounts))
             && (conditions.isEmpty || conditionsHold(context))
     }
 
@@ -72,7 +72,11 @@ final class Statement: Sendable {
 
     func conditionsHold(_ context: EvaluationContext) -> Bool {
         conditions.withUnsafeBufferPointer { clauses in
-            for i in 0..<clauses.count where !clauses[i].holds(in: context) { return false }
+            for i in 0..<clauses.count {
+                // The statement owns its clauses for the whole evaluation: no need to retain each one.
+                let holds = Unmanaged.passUnretained(clauses[i])._withUnsafeGuaranteedRef { $0.holds(in: context) }
+                if !holds { return false }
+            }
             return true
         }
     }

@@ -118,6 +118,7 @@ public struct SwiftletServer {
             // Shut down in reverse order: environments first, then the log flush, then the store.
             services: [
                 StoreService(store: store, logger: logger),
+                IdentityService(directory: directory),
                 logWriter,
                 InvokerService(invoker: invoker, cgroups: setup.cgroups, logger: logger),
                 dispatcher,

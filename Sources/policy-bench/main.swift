@@ -86,21 +86,18 @@ func run(_ label: String, _ set: [Policy], evaluations: Int) {
     let total = Double(nanoseconds() - start) / 1e9
     guard allowed == evaluations else { fatalError("\(label): expected every evaluation to allow, \(allowed) did") }
     samples.sort()
-    func micros(_ q: Double) -> String {
-        let ns = Double(samples[min(samples.count - 1, Int(Double(samples.count) * q))])
-        return String(Int((ns / 1000 * 100).rounded())).paddedMicros
+    func percentile(_ q: Double) -> String {
+        micros(samples[min(samples.count - 1, Int(Double(samples.count) * q))])
     }
     let rate = Int(Double(evaluations) / total)
-    print("\(label): p50 \(micros(0.5)) µs  p99 \(micros(0.99)) µs  \(rate) evaluations/s  (\(evaluations) evaluations)")
+    print("\(label): p50 \(percentile(0.5)) µs  p99 \(percentile(0.99)) µs  \(rate) evaluations/s  (\(evaluations) evaluations)")
 }
 
-extension String {
-    /// Hundredths of a microsecond as `1.23`.
-    var paddedMicros: String {
-        let value = Int(self) ?? 0
-        let fraction = value % 100
-        return "\(value / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
+/// Nanoseconds as microseconds with two decimals.
+func micros(_ nanoseconds: UInt64) -> String {
+    let hundredths = (nanoseconds + 5) / 10
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
 }
 
 let evaluations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000

@@ -175,6 +175,9 @@ import Testing
         let admin = "arn:aws:iam::aws:policy/AdministratorAccess"
         #expect(try await iam.directory.createUser(name: "bounded", permissionsBoundary: admin).permissionsBoundary == admin)
         #expect(iam.state.snapshot.boundaryUsageCount(of: admin) == 1)
+        #expect(try iam.directory.policies(usage: .permissionsBoundary).map(\.arn) == [admin])
+        #expect(try iam.directory.entities(forPolicy: admin, usage: .permissionsBoundary).users.map(\.name) == ["bounded"])
+        #expect(try iam.directory.entities(forPolicy: admin).users.isEmpty, "a boundary is not an attachment")
         await #expect(throws: IAMError.noSuchEntity("Scope ARN: arn:aws:iam::123456789012:policy/none does not exist or is not attachable.")) {
             _ = try await iam.directory.createUser(name: "x", permissionsBoundary: "arn:aws:iam::123456789012:policy/none")
         }

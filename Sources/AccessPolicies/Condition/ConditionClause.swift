@@ -84,6 +84,12 @@ final class ConditionClause: Sendable {
     /// - `ForAnyValue:` needs one request value to match a policy value (negated: one that matches none);
     /// - without a qualifier, some request value must match some policy value (negated: no value matches any).
     func holds(in context: EvaluationContext) -> Bool {
+        if case .ranges(let ranges) = values, key.kind == .named,
+           let entry = context.entry(key), context.entries[entry].values.count == 1 {
+            // One address, parsed once per evaluation however many statements test it.
+            guard let address = context.address(ofEntry: entry) else { return op.negated }
+            return ranges.contains { $0.contains(address) } != op.negated
+        }
         let found = context.values(of: key)
         if case .nulls(let expectations) = values {
             let absent = found.isAbsent

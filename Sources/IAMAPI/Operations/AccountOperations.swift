@@ -25,28 +25,21 @@ extension IAMService {
             }
         }
         let snapshot = directory.state.snapshot
-        let byName = { (a: String, b: String) in a.lowercased() == b.lowercased() ? a < b : a.lowercased() < b.lowercased() }
         var entries: [(list: String, node: XMLNode)] = []
         if kinds.contains(.user) {
-            for name in snapshot.users.keys.sorted(by: byName) {
-                entries.append(("UserDetailList", Self.userDetail(snapshot.users[name]!, snapshot)))
-            }
+            entries += snapshot.users.values.sorted(by: IAMDirectory.byName(\.name)).map { ("UserDetailList", Self.userDetail($0, snapshot)) }
         }
         if kinds.contains(.group) {
-            for name in snapshot.groups.keys.sorted(by: byName) {
-                entries.append(("GroupDetailList", Self.groupDetail(snapshot.groups[name]!, snapshot)))
-            }
+            entries += snapshot.groups.values.sorted(by: IAMDirectory.byName(\.name)).map { ("GroupDetailList", Self.groupDetail($0, snapshot)) }
         }
         if kinds.contains(.role) {
-            for name in snapshot.roles.keys.sorted(by: byName) {
-                entries.append(("RoleDetailList", Self.roleDetail(snapshot.roles[name]!, snapshot)))
-            }
+            entries += snapshot.roles.values.sorted(by: IAMDirectory.byName(\.name)).map { ("RoleDetailList", Self.roleDetail($0, snapshot)) }
         }
         let policies = snapshot.managedPolicies.values.filter { policy in
             policy.isAWSManaged
                 ? kinds.contains(.aws) && (snapshot.attachmentCount(of: policy.arn) > 0 || snapshot.boundaryUsageCount(of: policy.arn) > 0)
                 : kinds.contains(.local)
-        }.sorted { byName($0.name, $1.name) }
+        }.sorted(by: IAMDirectory.byName(\.name))
         entries += policies.map { ("Policies", Self.policyDetail($0, snapshot)) }
 
         let page = try r.paging().page(entries)
@@ -73,7 +66,7 @@ extension IAMService {
     }
 
     static func roleDetail(_ role: IAMRole, _ snapshot: IdentitySnapshot) -> XMLNode {
-        var children = Array(EntityShapes.role(role, detail: false).children.prefix(6))
+        var children = EntityShapes.roleIdentity(role)
         children.append(XMLNode("InstanceProfileList"))
         children.append(PolicyShapes.inlineDetails("RolePolicyList", snapshot.inlinePolicies[.role(role.name)]))
         children.append(PolicyShapes.attachedList(snapshot.attachments[.role(role.name)], in: snapshot))

@@ -33,7 +33,8 @@ extension IAMService {
             }
             filter = value
         }
-        let entities = try directory.entities(forPolicy: r["PolicyArn"], filter: filter, pathPrefix: r["PathPrefix"])
+        let entities = try directory.entities(forPolicy: r["PolicyArn"], filter: filter, pathPrefix: r["PathPrefix"],
+                                              usage: try r.policyUsage())
         let all = entities.groups.map { XMLNode("member", [XMLNode("GroupName", text: $0.name), XMLNode("GroupId", text: $0.groupId)]) }
             .map { ("PolicyGroups", $0) }
             + entities.users.map { ("PolicyUsers", XMLNode("member", [XMLNode("UserName", text: $0.name), XMLNode("UserId", text: $0.userId)])) }

@@ -52,10 +52,8 @@ extension IAMService {
         guard let scope = PolicyScope(rawValue: scopeText) else {
             throw IAMError.validation("1 validation error detected: Value '\(scopeText)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")
         }
-        if let usage = r["PolicyUsageFilter"], usage != "PermissionsPolicy", usage != "PermissionsBoundary" {
-            throw IAMError.validation("1 validation error detected: Value '\(usage)' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
-        }
-        let policies = try directory.policies(scope: scope, onlyAttached: try r.bool("OnlyAttached") ?? false, pathPrefix: r["PathPrefix"])
+        let policies = try directory.policies(scope: scope, onlyAttached: try r.bool("OnlyAttached") ?? false, pathPrefix: r["PathPrefix"],
+                                              usage: try r.policyUsage())
         let snapshot = directory.state.snapshot
         return try Self.paged(policies, r, listName: "Policies") {
             PolicyShapes.policy($0, in: snapshot, detail: false, name: "member")

@@ -42,14 +42,7 @@ enum EntityShapes {
     }
 
     static func role(_ role: IAMRole, detail: Bool = true, name: String = "Role") -> XMLNode {
-        var children = [
-            XMLNode("Path", text: role.path),
-            XMLNode("RoleName", text: role.name),
-            XMLNode("RoleId", text: role.roleId),
-            XMLNode("Arn", text: role.arn),
-            XMLNode("CreateDate", text: date(role.createDate)),
-            XMLNode("AssumeRolePolicyDocument", text: PolicyShapes.encodedDocument(role.assumeRolePolicyDocument)),
-        ]
+        var children = roleIdentity(role)
         children += XMLNode.optional("Description", role.description)
         children.append(XMLNode("MaxSessionDuration", text: String(role.maxSessionDuration)))
         if detail {
@@ -58,6 +51,18 @@ enum EntityShapes {
             children.append(XMLNode("RoleLastUsed"))
         }
         return XMLNode(name, children)
+    }
+
+    /// The members every shape of a role starts with, its trust policy among them.
+    static func roleIdentity(_ role: IAMRole) -> [XMLNode] {
+        [
+            XMLNode("Path", text: role.path),
+            XMLNode("RoleName", text: role.name),
+            XMLNode("RoleId", text: role.roleId),
+            XMLNode("Arn", text: role.arn),
+            XMLNode("CreateDate", text: date(role.createDate)),
+            XMLNode("AssumeRolePolicyDocument", text: PolicyShapes.encodedDocument(role.assumeRolePolicyDocument)),
+        ]
     }
 
     static func boundary(_ arn: String?) -> [XMLNode] {

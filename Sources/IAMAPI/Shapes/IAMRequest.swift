@@ -56,6 +56,15 @@ struct IAMRequest: Sendable {
         name.prefix(1).lowercased() + name.dropFirst()
     }
 
+    /// `PolicyUsageFilter` of ListPolicies and ListEntitiesForPolicy.
+    func policyUsage() throws(IAMError) -> PolicyUsage? {
+        guard let text = form["PolicyUsageFilter"] else { return nil }
+        guard let usage = PolicyUsage(rawValue: text) else {
+            throw IAMError.validation("1 validation error detected: Value '\(text)' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
+        }
+        return usage
+    }
+
     func paging() throws(IAMError) -> Paging {
         try Paging(marker: form["Marker"], maxItems: try int("MaxItems"))
     }

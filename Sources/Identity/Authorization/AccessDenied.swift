@@ -17,12 +17,8 @@ public struct AccessDenied: AWSErrorConvertible, Equatable {
     }
 
     public var message: String {
-        let head = "User: \(principalArn) is not authorized to perform: \(action) on resource: \(resource)"
-        switch explicitDenyIn {
-        case .identityPolicy: return head + " with an explicit deny in an identity-based policy"
-        case .resourcePolicy: return head + " with an explicit deny in a resource-based policy"
-        case nil: return head + " because no identity-based policy allows the \(action) action"
-        }
+        DenialMessage.text(principalArn: principalArn, action: action, resource: resource,
+                           decision: explicitDenyIn.map(Decision.explicitDeny) ?? .implicitDeny) ?? ""
     }
 
     /// Lambda's REST-JSON form.

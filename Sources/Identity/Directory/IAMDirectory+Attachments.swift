@@ -54,8 +54,10 @@ extension IAMDirectory {
         return (snapshot.attachments[existing] ?? []).compactMap { snapshot.managedPolicies[$0] }.filter { $0.path.hasPrefix(prefix) }
     }
 
-    /// ListEntitiesForPolicy: each kind by name; `pathPrefix` filters the entities' paths.
-    public func entities(forPolicy arn: String?, filter: PolicyEntityFilter? = nil, pathPrefix: String? = nil) throws(IAMError) -> PolicyEntities {
+    /// ListEntitiesForPolicy: each kind by name; `pathPrefix` filters the entities' paths. With `usage`
+    /// `.permissionsBoundary`, the users and roles that have the policy as their boundary instead of attached.
+    public func entities(forPolicy arn: String?, filter: PolicyEntityFilter? = nil, pathPrefix: String? = nil,
+                         usage: PolicyUsage? = nil) throws(IAMError) -> PolicyEntities {
         let arn = try Self.policyArnInput(arn)
         let prefix = try IAMValidation.path(pathPrefix, member: "pathPrefix")
         let snapshot = state.snapshot
@@ -63,7 +65,12 @@ extension IAMDirectory {
         if filter == .awsManagedPolicy && !policy.isAWSManaged || filter == .localManagedPolicy && policy.isAWSManaged {
             return PolicyEntities(groups: [], users: [], roles: [])
         }
-        let owners = snapshot.attachments.filter { $0.value.contains(arn) }.map(\.key)
+        let owners: [PolicyOwner] = if usage == .permissionsBoundary {
+            snapshot.users.values.filter { $0.permissionsBoundary == arn }.map { .user($0.name) }
+                + snapshot.roles.values.filter { $0.permissionsBoundary == arn }.map { .role($0.name) }
+        } else {
+            snapshot.attachments.filter { $0.value.contains(arn) }.map(\.key)
+        }
         func wanted(_ kind: PolicyEntityFilter) -> Bool {
             filter == nil || filter == kind || filter == .awsManagedPolicy || filter == .localManagedPolicy
         }

@@ -5,6 +5,11 @@ public enum PolicyScope: String, Sendable {
     case all = "All", aws = "AWS", local = "Local"
 }
 
+/// How a managed policy is used: granting permissions (attached), or bounding them (a permissions boundary).
+public enum PolicyUsage: String, Sendable {
+    case permissionsPolicy = "PermissionsPolicy", permissionsBoundary = "PermissionsBoundary"
+}
+
 extension IAMDirectory {
     /// CreatePolicy: version `v1`, the default; at most 6,144 characters (whitespace not counted).
     public func createPolicy(name: String?, path: String? = nil, document: String?, description: String? = nil,
@@ -36,8 +41,10 @@ extension IAMDirectory {
         try Self.policy(try Self.policyArnInput(arn), in: state.snapshot)
     }
 
-    /// ListPolicies: by name; `onlyAttached` keeps those attached to a user, group or role.
-    public func policies(scope: PolicyScope = .all, onlyAttached: Bool = false, pathPrefix: String? = nil) throws(IAMError) -> [ManagedPolicy] {
+    /// ListPolicies: by name; `onlyAttached` keeps those attached to a user, group or role; `usage` of
+    /// `.permissionsBoundary` keeps those that are some user's or role's permissions boundary.
+    public func policies(scope: PolicyScope = .all, onlyAttached: Bool = false, pathPrefix: String? = nil,
+                         usage: PolicyUsage? = nil) throws(IAMError) -> [ManagedPolicy] {
         let prefix = try IAMValidation.policyPath(pathPrefix, member: "pathPrefix")
         let snapshot = state.snapshot
         return snapshot.managedPolicies.values.filter { policy in
@@ -46,7 +53,9 @@ extension IAMDirectory {
             case .aws: guard policy.isAWSManaged else { return false }
             case .local: guard !policy.isAWSManaged else { return false }
             }
-            return policy.path.hasPrefix(prefix) && (!onlyAttached || snapshot.attachmentCount(of: policy.arn) > 0)
+            guard policy.path.hasPrefix(prefix) else { return false }
+            if usage == .permissionsBoundary { return snapshot.boundaryUsageCount(of: policy.arn) > 0 }
+            return !onlyAttached || snapshot.attachmentCount(of: policy.arn) > 0
         }.sorted(by: Self.byName(\.name))
     }
 

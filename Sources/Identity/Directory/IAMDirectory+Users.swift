@@ -107,7 +107,8 @@ extension IAMDirectory {
 
     // MARK: Shared by users, roles and policies
 
-    static func byName<T>(_ name: KeyPath<T, String>) -> (T, T) -> Bool {
+    /// IAM's listing order: by name ignoring case (names that differ only in case, by their exact text).
+    public static func byName<T>(_ name: KeyPath<T, String>) -> (T, T) -> Bool {
         { a, b in
             let (x, y) = (a[keyPath: name], b[keyPath: name])
             let (lx, ly) = (x.lowercased(), y.lowercased())

@@ -130,7 +130,8 @@ extension IdentitySnapshot {
     }
 
     func accessKeys(of userName: String) -> [AccessKey] {
-        accessKeys.values.filter { $0.userName == userName }.sorted { $0.createDate < $1.createDate }
+        accessKeys.values.filter { $0.userName == userName }
+            .sorted { $0.createDate != $1.createDate ? $0.createDate < $1.createDate : $0.accessKeyId < $1.accessKeyId }
     }
 
     /// Users, groups and roles a managed policy is attached to.

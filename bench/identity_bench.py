@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Identity benchmark (issue 12): what authorization costs a warm invoke. The same no-op function (1,769 MB) is
+invoked by the root key, which no policy limits, and by an IAM user whose policies allow it (plus 19 more policies
+of 20 statements that do not match, so the evaluator has work to do), in interleaved rounds on one keep-alive
+connection each; also by a role session (AssumeRole credentials) and through a function policy (AddPermission).
+Then the policy language's own figures (`policy-bench`, per evaluation).
+
+Starts its own server (release build by default) and prints figures; it asserts nothing. Usage:
+    python3 bench/identity_bench.py [--bin .build/release/swiftlet] [--seconds 2] [--rounds 5]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from invoke_bench import ROLE, Server, percentile, warm_worker, zip_of  # noqa: E402
+
+NOOP = {"app.py": "def handler(event, context):\n    return None\n"}
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:000000000000:function:{}"
+
+
+def signed(endpoint, credentials, name):
+    req = AWSRequest(method="POST", url=f"{endpoint}/2015-03-31/functions/{name}/invocations", data=b"{}",
+                     headers={"Content-Type": "application/octet-stream", "X-Amz-Invocation-Type": "RequestResponse"})
+    SigV4Auth(credentials, "lambda", "us-east-1").add_auth(req)
+    prepared = req.prepare()
+    return prepared.url.split("//", 1)[1].split("/", 1)[1], dict(prepared.headers), b"{}"
+
+
+def noise_policy(i):
+    """20 statements that never match an invoke of the benchmarked function."""
+    statements = []
+    for j in range(20):
+        statements.append({"Effect": "Allow", "Action": [f"sqs:Send{j}*", f"lambda:Get{j}*"],
+                           "Resource": f"arn:aws:lambda:us-east-1:000000000000:function:other-{i}-{j}-*",
+                           "Condition": {"StringEquals": {"aws:RequestTag/team": f"t{j}"}}})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", default=".build/release/swiftlet")
+    parser.add_argument("--seconds", type=float, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--policy-bench", default=".build/release/policy-bench")
+    args = parser.parse_args()
+
+    server = Server(args.bin)
+    try:
+        lam = server.client()
+        iam = boto3.client("iam", endpoint_url=server.endpoint, region_name="us-east-1",
+                           aws_access_key_id=server.key, aws_secret_access_key=server.secret)
+        lam.create_function(FunctionName="noop", Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=1769,
+                            Code={"ZipFile": zip_of(NOOP)})
+        iam.create_user(UserName="caller")
+        for i in range(19):
+            iam.put_user_policy(UserName="caller", PolicyName=f"noise{i}", PolicyDocument=noise_policy(i))
+        iam.put_user_policy(UserName="caller", PolicyName="invoke", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": FUNCTION_ARN.format("noop")},
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="caller")["AccessKey"]
+        iam.create_role(RoleName="invoker", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole"}]}))
+        iam.put_role_policy(RoleName="invoker", PolicyName="invoke", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": FUNCTION_ARN.format("noop")}]}))
+        sts = boto3.client("sts", endpoint_url=server.endpoint, region_name="us-east-1",
+                           aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+        session = sts.assume_role(RoleArn="arn:aws:iam::000000000000:role/invoker", RoleSessionName="bench")["Credentials"]
+        iam.create_user(UserName="granted")
+        granted = iam.create_access_key(UserName="granted")["AccessKey"]
+        granted_arn = iam.get_user(UserName="granted")["User"]["Arn"]
+        lam.add_permission(FunctionName="noop", StatementId="granted", Action="lambda:InvokeFunction", Principal=granted_arn)
+
+        callers = {
+            "root": Credentials(server.key, server.secret),
+            "IAM user (20 policies x 20 statements)": Credentials(key["AccessKeyId"], key["SecretAccessKey"]),
+            "role session (AssumeRole)": Credentials(session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"]),
+            "user granted by the function policy": Credentials(granted["AccessKeyId"], granted["SecretAccessKey"]),
+        }
+        host, port = server.endpoint.split("//")[1].split(":")
+        requests = {name: signed(server.endpoint, c, "noop") for name, c in callers.items()}
+        for path, headers, body in requests.values():  # warm the environment and every cache
+            warm_worker((host, int(port), path, headers, body, 0.5, time.time()))
+        medians = {name: [] for name in callers}
+        for _ in range(args.rounds):
+            for name, (path, headers, body) in requests.items():  # interleaved: drift hits all alike
+                medians[name].append(statistics.median(warm_worker((host, int(port), path, headers, body, args.seconds, time.time()))))
+        print(f"\n== warm invoke by caller (no-op Python, 1,769 MB, 1 caller, median of {args.rounds} rounds of {args.seconds}s p50s)")
+        root = statistics.median(medians["root"])
+        for name, values in medians.items():
+            p50 = statistics.median(values)
+            print(f"{name:42s} p50={p50 * 1000:7.1f} µs  ({(p50 - root) * 1000:+6.1f} µs vs root)")
+    finally:
+        server.stop()
+
+    if os.path.exists(args.policy_bench):
+        print("\n== policy evaluation (policy-bench)")
+        sys.stdout.flush()
+        subprocess.run([args.policy_bench], check=False)
+    else:
+        print(f"\n(policy-bench not built: swift build -c release --product policy-bench)")
+
+
+if __name__ == "__main__":
+    main()
