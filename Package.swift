@@ -43,7 +43,7 @@ let package = Package(
         ], swiftSettings: strict),
         // Queues (SQS semantics) independent of the wire: attributes, visibility, delays, redrive, long polling.
         .target(name: "Queues", dependencies: [
-            "AWSProtocol",
+            "AWSProtocol", "AccessPolicies",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

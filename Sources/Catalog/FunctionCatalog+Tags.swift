@@ -6,6 +6,8 @@ extension FunctionCatalog {
             throw .validation(field: "resource", value: arn,
                               constraint: "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+")
         }
+        // Another region's or account's function is not one of ours, whatever its name.
+        guard id.region == arns.region, id.accountId == arns.accountId else { throw .functionNotFound(arn) }
         return id.name
     }
 

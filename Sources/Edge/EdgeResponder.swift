@@ -86,15 +86,17 @@ public struct EdgeResponder: HTTPResponder {
             throw AWSError.unknownOperation(route.target ?? "\(request.method.rawValue) \(rawPath)")
         }
         let verified = try verifier.verify(signable, service: service.signingName)
-        let caller = try authorizer.caller(verified)
+        var caller = try authorizer.caller(verified)
+        // GetSessionToken credentials may not call IAM without MFA, which this server does not have.
+        if caller.isSessionTokenSession, service.signingName == "iam" { throw AuthError.unrecognizedClient }
+        caller.requestContext = globalConditionKeys(peer: peer)
         let apiRequest = APIRequest(
             method: request.method.rawValue, rawPath: rawPath, pathSegments: route.pathSegments,
             query: signable.queryItems, headers: headers, body: body,
             baseURL: "http://\(host)", host: host, requestId: requestId, caller: caller.identity)
-        if !caller.isRoot {
-            let global = globalConditionKeys(peer: peer)
+        if caller.needsAuthorization {
             for permission in try await service.permissions(for: apiRequest) {
-                try authorizer.authorize(caller, permission, context: global)
+                try authorizer.authorize(caller, permission)
             }
         }
         return try await service.handle(apiRequest, caller: caller)

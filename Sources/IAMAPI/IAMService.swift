@@ -22,7 +22,9 @@ public struct IAMService: Sendable {
     /// The IAM permission the request needs (`iam:<Action>` on the entity it names), for the Edge to check.
     public func permissions(for request: APIRequest) -> [RequiredPermission] {
         let form = QueryForm(body: request.body, query: request.query)
-        return IAMPermissions.required(action: form.action ?? "", form: form, caller: request.caller,
+        // An unknown action needs no permission: the operation answers InvalidAction, as IAM does.
+        guard let action = form.action, Self.operations[action] != nil else { return [] }
+        return IAMPermissions.required(action: action, form: form, caller: request.caller,
                                        snapshot: directory.state.snapshot, accountId: directory.accountId)
     }
 

@@ -22,10 +22,19 @@ final class EnvironmentPool: Sendable {
     }
 
     /// An idle, live environment, if any.
+    /// Environments past `ExecutionCredentials.maximumEnvironmentAge` (provisioned ones never idle out) are not
+    /// handed out but terminated, so no invocation runs with credentials near their expiry.
     func takeIdle() -> ExecutionEnvironment? {
-        state.withLock { s in
+        var expired: [ExecutionEnvironment] = []
+        defer { for env in expired { env.terminate() } }
+        return state.withLock { s in
             while let env = s.idle.popLast() {
-                if !env.isDead { return env }
+                if env.isDead { continue }
+                if ContinuousClock.now - env.createdAt >= ExecutionCredentials.maximumEnvironmentAge {
+                    expired.append(env)
+                    continue
+                }
+                return env
             }
             return nil
         }

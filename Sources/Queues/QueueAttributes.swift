@@ -1,3 +1,4 @@
+import AccessPolicies
 import Foundation
 
 /// The settable attributes of a queue, validated, as SQS names them.
@@ -65,6 +66,14 @@ public struct QueueAttributes: Codable, Sendable, Equatable {
                 guard deadLetter.attributes.isFifo == isFifo else {
                     throw .invalidParameterValue(
                         "Value \(value) for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be the same type of queue as the source.")
+                }
+                next[name] = value
+            } else if name == "Policy", !value.isEmpty {
+                // Authorization reads the queue's policy on every request: only a valid one is stored.
+                do {
+                    _ = try Policy(json: value, kind: .resource)
+                } catch {
+                    throw .invalidAttributeValue("Invalid value for the parameter Policy. Reason: \(error.reason)")
                 }
                 next[name] = value
             } else if Self.textual.contains(name) {

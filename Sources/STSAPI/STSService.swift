@@ -35,15 +35,21 @@ public struct STSService: Sendable {
             let roleArn = try Self.required(form, "RoleArn")
             let sessionName = try Self.required(form, "RoleSessionName")
             let duration = try Self.integer(form, "DurationSeconds")
+            if form.hasList("Tags") || form.hasList("TransitiveTagKeys") || form["SourceIdentity"] != nil
+                || form["SerialNumber"] != nil || form.hasList("ProvidedContexts") {
+                throw STSError.validation("Session tags, source identity, MFA and provided contexts are not supported by this server.")
+            }
+            let arns = form.structures("PolicyArns").compactMap { $0["arn"] }
+            let policy = form["Policy"] != nil || !arns.isEmpty ? SessionPolicy(document: form["Policy"], managedArns: arns) : nil
             let assumed = try sessions.assumeRole(caller: caller, roleArn: roleArn, sessionName: sessionName,
-                                                  durationSeconds: duration, externalId: form["ExternalId"])
+                                                  durationSeconds: duration, externalId: form["ExternalId"], sessionPolicy: policy)
             result = [
                 Self.credentials(assumed.credentials),
                 XMLNode("AssumedRoleUser", [
                     XMLNode("AssumedRoleId", text: assumed.assumedRoleId),
                     XMLNode("Arn", text: assumed.arn),
                 ]),
-            ]
+            ] + (policy == nil ? [] : [XMLNode("PackedPolicySize", text: String(Self.packedPolicySize(policy!)))])
         case "GetSessionToken":
             let credentials = try sessions.sessionToken(caller: caller, durationSeconds: try Self.integer(form, "DurationSeconds"))
             result = [Self.credentials(credentials)]
@@ -52,6 +58,12 @@ public struct STSService: Sendable {
                            message: "Could not find operation \(action) for version 2011-06-15")
         }
         return QueryResponse.success(action: action, namespace: Self.namespace, result: result, requestId: request.requestId)
+    }
+
+    /// How full the packed session policies are, in percent of what a session may carry.
+    static func packedPolicySize(_ policy: SessionPolicy) -> Int {
+        let characters = (policy.document?.filter { !$0.isWhitespace }.count ?? 0) + policy.managedArns.reduce(0) { $0 + $1.count }
+        return max(1, characters * 100 / 2048)
     }
 
     static func credentials(_ c: TemporaryCredentials) -> XMLNode {

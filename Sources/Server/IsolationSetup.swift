@@ -19,8 +19,9 @@ struct IsolationSetup {
         var cgroups: CgroupHierarchy?
         var cgroupNote: String
         do {
-            cgroups = try CgroupHierarchy.prepare(name: "swiftlet-\(getpid())")
-            cgroups?.removeStale()
+            let hierarchy = try CgroupHierarchy.prepare(name: "swiftlet-\(getpid())")
+            removeLeftovers(of: hierarchy, logger: logger)
+            cgroups = hierarchy
             cgroupNote = "cgroup \(cgroups!.version.rawValue) limits (memory, cpu, pids, freezer)"
         } catch {
             cgroupNote = "no cgroup limits (\(error))"
@@ -42,7 +43,7 @@ struct IsolationSetup {
             } else {
                 return IsolationSetup(
                     launcher: sandbox, cgroups: cgroups,
-                    description: "sandbox: mount, pid, ipc, uts and network namespaces; private root with read-only /var/task; unprivileged uid; \(cgroupNote)")
+                    description: "sandbox: mount, pid, ipc, uts and network namespaces; private root with read-only /var/task; unprivileged uid; seccomp filter; \(cgroupNote)")
             }
         }
         if request == .sandbox {
@@ -50,6 +51,19 @@ struct IsolationSetup {
         }
         return IsolationSetup(launcher: SandboxLauncher(launcherPath: launcherPath, mode: .plain), cgroups: cgroups,
                               description: "plain processes: \(reason!); functions are not isolated from each other or the host; \(cgroupNote)")
+    }
+
+    /// Ends what a server that died left running (frozen environments included) before this one starts any.
+    private static func removeLeftovers(of hierarchy: CgroupHierarchy, logger: Logger) {
+        let cleanup = hierarchy.removeLeftovers()
+        if cleanup.environments > 0 {
+            logger.notice("removed the execution environments a previous server left", metadata: [
+                "environments": "\(cleanup.environments)", "processes": "\(cleanup.processes)"])
+        }
+        if !cleanup.remaining.isEmpty {
+            logger.error("execution environments a previous server left could not be removed; their processes would not die",
+                         metadata: ["cgroups": "\(cleanup.remaining.joined(separator: ", "))"])
+        }
     }
 
     /// Starts `/bin/sh -c 'exit 0'` in a sandbox; nil when that worked, else what failed.

@@ -69,7 +69,7 @@ import Testing
         let ci = try w.authorizer.caller(Self.verified("AKIACI"))
         try w.authorizer.authorize(ci, RequiredPermission(action: "lambda:GetFunction", resource: Self.fn))
         #expect(throws: AccessDenied(principalArn: ci.principal.arn, action: "lambda:InvokeFunction", resource: Self.fn,
-                                     explicitDenyIn: nil)) {
+                                     reason: .noIdentityPolicyAllows)) {
             try w.authorizer.authorize(ci, RequiredPermission(action: "lambda:InvokeFunction", resource: Self.fn))
         }
         // A group's deny, added later, wins: the cache follows the snapshot.
@@ -79,7 +79,7 @@ import Testing
         next.inlinePolicies[.group("ops")] = ["no": Self.policy(#"{"Effect":"Deny","Action":"lambda:Get*","Resource":"*"}"#)]
         w.state.replace(next)
         #expect(throws: AccessDenied(principalArn: ci.principal.arn, action: "lambda:GetFunction", resource: Self.fn,
-                                     explicitDenyIn: .identityPolicy)) {
+                                     reason: .explicitDenyInIdentityPolicy)) {
             try w.authorizer.authorize(ci, RequiredPermission(action: "lambda:GetFunction", resource: Self.fn))
         }
     }

@@ -261,3 +261,137 @@ def test_sqs_operations_need_their_permission_on_the_queue(server, sqs, new_user
     sqs.set_queue_attributes(QueueUrl=b, Attributes={"Policy": policy(
         {"Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sqs:SendMessage", "Resource": b_arn})})
     assert user_sqs.send_message(QueueUrl=b, MessageBody="now allowed")["MessageId"]
+
+
+def test_a_session_policy_limits_an_assumed_role(server, iam, new_user, fn):
+    role = "r-" + uuid.uuid4().hex[:8]
+    _, _, _, client = new_user(assume=policy(allow("sts:AssumeRole")))
+    trust = policy({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"})
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    iam.put_role_policy(RoleName=role, PolicyName="all", PolicyDocument=policy(allow("lambda:*")))
+    assumed = client("sts").assume_role(RoleArn=role_arn, RoleSessionName="narrow",
+                                        Policy=policy(allow("lambda:GetFunction")))
+    assert assumed["PackedPolicySize"] > 0
+    c = assumed["Credentials"]
+    session_lam = server.client_as("lambda", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+    assert session_lam.get_function(FunctionName=fn)["Configuration"]["FunctionName"] == fn
+    session_arn = f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/narrow"
+    assert_denied(lambda: session_lam.list_functions(),
+                  f"User: {session_arn} is not authorized to perform: lambda:ListFunctions on resource: * "
+                  "because no session policy allows the lambda:ListFunctions action")
+    with pytest.raises(Exception) as raised:
+        client("sts").assume_role(RoleArn=role_arn, RoleSessionName="bad", Policy='{"Statement": "nope"}')
+    assert raised.value.response["Error"]["Code"] == "MalformedPolicyDocument"
+
+
+def test_iam_names_are_authorized_as_the_entities_they_find(iam, new_user):
+    """Names match without case and a Path parameter names nothing but a new entity: neither moves a request
+    into a resource pattern the target is not in."""
+    admin = "adm-" + uuid.uuid4().hex[:6]
+    iam.create_user(UserName=admin)
+    _, arn, _, client = new_user(sandbox=policy(allow("iam:*", f"arn:aws:iam::{ACCOUNT}:user/sandbox/*")))
+    user_iam = client("iam")
+    for name in (admin, admin.upper()):
+        assert_denied(lambda: user_iam.create_access_key(UserName=name),
+                      denied_message(arn, "iam:CreateAccessKey", f"arn:aws:iam::{ACCOUNT}:user/{admin}"), code="AccessDenied")
+    assert iam.list_access_keys(UserName=admin)["AccessKeyMetadata"] == []
+    created = user_iam.create_user(UserName="sb-" + uuid.uuid4().hex[:6], Path="/sandbox/")["User"]
+    assert created["Arn"].startswith(f"arn:aws:iam::{ACCOUNT}:user/sandbox/")
+
+
+def test_code_and_layer_downloads_need_the_read_permission(server, lam, new_user, fn):
+    import urllib.request
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    layer = lam.publish_layer_version(LayerName="dl-" + uuid.uuid4().hex[:6], Content={"ZipFile": make_zip({"x.txt": "x"})})
+    sha_hex = __import__("base64").b64decode(lam.get_function(FunctionName=fn)["Configuration"]["CodeSha256"]).hex()
+    _, _, key, _ = new_user()
+    for path in (f"/_swiftlet/layer/{layer['LayerVersionArn'].split(':')[6]}/{layer['Version']}",
+                 f"/_swiftlet/code/{fn}/{sha_hex}"):
+        req = AWSRequest(method="GET", url=server.endpoint + path)
+        SigV4Auth(Credentials(key["AccessKeyId"], key["SecretAccessKey"]), "lambda", "us-east-1").add_auth(req)
+        prepared = req.prepare()
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(urllib.request.Request(prepared.url, headers=dict(prepared.headers)))
+        assert raised.value.code == 403
+    # The presigned URL GetFunction hands out still works.
+    with urllib.request.urlopen(lam.get_function(FunctionName=fn)["Code"]["Location"]) as r:
+        assert r.status == 200
+
+
+def test_a_version_number_is_authorized_however_it_is_written(lam, new_user, fn):
+    lam.publish_version(FunctionName=fn)
+    _, arn, _, client = new_user(all=policy(allow("lambda:*")),
+                                 no=policy(deny("lambda:InvokeFunction", function_arn(fn) + ":1")))
+    for qualifier in ("1", "01"):
+        assert_denied(lambda: client().invoke(FunctionName=fn, Qualifier=qualifier, Payload=b"{}"),
+                      denied_message(arn, "lambda:InvokeFunction", function_arn(fn) + ":1", explicit="identity"))
+
+
+def test_tags_of_another_accounts_arn_are_not_ours(lam, fn):
+    foreign = f"arn:aws:lambda:us-east-1:999999999999:function:{fn}"
+    with pytest.raises(lam.exceptions.ResourceNotFoundException):
+        lam.tag_resource(Resource=foreign, Tags={"a": "b"})
+    assert lam.list_tags(Resource=function_arn(fn))["Tags"] == {}
+
+
+def test_a_permissions_boundary_limits_what_policies_grant(iam, server, fn):
+    boundary = iam.create_policy(PolicyName="b-" + uuid.uuid4().hex[:6],
+                                 PolicyDocument=policy(allow("lambda:GetFunction")))["Policy"]["Arn"]
+    name = "bounded-" + uuid.uuid4().hex[:6]
+    arn = iam.create_user(UserName=name, PermissionsBoundary=boundary)["User"]["Arn"]
+    iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=policy(allow("lambda:*")))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    user_lam = server.client_as("lambda", key["AccessKeyId"], key["SecretAccessKey"])
+    assert user_lam.get_function(FunctionName=fn)["Configuration"]["FunctionName"] == fn
+    assert_denied(lambda: user_lam.list_functions(),
+                  f"User: {arn} is not authorized to perform: lambda:ListFunctions on resource: * "
+                  "because no permissions boundary allows the lambda:ListFunctions action")
+
+
+def test_a_session_does_not_pass_to_a_role_created_again(server, iam, new_user):
+    role = "again-" + uuid.uuid4().hex[:6]
+    _, _, _, client = new_user(assume=policy(allow("sts:AssumeRole")))
+    trust = policy({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"})
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    c = client("sts").assume_role(RoleArn=role_arn, RoleSessionName="old")["Credentials"]
+    session = server.client_as("sts", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+    assert session.get_caller_identity()["Arn"].endswith(f"/{role}/old")
+    iam.delete_role(RoleName=role)
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)
+    with pytest.raises(Exception) as raised:
+        session.get_caller_identity()
+    assert raised.value.response["Error"]["Code"] == "InvalidClientTokenId"
+
+
+def test_get_session_token_credentials_cannot_call_iam(server, new_user):
+    _, _, _, client = new_user(all=policy(allow("iam:*")))
+    assert client("iam").list_users()["Users"]
+    c = client("sts").get_session_token()["Credentials"]
+    with pytest.raises(Exception) as raised:
+        server.client_as("iam", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]).list_users()
+    assert raised.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    with pytest.raises(Exception) as raised:
+        server.client_as("sts", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]).get_session_token()
+    assert raised.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_a_queue_policy_must_be_a_valid_policy(sqs):
+    q = sqs.create_queue(QueueName="badpolicy-" + uuid.uuid4().hex[:6])["QueueUrl"]
+    with pytest.raises(Exception) as raised:
+        sqs.set_queue_attributes(QueueUrl=q, Attributes={"Policy": '{"Statement": [{"Effect": "Allow"}]}'})
+    assert raised.value.response["Error"]["Code"] == "InvalidAttributeValue"
+    assert "Policy" not in sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["All"])["Attributes"]
+
+
+def test_assume_role_sees_the_callers_source_ip(iam, new_user):
+    role = "ip-" + uuid.uuid4().hex[:6]
+    _, arn, _, client = new_user(assume=policy(allow("sts:AssumeRole"),
+                                               {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*",
+                                                "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}}))
+    trust = policy({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"})
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    with pytest.raises(Exception) as raised:
+        client("sts").assume_role(RoleArn=role_arn, RoleSessionName="from-loopback")
+    assert raised.value.response["Error"]["Code"] == "AccessDenied"

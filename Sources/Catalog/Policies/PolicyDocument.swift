@@ -96,11 +96,14 @@ public enum PolicyPrincipal: Codable, Sendable, Equatable {
 
 /// A stored policy with the revision that changes on every AddPermission and RemovePermission.
 public struct PolicyRecord: Sendable, Equatable {
-    public var document: PolicyDocument
-    public var revisionId: String
+    public let document: PolicyDocument
+    public let revisionId: String
+    /// The document's JSON, encoded once (authorization reads it on every request that names the resource).
+    public let json: String
 
     public init(document: PolicyDocument, revisionId: String) {
         self.document = document
         self.revisionId = revisionId
+        self.json = document.json
     }
 }

@@ -7,18 +7,50 @@ public struct AccessDenied: AWSErrorConvertible, Equatable {
     public var principalArn: String
     public var action: String
     public var resource: String
-    public var explicitDenyIn: DenySource?
+    public var reason: Reason
 
-    public init(principalArn: String, action: String, resource: String, explicitDenyIn: DenySource?) {
+    /// Why, in the words that end AWS's message.
+    public enum Reason: Sendable, Equatable {
+        case noIdentityPolicyAllows
+        case explicitDenyInIdentityPolicy
+        case explicitDenyInResourcePolicy
+        case noSessionPolicyAllows
+        case explicitDenyInSessionPolicy
+        case noPermissionsBoundaryAllows
+        case explicitDenyInPermissionsBoundary
+    }
+
+    public init(principalArn: String, action: String, resource: String, reason: Reason) {
         self.principalArn = principalArn
         self.action = action
         self.resource = resource
-        self.explicitDenyIn = explicitDenyIn
+        self.reason = reason
+    }
+
+    func because(_ reason: Reason) -> AccessDenied {
+        var copy = self
+        copy.reason = reason
+        return copy
     }
 
     public var message: String {
-        DenialMessage.text(principalArn: principalArn, action: action, resource: resource,
-                           decision: explicitDenyIn.map(Decision.explicitDeny) ?? .implicitDeny) ?? ""
+        switch reason {
+        case .noIdentityPolicyAllows: text(.implicitDeny)
+        case .explicitDenyInIdentityPolicy: text(.explicitDeny(.identityPolicy))
+        case .explicitDenyInResourcePolicy: text(.explicitDeny(.resourcePolicy))
+        case .noSessionPolicyAllows: head + " because no session policy allows the \(action) action"
+        case .explicitDenyInSessionPolicy: head + " with an explicit deny in a session policy"
+        case .noPermissionsBoundaryAllows: head + " because no permissions boundary allows the \(action) action"
+        case .explicitDenyInPermissionsBoundary: head + " with an explicit deny in a permissions boundary"
+        }
+    }
+
+    private var head: String {
+        "User: \(principalArn) is not authorized to perform: \(action) on resource: \(resource)"
+    }
+
+    private func text(_ decision: Decision) -> String {
+        DenialMessage.text(principalArn: principalArn, action: action, resource: resource, decision: decision) ?? ""
     }
 
     /// Lambda's REST-JSON form.

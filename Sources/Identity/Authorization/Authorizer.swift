@@ -13,7 +13,7 @@ public final class Authorizer: CredentialLookup, Sendable {
     private let state: IdentityState
     private let sessions: SessionIssuer
     private let identityPolicies = Mutex<(generation: UInt64, byOwner: [PolicyOwner: [Policy]])>((0, [:]))
-    private let resourcePolicies = Mutex<[String: Policy?]>([:])
+    private let textPolicies = Mutex<[String: Policy?]>([:])
     /// Called with the access key id and signing service of every request signed with a user's key (LastUsed).
     private let onKeyUse: @Sendable (String, String, String) -> Void
 
@@ -44,13 +44,24 @@ public final class Authorizer: CredentialLookup, Sendable {
             let claims = try sessions.claims(token: token, accessKeyId: verified.accessKeyId)
             switch claims.subject {
             case .root:
-                return rootCaller(accessKeyId: verified.accessKeyId)
+                var caller = rootCaller(accessKeyId: verified.accessKeyId)
+                caller.isSessionTokenSession = true
+                return caller
             case .user(let name):
-                guard let user = snapshot.users[name] else { throw .unrecognizedClient }
-                return userCaller(user, accessKeyId: verified.accessKeyId)
+                // The session belongs to the user it was issued to, not to one created later under the same name.
+                guard let user = snapshot.users[name], claims.subjectId == nil || claims.subjectId == user.userId else {
+                    throw .unrecognizedClient
+                }
+                var caller = userCaller(user, accessKeyId: verified.accessKeyId)
+                caller.isSessionTokenSession = true
+                return caller
             case .role(let name, let sessionName):
-                guard let role = snapshot.roles[name] else { throw .unrecognizedClient }
-                return roleCaller(role, sessionName: sessionName, accessKeyId: verified.accessKeyId)
+                guard let role = snapshot.roles[name], claims.subjectId == nil || claims.subjectId == role.roleId else {
+                    throw .unrecognizedClient
+                }
+                var caller = roleCaller(role, sessionName: sessionName, accessKeyId: verified.accessKeyId)
+                caller.sessionPolicy = claims.sessionPolicy
+                return caller
             }
         }
         if verified.accessKeyId == root.accessKeyId { return rootCaller(accessKeyId: verified.accessKeyId) }
@@ -70,23 +81,27 @@ public final class Authorizer: CredentialLookup, Sendable {
     }
 
     func userCaller(_ user: IAMUser, accessKeyId: String) -> Caller {
-        Caller(
+        var caller = Caller(
             principal: RequestPrincipal(kind: .user, arn: user.arn, accountId: accountId, roleArn: nil, serviceName: nil,
                                         userId: user.userId, username: user.name),
             identity: CallerIdentity(arn: user.arn, accountId: accountId, userId: user.userId, userName: user.name,
                                      accessKeyId: accessKeyId, isRoot: false),
             policyOwner: .user(user.name))
+        caller.permissionsBoundary = user.permissionsBoundary
+        return caller
     }
 
     func roleCaller(_ role: IAMRole, sessionName: String, accessKeyId: String) -> Caller {
         let arn = Self.assumedRoleArn(accountId: accountId, roleName: role.name, sessionName: sessionName)
         let userId = "\(role.roleId):\(sessionName)"
-        return Caller(
+        var caller = Caller(
             principal: RequestPrincipal(kind: .assumedRole, arn: arn, accountId: accountId, roleArn: role.arn, serviceName: nil,
                                         userId: userId, username: nil),
             identity: CallerIdentity(arn: arn, accountId: accountId, userId: userId, roleName: role.name,
                                      accessKeyId: accessKeyId, isRoot: false),
             policyOwner: .role(role.name))
+        caller.permissionsBoundary = role.permissionsBoundary
+        return caller
     }
 
     /// `arn:aws:sts::<account>:assumed-role/<role name>/<session>` (the role's path is not part of it).
@@ -97,23 +112,58 @@ public final class Authorizer: CredentialLookup, Sendable {
     // MARK: Authorization
 
     /// Throws `AccessDenied` unless the caller may have `permission`. The root may do everything.
-    public func authorize(_ caller: Caller, _ permission: RequiredPermission, context extra: [String: [String]] = [:]) throws(AccessDenied) {
+    public func authorize(_ caller: Caller, _ permission: RequiredPermission) throws(AccessDenied) {
         guard let owner = caller.policyOwner else { return }
-        var context = permission.context
-        for (key, values) in extra { context[key] = values }
+        var context = caller.requestContext
+        for (key, values) in permission.context { context[key] = values }
         let request = AuthorizationRequest(principal: caller.principal, action: permission.action, resource: permission.resource,
                                            context: context)
-        let decision = PolicyEvaluator.evaluate(request, identityPolicies: policies(of: owner),
-                                                resourcePolicy: permission.resourcePolicy.flatMap(resourcePolicy))
-        switch decision {
-        case .allow: return
+        let resourcePolicy = permission.resourcePolicy.map { compiled($0, kind: .resource) ?? Self.denyAll }
+        let identity = policies(of: owner)
+        let denied = AccessDenied(principalArn: caller.principal.arn, action: permission.action, resource: permission.resource,
+                                  reason: .noIdentityPolicyAllows)
+        switch PolicyEvaluator.evaluate(request, identityPolicies: identity, resourcePolicy: resourcePolicy) {
+        case .allow: break
         case .explicitDeny(let source):
-            throw AccessDenied(principalArn: caller.principal.arn, action: permission.action, resource: permission.resource,
-                               explicitDenyIn: source)
+            throw denied.because(source == .resourcePolicy ? .explicitDenyInResourcePolicy : .explicitDenyInIdentityPolicy)
         case .implicitDeny:
-            throw AccessDenied(principalArn: caller.principal.arn, action: permission.action, resource: permission.resource,
-                               explicitDenyIn: nil)
+            throw denied
         }
+        // A permissions boundary limits what identity policies grant; a resource policy naming the caller is not limited.
+        if let boundaryArn = caller.permissionsBoundary {
+            let grantedByResource = resourcePolicy.map {
+                PolicyEvaluator.evaluate(request, identityPolicies: [], resourcePolicy: $0) == .allow
+            } ?? false
+            if !grantedByResource {
+                let boundary = state.snapshot.managedPolicies[boundaryArn]?.defaultDocument.flatMap { compiled($0, kind: .identity) }
+                switch PolicyEvaluator.evaluate(request, identityPolicies: [boundary ?? Self.denyAll], resourcePolicy: nil) {
+                case .allow: break
+                case .explicitDeny: throw denied.because(.explicitDenyInPermissionsBoundary)
+                case .implicitDeny: throw denied.because(.noPermissionsBoundaryAllows)
+                }
+            }
+        }
+        // A session policy limits a role session further: it must allow the request too.
+        if let session = caller.sessionPolicy {
+            switch PolicyEvaluator.evaluate(request, identityPolicies: sessionPolicies(session), resourcePolicy: nil) {
+            case .allow: return
+            case .explicitDeny: throw denied.because(.explicitDenyInSessionPolicy)
+            case .implicitDeny: throw denied.because(.noSessionPolicyAllows)
+            }
+        }
+    }
+
+    /// What a stored policy that no longer compiles stands for: it denies everything, so a broken document
+    /// never drops its `Deny` statements (and the request is refused until the document is fixed).
+    static let denyAll = try! Policy(json: #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+                                     kind: .identity)
+
+    /// The compiled session policies of a role session (documents compiled once per distinct text).
+    func sessionPolicies(_ session: SessionPolicy) -> [Policy] {
+        let snapshot = state.snapshot
+        var documents = session.managedArns.compactMap { snapshot.managedPolicies[$0]?.defaultDocument }
+        if let document = session.document { documents.append(document) }
+        return documents.compactMap { compiled($0, kind: .identity) }
     }
 
     /// Whether a session of the role `roleArn` named `sessionName` may have `permission` (what the platform checks
@@ -130,14 +180,16 @@ public final class Authorizer: CredentialLookup, Sendable {
 
     /// The compiled identity policies of a user (with its groups') or a role.
     public func policies(of owner: PolicyOwner) -> [Policy] {
-        let (snapshot, generation) = state.versioned
+        let generation = state.generation
         if let cached = identityPolicies.withLock({ $0.generation == generation ? $0.byOwner[owner] : nil }) {
             return cached
         }
-        // A stored document was validated when it was written; one that no longer parses grants nothing.
-        let compiled = snapshot.policyDocuments(for: owner).compactMap { try? Policy(json: $0, kind: .identity) }
+        let (snapshot, current) = state.versioned
+        // A stored document was validated when it was written; one that no longer compiles denies everything.
+        let compiled = snapshot.policyDocuments(for: owner).map { (try? Policy(json: $0, kind: .identity)) ?? Self.denyAll }
         identityPolicies.withLock { cache in
-            if cache.generation != generation { cache = (generation, [:]) }
+            guard current >= cache.generation else { return }
+            if cache.generation != current { cache = (current, [:]) }
             cache.byOwner[owner] = compiled
         }
         return compiled
@@ -145,11 +197,17 @@ public final class Authorizer: CredentialLookup, Sendable {
 
     /// A resource policy compiled once per distinct text.
     func resourcePolicy(_ json: String) -> Policy? {
-        if let cached = resourcePolicies.withLock({ $0[json] }) { return cached }
-        let compiled = try? Policy(json: json, kind: .resource)
-        resourcePolicies.withLock { cache in
+        compiled(json, kind: .resource)
+    }
+
+    /// Policies that arrive as text with a request (resource and session policies), compiled once per distinct text.
+    func compiled(_ json: String, kind: PolicyKind) -> Policy? {
+        let key = (kind == .resource ? "r" : "i") + json
+        if let cached = textPolicies.withLock({ $0[key] }) { return cached }
+        let compiled = try? Policy(json: json, kind: kind)
+        textPolicies.withLock { cache in
             if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
-            cache[json] = compiled
+            cache[key] = compiled
         }
         return compiled
     }

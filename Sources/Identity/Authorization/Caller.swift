@@ -8,6 +8,17 @@ public struct Caller: Sendable {
     public var identity: CallerIdentity
     /// nil for the account root, which no policy limits.
     public var policyOwner: PolicyOwner?
+    /// A role session's session policies, which limit it further.
+    public var sessionPolicy: SessionPolicy?
+    /// The user's or role's permissions boundary (a managed policy ARN), which limits what its policies grant.
+    public var permissionsBoundary: String?
+    /// Credentials from GetSessionToken: they may not call IAM (without MFA, which this server does not have).
+    public var isSessionTokenSession = false
+    /// Condition keys of the request itself (`aws:SourceIp`, `aws:RequestedRegion`, …), set by the edge.
+    public var requestContext: [String: [String]] = [:]
 
     public var isRoot: Bool { identity.isRoot }
+
+    /// Whether the edge checks this caller's permissions: everyone's but the account root's own keys.
+    public var needsAuthorization: Bool { !isRoot || isSessionTokenSession }
 }

@@ -26,41 +26,46 @@ public enum IAMPermissions {
 
     public static func required(action: String, form: QueryForm, caller: CallerIdentity?, snapshot: IdentitySnapshot,
                                 accountId: String) -> [RequiredPermission] {
-        let iamAction = "iam:" + action
         let base = "arn:aws:iam::\(accountId):"
-        func arn(_ kind: String, _ name: String?, path: String?) -> String {
+        let creating = action.hasPrefix("Create")
+        /// The ARN of a named entity: the stored one (names match without case, as the directory finds them), or
+        /// for an entity not (yet) there, the name as given with the request's `Path` only when creating it.
+        func arn<V>(_ kind: String, _ name: String?, in entities: [String: V], stored: (V) -> String) -> String {
             guard let name else { return "*" }
-            return base + kind + (path ?? "/") + name
+            if let key = snapshot.canonicalName(name, in: entities), let entity = entities[key] { return stored(entity) }
+            return base + kind + (creating ? form["Path"] ?? "/" : "/") + name
         }
         let resource: String
-        if userActions.contains(action) {
+        if userActions.contains(action) || action == "GetAccessKeyLastUsed" {
             var name = form["UserName"]
-            if name == nil, action == "GetUser" || action == "ListAccessKeys" || action == "CreateAccessKey" {
+            if name == nil, let keyId = form["AccessKeyId"] {
+                // Key operations without a user act on the key's owner.
+                name = snapshot.accessKeys[keyId]?.userName
+            }
+            if name == nil, userActions.contains(action) {
                 // These act on the caller when no user is named.
                 name = caller?.userName
             }
-            resource = arn("user", name, path: name.flatMap { snapshot.users[$0]?.path } ?? form["Path"])
-        } else if action == "GetAccessKeyLastUsed" {
-            let owner = form["AccessKeyId"].flatMap { snapshot.accessKeys[$0]?.userName }
-            resource = arn("user", owner, path: owner.flatMap { snapshot.users[$0]?.path })
+            resource = arn("user", name, in: snapshot.users, stored: \.arn)
         } else if groupActions.contains(action) {
-            let name = form["GroupName"]
-            resource = arn("group", name, path: name.flatMap { snapshot.groups[$0]?.path } ?? form["Path"])
+            resource = arn("group", form["GroupName"], in: snapshot.groups, stored: \.arn)
         } else if roleActions.contains(action) {
-            let name = form["RoleName"]
-            resource = arn("role", name, path: name.flatMap { snapshot.roles[$0]?.path } ?? form["Path"])
+            resource = arn("role", form["RoleName"], in: snapshot.roles, stored: \.arn)
         } else if action == "CreatePolicy" {
-            resource = arn("policy", form["PolicyName"], path: form["Path"])
+            resource = form["PolicyName"].map { base + "policy" + (form["Path"] ?? "/") + $0 } ?? "*"
         } else if policyActions.contains(action) {
             resource = form["PolicyArn"] ?? "*"
         } else {
             resource = "*"
         }
-        var permissions = [RequiredPermission(action: iamAction, resource: resource)]
-        // Attaching a managed policy is also an action on that policy's attachments, checked by its ARN condition.
+        var permission = RequiredPermission(action: "iam:" + action, resource: resource)
+        // Attaching a managed policy is checked with its ARN as a condition key, as IAM does.
         if action.hasPrefix("Attach") || action.hasPrefix("Detach"), let policyArn = form["PolicyArn"] {
-            permissions[0].context["iam:PolicyARN"] = [policyArn]
+            permission.context["iam:PolicyARN"] = [policyArn]
         }
-        return permissions
+        if let boundary = form["PermissionsBoundary"] {
+            permission.context["iam:PermissionsBoundary"] = [boundary]
+        }
+        return [permission]
     }
 }

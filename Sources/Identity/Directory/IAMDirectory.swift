@@ -99,7 +99,7 @@ public final class IAMDirectory: Sendable {
 
 extension IdentitySnapshot {
     /// IAM names are unique without regard to case, and found that way: the stored name `name` refers to.
-    func canonicalName<V>(_ name: String, in entities: [String: V]) -> String? {
+    public func canonicalName<V>(_ name: String, in entities: [String: V]) -> String? {
         if entities[name] != nil { return name }
         let lower = name.lowercased()
         return entities.keys.first { $0.lowercased() == lower }

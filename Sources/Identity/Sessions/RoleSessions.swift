@@ -30,10 +30,11 @@ public struct RoleSessions: Sendable {
 
     /// STS AssumeRole.
     public func assumeRole(caller: Caller, roleArn: String, sessionName: String, durationSeconds: Int?,
-                           externalId: String?) throws -> AssumedRole {
+                           externalId: String?, sessionPolicy: SessionPolicy? = nil) throws -> AssumedRole {
         try Self.validateSessionName(sessionName)
+        if let sessionPolicy { try Self.validate(sessionPolicy) }
         if let externalId, externalId.count < 2 || externalId.count > 1224 {
-            throw STSError.validation("1 validation error detected: Value '\(externalId)' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2")
+            throw STSError.validation("1 validation error detected: Value '\(externalId)' at 'externalId' failed to satisfy constraint: Member must have length \(externalId.count < 2 ? "greater than or equal to 2" : "less than or equal to 1224")")
         }
         let duration = durationSeconds ?? 3600
         if duration < 900 {
@@ -43,7 +44,8 @@ public struct RoleSessions: Sendable {
         let denied = STSError.accessDenied(
             "User: \(caller.principal.arn) is not authorized to perform: sts:AssumeRole on resource: \(roleArn)")
         guard let role = state.snapshot.roles.values.first(where: { $0.arn == roleArn }) else { throw denied }
-        var context: [String: [String]] = ["sts:RoleSessionName": [sessionName]]
+        var context = caller.requestContext
+        context["sts:RoleSessionName"] = [sessionName]
         if let externalId { context["sts:ExternalId"] = [externalId] }
         let request = AuthorizationRequest(principal: caller.principal, action: "sts:AssumeRole", resource: role.arn, context: context)
         guard let trust = try? Policy(json: role.assumeRolePolicyDocument, kind: .trust),
@@ -56,7 +58,27 @@ public struct RoleSessions: Sendable {
         if duration > role.maxSessionDuration {
             throw STSError.validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
-        return try session(of: role, sessionName: sessionName, duration: duration)
+        return try session(of: role, sessionName: sessionName, duration: duration, sessionPolicy: sessionPolicy)
+    }
+
+    /// Session policies as STS takes them: a document of at most 2,048 characters, at most 10 managed policy ARNs.
+    static func validate(_ policy: SessionPolicy) throws {
+        if let document = policy.document {
+            if document.count > 2048 {
+                throw STSError.validation("1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048")
+            }
+            do {
+                _ = try Policy(json: document, kind: .identity)
+            } catch {
+                throw STSError.malformedPolicy(error.reason)
+            }
+        }
+        if policy.managedArns.count > 10 {
+            throw STSError.validation("1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+        }
+        for arn in policy.managedArns where !arn.hasPrefix("arn:aws:iam::") || !arn.contains(":policy/") {
+            throw STSError.validation("1 validation error detected: Value '\(arn)' at 'policyArns.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20")
+        }
     }
 
     /// STS GetSessionToken: credentials that act as the calling user (or root) for `durationSeconds`.
@@ -66,14 +88,15 @@ public struct RoleSessions: Sendable {
         if duration < 900 || duration > 129_600 {
             throw STSError.validation("1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value \(duration < 900 ? "greater than or equal to 900" : "less than or equal to 129600")")
         }
+        guard !caller.identity.accessKeyId.hasPrefix("ASIA") else {
+            throw STSError.accessDenied("Cannot call GetSessionToken with session credentials")
+        }
         switch caller.policyOwner {
         case nil:
             return try sessions.issue(.root, duration: min(duration, limit))
         case .user(let name):
-            guard caller.identity.accessKeyId.hasPrefix("AKIA") else {
-                throw STSError.accessDenied("Cannot call GetSessionToken with session credentials")
-            }
-            return try sessions.issue(.user(name: name), duration: duration)
+            let userId = state.snapshot.users[name]?.userId
+            return try sessions.issue(.user(name: name), duration: duration, subjectId: userId)
         case .role, .group:
             throw STSError.accessDenied("Cannot call GetSessionToken with session credentials")
         }
@@ -93,8 +116,10 @@ public struct RoleSessions: Sendable {
         return try session(of: role, sessionName: functionName, duration: durationSeconds, capped: false).credentials
     }
 
-    private func session(of role: IAMRole, sessionName: String, duration: Int, capped: Bool = true) throws -> AssumedRole {
-        let credentials = try sessions.issue(.role(name: role.name, sessionName: sessionName), duration: duration, capped: capped)
+    private func session(of role: IAMRole, sessionName: String, duration: Int, capped: Bool = true,
+                         sessionPolicy: SessionPolicy? = nil) throws -> AssumedRole {
+        let credentials = try sessions.issue(.role(name: role.name, sessionName: sessionName), duration: duration, capped: capped,
+                                             sessionPolicy: sessionPolicy, subjectId: role.roleId)
         return AssumedRole(
             credentials: credentials,
             arn: Authorizer.assumedRoleArn(accountId: authorizer.accountId, roleName: role.name, sessionName: sessionName),

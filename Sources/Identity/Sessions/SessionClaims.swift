@@ -18,16 +18,36 @@ public struct SessionClaims: Codable, Sendable, Equatable {
     /// Unix seconds.
     public var issuedAt: Int64
     public var expiresAt: Int64
+    /// Session policies passed to AssumeRole: the session may do only what these allow too.
+    public var sessionPolicy: SessionPolicy?
+    /// The role's or user's unique id (`AROA…`, `AIDA…`) when issued: a session does not pass to an entity
+    /// deleted and created again under the same name.
+    public var subjectId: String?
 
-    public init(accessKeyId: String, secretAccessKey: String, subject: Subject, issuedAt: Int64, expiresAt: Int64) {
+    public init(accessKeyId: String, secretAccessKey: String, subject: Subject, issuedAt: Int64, expiresAt: Int64,
+                sessionPolicy: SessionPolicy? = nil, subjectId: String? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.subject = subject
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
+        self.sessionPolicy = sessionPolicy
+        self.subjectId = subjectId
     }
 
     public var expiration: Date { Date(timeIntervalSince1970: TimeInterval(expiresAt)) }
+}
+
+/// The session policies of an AssumeRole call: an inline document and managed policy ARNs (their default versions
+/// apply, read when a request is authorized).
+public struct SessionPolicy: Codable, Sendable, Equatable {
+    public var document: String?
+    public var managedArns: [String]
+
+    public init(document: String?, managedArns: [String]) {
+        self.document = document
+        self.managedArns = managedArns
+    }
 }
 
 /// Temporary credentials as STS hands them out.

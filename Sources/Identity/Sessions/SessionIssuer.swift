@@ -24,13 +24,15 @@ public final class SessionIssuer: Sendable {
 
     /// New credentials for `subject`, valid for `duration` seconds from now (capped by the server's maximum unless
     /// `capped` is false, as for execution roles, whose environments are retired before their credentials expire).
-    public func issue(_ subject: SessionClaims.Subject, duration: Int, capped: Bool = true) throws -> TemporaryCredentials {
+    public func issue(_ subject: SessionClaims.Subject, duration: Int, capped: Bool = true,
+                      sessionPolicy: SessionPolicy? = nil, subjectId: String? = nil) throws -> TemporaryCredentials {
         let duration = capped ? min(duration, maxDuration ?? duration) : duration
         let now = Int64(clock().timeIntervalSince1970)
         let generated = Credentials.generate()
         let claims = SessionClaims(
             accessKeyId: "ASIA" + generated.accessKeyId.dropFirst(4), secretAccessKey: generated.secretAccessKey,
-            subject: subject, issuedAt: now, expiresAt: now + Int64(duration))
+            subject: subject, issuedAt: now, expiresAt: now + Int64(duration), sessionPolicy: sessionPolicy,
+            subjectId: subjectId)
         let json = try JSONEncoder().encode(claims)
         let token = Data(try sealer.seal(json, context: Self.context)).base64EncodedString()
         return TemporaryCredentials(accessKeyId: claims.accessKeyId, secretAccessKey: claims.secretAccessKey,

@@ -10,11 +10,12 @@ extension LambdaService {
             return []
         }
         let q = qualifier(request)
-        func on(_ action: String, _ name: String, qualifier: String? = q, withPolicy: Bool = false) async -> [RequiredPermission] {
+        // A function policy grants whatever its statements say (AddPermission may grant any lambda: action).
+        func on(_ action: String, _ name: String, qualifier: String? = q) async -> [RequiredPermission] {
             guard let resource = catalog.permissionResource(name, qualifier: qualifier) else {
                 return [RequiredPermission(action: "lambda:" + action, resource: "*")]
             }
-            let policy = withPolicy ? await catalog.resourcePolicyJSON(function: resource.name, qualifier: resource.qualifier) : nil
+            let policy = await catalog.resourcePolicyJSON(function: resource.name, qualifier: resource.qualifier)
             return [RequiredPermission(action: "lambda:" + action, resource: resource.arn,
                                        context: ["lambda:FunctionArn": [resource.arn]], resourcePolicy: policy)]
         }
@@ -22,9 +23,10 @@ extension LambdaService {
             [RequiredPermission(action: "lambda:" + action, resource: "*")]
         }
         func layer(_ action: String, _ name: String, _ version: String?) async -> [RequiredPermission] {
-            let arn = catalog.layerArn(name) + (version.map { ":\($0)" } ?? "")
-            let policy: String? = if let version, let number = Int(version) { await catalog.layerPolicyJSON(layer: name, version: number) } else { nil }
-            return [RequiredPermission(action: "lambda:" + action, resource: arn, resourcePolicy: policy)]
+            guard let resource = await catalog.layerPermissionResource(name, version: version) else {
+                return [RequiredPermission(action: "lambda:" + action, resource: "*")]
+            }
+            return [RequiredPermission(action: "lambda:" + action, resource: resource.arn, resourcePolicy: resource.policy)]
         }
 
         switch route {
@@ -41,10 +43,10 @@ extension LambdaService {
         case .getFunctionConfiguration(let name): return await on("GetFunctionConfiguration", name)
         case .updateFunctionCode(let name): return await on("UpdateFunctionCode", name, qualifier: nil)
         case .getAccountSettings: return anywhere("GetAccountSettings")
-        case .tagResource(let arn): return [RequiredPermission(action: "lambda:TagResource", resource: arn)]
-        case .untagResource(let arn): return [RequiredPermission(action: "lambda:UntagResource", resource: arn)]
-        case .listTags(let arn): return [RequiredPermission(action: "lambda:ListTags", resource: arn)]
-        case .invoke(let name): return await on("InvokeFunction", name, withPolicy: true)
+        case .tagResource(let arn): return await on("TagResource", arn, qualifier: nil)
+        case .untagResource(let arn): return await on("UntagResource", arn, qualifier: nil)
+        case .listTags(let arn): return await on("ListTags", arn, qualifier: nil)
+        case .invoke(let name): return await on("InvokeFunction", name)
         case .publishVersion(let name): return await on("PublishVersion", name, qualifier: nil)
         case .listVersions(let name): return await on("ListVersionsByFunction", name, qualifier: nil)
         case .createAlias(let name): return await on("CreateAlias", name, qualifier: nil)
@@ -62,11 +64,13 @@ extension LambdaService {
         case .getProvisionedConcurrency(let name): return await on("GetProvisionedConcurrencyConfig", name)
         case .listProvisionedConcurrency(let name): return await on("ListProvisionedConcurrencyConfigs", name, qualifier: nil)
         case .deleteProvisionedConcurrency(let name): return await on("DeleteProvisionedConcurrencyConfig", name)
-        case .createEventSourceMapping: return anywhere("CreateEventSourceMapping")
+        case .createEventSourceMapping:
+            return try await mapping("CreateEventSourceMapping", nil, function: decode(MappingResources.self, from: request).FunctionName)
         case .listEventSourceMappings: return anywhere("ListEventSourceMappings")
-        case .getEventSourceMapping(let uuid): return mapping("GetEventSourceMapping", uuid)
-        case .updateEventSourceMapping(let uuid): return mapping("UpdateEventSourceMapping", uuid)
-        case .deleteEventSourceMapping(let uuid): return mapping("DeleteEventSourceMapping", uuid)
+        case .getEventSourceMapping(let uuid): return try await mapping("GetEventSourceMapping", uuid, function: nil)
+        case .updateEventSourceMapping(let uuid):
+            return try await mapping("UpdateEventSourceMapping", uuid, function: decode(MappingResources.self, from: request).FunctionName)
+        case .deleteEventSourceMapping(let uuid): return try await mapping("DeleteEventSourceMapping", uuid, function: nil)
         case .putEventInvokeConfig(let name): return await on("PutFunctionEventInvokeConfig", name)
         case .getEventInvokeConfig(let name): return await on("GetFunctionEventInvokeConfig", name)
         case .updateEventInvokeConfig(let name): return await on("UpdateFunctionEventInvokeConfig", name)
@@ -74,10 +78,9 @@ extension LambdaService {
         case .listEventInvokeConfigs(let name): return await on("ListFunctionEventInvokeConfigs", name, qualifier: nil)
         case .listLayers: return anywhere("ListLayers")
         case .getLayerVersionByArn:
-            let arn = request.queryValue("Arn") ?? "*"
-            let parts = arn.split(separator: ":").map(String.init)
-            if parts.count == 8, parts[5] == "layer" { return await layer("GetLayerVersion", parts[6], parts[7]) }
-            return [RequiredPermission(action: "lambda:GetLayerVersion", resource: arn)]
+            let parts = (request.queryValue("Arn") ?? "").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 8, parts[5] == "layer" else { return anywhere("GetLayerVersion") }
+            return await layer("GetLayerVersion", parts[0...6].joined(separator: ":"), parts[7])
         case .publishLayerVersion(let name): return await layer("PublishLayerVersion", name, nil)
         case .listLayerVersions: return anywhere("ListLayerVersions")
         case .getLayerVersion(let name, let version): return await layer("GetLayerVersion", name, version)
@@ -85,9 +88,10 @@ extension LambdaService {
         case .addLayerVersionPermission(let name, let version): return await layer("AddLayerVersionPermission", name, version)
         case .getLayerVersionPolicy(let name, let version): return await layer("GetLayerVersionPolicy", name, version)
         case .removeLayerVersionPermission(let name, let version, _): return await layer("RemoveLayerVersionPermission", name, version)
-        case .downloadCode, .downloadLayer:
-            // Presigned URLs handed out by GetFunction / GetLayerVersion: the signature is the permission.
-            return []
+        case .downloadCode(let name, _):
+            // Presigned URLs from GetFunction are signed with the root key; anyone else needs the read permission.
+            return await on("GetFunction", name, qualifier: nil)
+        case .downloadLayer(let name, let version): return await layer("GetLayerVersion", name, version)
         }
     }
 
@@ -102,19 +106,31 @@ extension LambdaService {
     private func layerUses(_ layers: [String]?) async -> [RequiredPermission] {
         var needed: [RequiredPermission] = []
         for arn in layers ?? [] {
-            let parts = arn.split(separator: ":").map(String.init)
-            let policy: String? = if parts.count == 8, let number = Int(parts[7]) {
-                await catalog.layerPolicyJSON(layer: parts[6], version: number)
-            } else { nil }
-            needed.append(RequiredPermission(action: "lambda:GetLayerVersion", resource: arn, resourcePolicy: policy))
+            let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let resource = parts.count == 8 ? await catalog.layerPermissionResource(parts[0...6].joined(separator: ":"), version: parts[7]) : nil
+            needed.append(RequiredPermission(action: "lambda:GetLayerVersion", resource: resource?.arn ?? arn,
+                                             resourcePolicy: resource?.policy))
         }
         return needed
     }
 
-    private func mapping(_ action: String, _ uuid: String) -> [RequiredPermission] {
-        [RequiredPermission(action: "lambda:" + action,
-                            resource: "arn:aws:lambda:\(catalog.arns.region):\(catalog.arns.accountId):event-source-mapping:\(uuid)")]
+    /// An event source mapping's permission (on its ARN; `*` when creating), with the function it invokes (the one
+    /// named in the request, else the mapping's) as `lambda:FunctionArn`.
+    private func mapping(_ action: String, _ uuid: String?, function: String?) async throws -> [RequiredPermission] {
+        let resource = uuid.map { "arn:aws:lambda:\(catalog.arns.region):\(catalog.arns.accountId):event-source-mapping:\($0)" } ?? "*"
+        var permission = RequiredPermission(action: "lambda:" + action, resource: resource)
+        var target = function.flatMap { catalog.permissionResource($0, qualifier: nil)?.arn }
+        if target == nil, let uuid, let existing = try? await mappings?.mapping(uuid) {
+            target = catalog.arns.function(existing.functionName, qualifier: existing.qualifier)
+        }
+        if let target { permission.context["lambda:FunctionArn"] = [target] }
+        return [permission]
     }
+}
+
+/// The member of CreateEventSourceMapping / UpdateEventSourceMapping that names the function.
+struct MappingResources: Decodable {
+    var FunctionName: String?
 }
 
 /// The members of CreateFunction / UpdateFunctionConfiguration that name other resources.
