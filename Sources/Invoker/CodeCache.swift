@@ -1,56 +1,85 @@
 import BlobStore
+import Catalog
 import Foundation
-import ZIPFoundation
+import Logging
 
 /// Unpacked function code, one read-only directory per zip digest, shared by every environment that
-/// runs that code (bound at `/var/task`).
+/// runs that code (bound at `/var/task`). Unpacking never follows a symbolic link (`CodeExtraction`): links are
+/// kept as stored and resolve inside the sandbox, as on Lambda.
 public struct CodeCache: Sendable {
     public let root: String
     let blobs: BlobStore
+    let logger: Logger
 
-    public init(root: String, blobs: BlobStore) throws {
+    public init(root: String, blobs: BlobStore, logger: Logger = Logger(label: "swiftlet.code")) throws {
         self.root = root
         self.blobs = blobs
+        self.logger = logger
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
 
-    /// The directory holding the unpacked `digest`, unpacking it first if needed.
-    public func directory(for digest: BlobDigest) throws -> String {
+    /// The directory holding the unpacked `digest`, unpacking it first if needed. Throws only
+    /// `CodePreparationError`, whose description names no path of this host; the details are logged here.
+    public func directory(for digest: BlobDigest) throws(CodePreparationError) -> String {
         let dir = root + "/" + digest.hex
         if FileManager.default.fileExists(atPath: dir) { return dir }
-        let staging = root + "/.unpack-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        try FileManager.default.unzipItem(at: URL(fileURLWithPath: blobs.path(of: digest)), to: URL(fileURLWithPath: staging))
-        try Self.makeReadable(staging)
-        // Another environment may have unpacked the same code meanwhile: either copy is the same.
-        if rename(staging, dir) != 0 && !FileManager.default.fileExists(atPath: dir) {
-            throw CocoaError(.fileWriteUnknown)
+        do {
+            try unpack(digest, into: dir)
+        } catch {
+            logger.error("unpacking code failed", metadata: ["digest": "\(digest.hex)", "error": "\(error.detail)"])
+            throw error
         }
         return dir
     }
 
-    /// Lambda needs code readable by the runtime's unprivileged user: add read (and search on dirs) for all.
-    static func makeReadable(_ path: String) throws {
-        chmod(path, 0o755)
-        guard let walker = FileManager.default.enumerator(atPath: path) else { return }
-        while let relative = walker.nextObject() as? String {
-            let full = path + "/" + relative
-            var info = stat()
-            guard lstat(full, &info) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR: chmod(full, (info.st_mode & 0o7777) | 0o755)
-            case S_IFREG: chmod(full, (info.st_mode & 0o7777) | ((info.st_mode & 0o100) != 0 ? 0o555 : 0o444))
-            default: break
-            }
+    private func unpack(_ digest: BlobDigest, into dir: String) throws(CodePreparationError) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: blobs.path(of: digest)), options: .alwaysMapped)
+        } catch {
+            throw .package("reading the blob: \(error)")
         }
+        guard let package = PackageArchive(data) else { throw .package("the blob is not a readable zip") }
+        // Only a package stored before uploads were checked can have these: it runs without them.
+        for problem in package.problems {
+            logger.warning("skipping an entry of a package", metadata: ["digest": "\(digest.hex)", "problem": "\(problem)"])
+        }
+        let staging = root + "/.unpack-" + UUID().uuidString
+        defer { Self.remove(staging) }
+        try CodeExtraction.unpack(package, into: staging)
+        // Another environment may have unpacked the same code meanwhile: either copy is the same.
+        if rename(staging, dir) != 0 && !FileManager.default.fileExists(atPath: dir) {
+            throw .package("renaming the unpacked directory: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Removes `path` (a directory of this cache) and everything in it without following a link.
+    static func remove(_ path: String) {
+        let url = URL(fileURLWithPath: path)
+        guard let parent = try? DirectoryHandle.open(url.deletingLastPathComponent().path) else { return }
+        try? parent.remove(url.lastPathComponent)
     }
 
     /// Removes unpacked code no function refers to any more.
     public func collectGarbage(keeping digests: Set<String>) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
         for entry in entries where !digests.contains(entry) {
-            try? FileManager.default.removeItem(atPath: root + "/" + entry)
+            Self.remove(root + "/" + entry)
         }
+    }
+}
+
+/// Why code could not be made ready for an environment. The description is what may reach a client (no path of
+/// this host, no Foundation text); `detail` is for the server's log.
+public struct CodePreparationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public let detail: String
+
+    static func package(_ detail: String) -> CodePreparationError {
+        CodePreparationError(description: "the deployment package could not be unpacked", detail: detail)
+    }
+
+    static func layers(_ detail: String) -> CodePreparationError {
+        CodePreparationError(description: "the function's layers could not be merged", detail: detail)
     }
 }

@@ -3,9 +3,12 @@ import Catalog
 import Foundation
 
 /// The `/opt` trees of functions: each layer set (an ordered list of layer digests) merged once, later
-/// layers overwriting earlier ones, from the layers' unpacked copies in the code cache. Files are hard
-/// links into those copies, so a merged tree costs directory entries, not bytes. Shared read-only by
+/// layers overwriting earlier ones file by file, from the layers' unpacked copies in the code cache. Files and links
+/// are hard links into those copies, so a merged tree costs directory entries, not bytes. Shared read-only by
 /// every environment whose function uses the same layers in the same order.
+///
+/// Merging never follows a link, in the layers or in the tree being built: a later layer's directory replaces an
+/// earlier layer's link of the same name instead of being written through it.
 public struct LayerCache: Sendable {
     public let root: String
     let code: CodeCache
@@ -23,47 +26,53 @@ public struct LayerCache: Sendable {
     }
 
     /// The directory to mount at `/opt` for `layers` (nil when there are none), merging it first if needed.
-    public func directory(for layers: [FunctionLayer]) throws -> String? {
+    /// Throws only `CodePreparationError`.
+    public func directory(for layers: [FunctionLayer]) throws(CodePreparationError) -> String? {
         guard !layers.isEmpty else { return nil }
         let dir = root + "/" + Self.key(layers)
         if FileManager.default.fileExists(atPath: dir) { return dir }
+        let sources = try layers.map { layer throws(CodePreparationError) in try code.directory(for: layer.digest) }
         let staging = root + "/.merge-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        for layer in layers {
-            try Self.overlay(try code.directory(for: layer.digest), onto: staging)
+        defer { CodeCache.remove(staging) }
+        do {
+            let target = try DirectoryHandle.make(staging)
+            for source in sources {
+                try Self.overlay(try DirectoryHandle.open(source), onto: target)
+            }
+        } catch {
+            code.logger.error("merging layers failed", metadata: ["layers": "\(Self.key(layers))", "error": "\(error)"])
+            throw .layers("\(error)")
         }
-        chmod(staging, 0o755)
         if rename(staging, dir) != 0 && !FileManager.default.fileExists(atPath: dir) {
-            throw CocoaError(.fileWriteUnknown)
+            let reason = String(cString: strerror(errno))
+            code.logger.error("merging layers failed", metadata: ["layers": "\(Self.key(layers))", "error": "rename: \(reason)"])
+            throw .layers("rename: \(reason)")
         }
         return dir
     }
 
-    /// Adds `source`'s tree to `target`: directories merge, files and links replace what is there.
-    static func overlay(_ source: String, onto target: String) throws {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: source) else { return }
-        while let relative = walker.nextObject() as? String {
-            let from = source + "/" + relative
-            let to = target + "/" + relative
-            var info = stat()
-            guard lstat(from, &info) == 0 else { continue }
-            var existing = stat()
-            let exists = lstat(to, &existing) == 0
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
-                if exists && (existing.st_mode & S_IFMT) != S_IFDIR { try fm.removeItem(atPath: to) }
-                if !exists || (existing.st_mode & S_IFMT) != S_IFDIR {
-                    try fm.createDirectory(atPath: to, withIntermediateDirectories: true)
-                    chmod(to, info.st_mode & 0o7777)
+    /// Adds `source`'s tree to `target`: directories merge (a directory replaces a file or link of its name), files
+    /// and links replace whatever has their name. Breadth-first with the directories reopened from the roots, so
+    /// descriptors stay few however deep the tree.
+    static func overlay(_ source: DirectoryHandle, onto target: DirectoryHandle) throws(SystemCallFailure) {
+        var pending: [[String]] = [[]]
+        while let relative = pending.popLast() {
+            let from = try source.walk(relative, create: false)
+            let to = try target.walk(relative, create: false)
+            for name in try from.entries() {
+                guard let type = try from.type(of: name) else { continue }
+                let existing = try to.type(of: name)
+                switch type {
+                case S_IFDIR:
+                    if let existing, existing != S_IFDIR { try to.remove(name) }
+                    try to.makeDirectory(name)
+                    pending.append(relative + [name])
+                case S_IFREG, S_IFLNK:
+                    if existing != nil { try to.remove(name) }
+                    try to.addLink(to: name, in: from)
+                default:
+                    continue
                 }
-            case S_IFLNK:
-                if exists { try fm.removeItem(atPath: to) }
-                try fm.createSymbolicLink(atPath: to, withDestinationPath: try fm.destinationOfSymbolicLink(atPath: from))
-            default:
-                if exists { try fm.removeItem(atPath: to) }
-                if link(from, to) != 0 { try fm.copyItem(atPath: from, toPath: to) }
             }
         }
     }
@@ -72,7 +81,7 @@ public struct LayerCache: Sendable {
     public func collectGarbage(keeping sets: Set<String>) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
         for entry in entries where !sets.contains(entry) {
-            try? FileManager.default.removeItem(atPath: root + "/" + entry)
+            CodeCache.remove(root + "/" + entry)
         }
     }
 }

@@ -66,23 +66,6 @@ public struct CgroupHierarchy: Sendable {
         return CgroupHierarchy(version: .v1, parents: parents)
     }
 
-    /// Removes the (empty) groups a previous server left when it was killed: `swiftlet-<pid>` siblings
-    /// of ours whose process is gone. Their environments died with their launchers.
-    public func removeStale(prefix: String = "swiftlet-") {
-        for parent in parents.values {
-            let base = (parent as NSString).deletingLastPathComponent
-            guard let siblings = try? FileManager.default.contentsOfDirectory(atPath: base) else { continue }
-            for name in siblings where name.hasPrefix(prefix) && base + "/" + name != parent {
-                guard let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
-                let dir = base + "/" + name
-                for child in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where child.hasPrefix("env-") {
-                    rmdir(dir + "/" + child)
-                }
-                rmdir(dir)
-            }
-        }
-    }
-
     /// A fresh group for one environment.
     public func create(_ name: String) throws -> CgroupSet {
         var dirs: [String: String] = [:]
@@ -121,13 +104,20 @@ public struct CgroupHierarchy: Sendable {
         guard n == bytes.count else { throw SandboxError.cgroupWrite(path, String(cString: strerror(errno))) }
     }
 
+    /// The whole file (a group's `cgroup.procs` can hold a thousand pids).
     static func read(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        guard n >= 0 else { return nil }
-        return String(decoding: buffer[0..<n], as: UTF8.self)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

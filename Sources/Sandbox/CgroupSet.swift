@@ -78,30 +78,32 @@ public struct CgroupSet: Sendable {
 
     /// Suspends every process of the group (asynchronously completed by the kernel).
     public func freeze() {
-        switch version {
-        case .v1: try? CgroupHierarchy.write("FROZEN", to: path("freezer", "freezer.state")!)
-        case .v2: try? CgroupHierarchy.write("1", to: path("", "cgroup.freeze")!)
-        }
+        let file = version == .v1 ? path("freezer", "freezer.state") : path("", "cgroup.freeze")
+        if let file { try? CgroupHierarchy.write(version == .v1 ? "FROZEN" : "1", to: file) }
     }
 
     public func thaw() {
-        switch version {
-        case .v1: try? CgroupHierarchy.write("THAWED", to: path("freezer", "freezer.state")!)
-        case .v2: try? CgroupHierarchy.write("0", to: path("", "cgroup.freeze")!)
-        }
+        let file = version == .v1 ? path("freezer", "freezer.state") : path("", "cgroup.freeze")
+        if let file { try? CgroupHierarchy.write(version == .v1 ? "THAWED" : "0", to: file) }
     }
 
-    /// Process ids in the group, as the host sees them.
+    /// Process ids in the group, as the host sees them (on v1, those of every controller's directory: a group a
+    /// dead server left may lack one).
     public func processes() -> [pid_t] {
-        let file = version == .v1 ? path("pids", "cgroup.procs") : path("", "cgroup.procs")
-        return (file.flatMap(CgroupHierarchy.read) ?? "").split(separator: "\n").compactMap { pid_t($0) }
+        var pids = Set<pid_t>()
+        for dir in directories.values {
+            for line in (CgroupHierarchy.read(dir + "/cgroup.procs") ?? "").split(separator: "\n") {
+                if let pid = pid_t(line) { pids.insert(pid) }
+            }
+        }
+        return Array(pids)
     }
 
     /// SIGKILLs every process of the group, frozen ones included.
     public func killAll() {
         switch version {
         case .v2:
-            if (try? CgroupHierarchy.write("1", to: path("", "cgroup.kill")!)) != nil { return }
+            if let file = path("", "cgroup.kill"), (try? CgroupHierarchy.write("1", to: file)) != nil { return }
             for pid in processes() { kill(pid, SIGKILL) }
             thaw()
         case .v1:

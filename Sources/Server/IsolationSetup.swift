@@ -74,8 +74,13 @@ struct IsolationSetup {
         do {
             let launched = try launcher.launch(spec)
             let status = Self.waitBlocking(launched.pid)
+            // Everything that could write to the output is gone: what it said (a failed seccomp filter, say) is all there.
+            var said = [UInt8](repeating: 0, count: 1024)
+            let n = said.withUnsafeMutableBytes { read(launched.output, $0.baseAddress, $0.count) }
             close(launched.control); close(launched.output); close(launched.runtimeListener)
-            return status == .exited(0) ? nil : "probe sandbox ended with \(status)"
+            guard status != .exited(0) else { return nil }
+            let output = n > 0 ? String(decoding: said[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            return "probe sandbox ended with \(status)" + (output.isEmpty ? "" : ": \(output)")
         } catch {
             return "\(error)"
         }

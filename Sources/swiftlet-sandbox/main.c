@@ -9,6 +9,19 @@
  * namespace, which builds the private root and forks P2, the runtime. When the control socket
  * closes (or the server writes 'K') the launcher SIGKILLs P1, and the kernel kills everything
  * else in the namespace. The launcher exits with the runtime's exit code (128+signal when killed).
+ *
+ * Dying with the server: the launcher learns of the server's death from the control socket's EOF
+ * (not PR_SET_PDEATHSIG, which follows the thread that spawned it, and the server's threads come
+ * and go). It stays outside the environment's cgroups, so it is never frozen, and in a session of
+ * its own, so a terminal's signals do not take it away first; to end the environment it SIGKILLs P1
+ * and every process of the cgroups (cgroup.kill on v2) and then thaws them, since a task frozen by
+ * the v1 freezer only dies once thawed. P1 dies with the launcher (PR_SET_PDEATHSIG, its parent is
+ * single-threaded); when both are killed at once on a v1 host, what was frozen stays frozen until the
+ * next server start removes it (CgroupHierarchy.removeLeftovers).
+ *
+ *   swiftlet-sandbox --print-seccomp-filter
+ *
+ * writes the seccomp program (struct sock_filter[], native byte order) to stdout, for its tests.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +47,8 @@
 #include <sys/wait.h>
 #include <arpa/inet.h>
 #include <unistd.h>
+
+#include "seccomp.h"
 
 #define CONTROL_FD 3
 #define MAX_ITEMS 256
@@ -276,8 +291,9 @@ static void build_root(const struct options *o) {
         fail("remount / read-only: %s", strerror(errno));
 }
 
-/* P2: drops privileges and becomes the runtime. */
-static void exec_runtime(const struct options *o) {
+/* P2: drops privileges and becomes the runtime. The control socket is closed first, so a failure here
+ * goes to the runtime's output (the function's log) and ends the environment with 125. */
+static void exec_runtime(const struct options *o, pid_t init) {
     close(CONTROL_FD);
     syscall(SYS_close_range, 3, ~0U, 0);
     if (getuid() == 0 && (o->sandbox || o->uid != 993)) {
@@ -285,7 +301,15 @@ static void exec_runtime(const struct options *o) {
         if (setresgid(o->gid, o->gid, o->gid) < 0) fail("setgid: %s", strerror(errno));
         if (setresuid(o->uid, o->uid, o->uid) < 0) fail("setuid: %s", strerror(errno));
     }
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (!o->sandbox) {
+        /* No PID namespace to take the runtime along when P1 dies. Set after the uid change, which clears it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != init) _exit(125);
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        dprintf(STDERR_FILENO, "swiftlet-sandbox: no_new_privs: %s\n", strerror(errno));
+        _exit(125);
+    }
     if (chdir(o->workdir) < 0) {
         dprintf(STDERR_FILENO, "chdir %s: %s\n", o->workdir, strerror(errno));
         _exit(127);
@@ -293,6 +317,13 @@ static void exec_runtime(const struct options *o) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    if (o->sandbox) {
+        int rc = swiftlet_seccomp_install();
+        if (rc != 0) {
+            dprintf(STDERR_FILENO, "swiftlet-sandbox: seccomp filter: %s\n", strerror(rc));
+            _exit(125);
+        }
+    }
     execvp(o->program[0], o->program);
     dprintf(STDERR_FILENO, "exec %s: %s\n", o->program[0], strerror(errno));
     _exit(127);
@@ -300,12 +331,13 @@ static void exec_runtime(const struct options *o) {
 
 /* P1: PID 1 of the environment. Reaps every process; ends with the runtime's exit code. */
 static void run_init(const struct options *o) {
+    pid_t self = getpid();
     pid_t runtime = fork();
     if (runtime < 0) fail("fork runtime: %s", strerror(errno));
     if (runtime == 0) {
         signal(SIGCHLD, SIG_DFL);
         if (!o->sandbox) setpgid(0, 0);
-        exec_runtime(o);
+        exec_runtime(o, self);
     }
     if (!o->sandbox) setpgid(runtime, runtime);
     close(CONTROL_FD);
@@ -329,10 +361,89 @@ static void run_init(const struct options *o) {
     _exit(code);
 }
 
+/* Writes value to a cgroup file; 0, or -1 when the file is missing or refuses it. */
+static int write_cgroup(const char *dir, const char *file, const char *value) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, value, strlen(value));
+    close(fd);
+    return n == (ssize_t)strlen(value) ? 0 : -1;
+}
+
+/* SIGKILLs every process listed in dir/cgroup.procs. */
+static void kill_cgroup_processes(const char *dir) {
+    char path[PATH_MAX], buf[16384];
+    snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    size_t used = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + used, sizeof buf - 1 - used);
+        if (n <= 0) break;
+        used += (size_t)n;
+        buf[used] = '\0';
+        char *line = buf, *end;
+        while ((end = strchr(line, '\n')) != NULL) {
+            *end = '\0';
+            long pid = strtol(line, NULL, 10);
+            if (pid > 0) kill((pid_t)pid, SIGKILL);
+            line = end + 1;
+        }
+        used = strlen(line);
+        memmove(buf, line, used);
+    }
+    close(fd);
+}
+
+/* Ends the environment: SIGKILL to P1 (in a sandbox the PID namespace goes with it) and to every process of
+ * its cgroups (a plain-mode runtime's children have no namespace to die with), then a thaw, since the v1
+ * freezer holds a frozen task's SIGKILL until it is thawed and after the server's death nobody else would. */
+static void kill_environment(const struct options *o, pid_t init) {
+    kill(init, SIGKILL);
+    for (int i = 0; i < o->ncgroups; i++) {
+        if (write_cgroup(o->cgroups[i], "cgroup.kill", "1") != 0) kill_cgroup_processes(o->cgroups[i]);
+    }
+    for (int i = 0; i < o->ncgroups; i++) {
+        write_cgroup(o->cgroups[i], "freezer.state", "THAWED");
+        write_cgroup(o->cgroups[i], "cgroup.freeze", "0");
+    }
+}
+
+/* Whether the process holding the write end of this pipe (the launcher) is still alive. */
+static int writer_alive(int read_end) {
+    struct pollfd pfd = { .fd = read_end, .events = POLLIN };
+    int n;
+    do { n = poll(&pfd, 1, 0); } while (n < 0 && errno == EINTR);
+    return n == 0;
+}
+
+static void print_seccomp_filter(void) {
+    struct sock_filter insns[SWIFTLET_SECCOMP_MAX];
+    int n = swiftlet_seccomp_build(insns, SWIFTLET_SECCOMP_MAX);
+    if (n < 0) {
+        dprintf(STDERR_FILENO, "no seccomp filter for this architecture\n");
+        _exit(1);
+    }
+    const char *bytes = (const char *)insns;
+    size_t left = (size_t)n * sizeof *insns;
+    while (left > 0) {
+        ssize_t w = write(STDOUT_FILENO, bytes, left);
+        if (w <= 0) _exit(1);
+        bytes += w;
+        left -= (size_t)w;
+    }
+    _exit(0);
+}
+
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--print-seccomp-filter") == 0) print_seccomp_filter();
     struct options o;
     parse(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN);
+    /* Out of the server's process group: a terminal's ^C is for the server, which then ends us over the socket. */
+    setsid();
 
     if (o.sandbox && unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID) < 0)
         fail("unshare: %s", strerror(errno));
@@ -345,12 +456,18 @@ int main(int argc, char **argv) {
     send_listener(listener, port);
     close(listener);
 
+    /* P1 checks the launcher is still alive after asking to die with it: its parent pid cannot tell,
+     * being 0 inside the new PID namespace. */
+    int alive[2];
+    if (pipe2(alive, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
     pid_t init = fork();
     if (init < 0) fail("fork: %s", strerror(errno));
     if (init == 0) {
         /* P1. Die with the launcher; join the cgroups before anything else starts. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() == 1 && !o.sandbox) _exit(125);
+        close(alive[1]);
+        if (!writer_alive(alive[0])) _exit(125);
+        close(alive[0]);
         for (int i = 0; i < o.ncgroups; i++) {
             char path[PATH_MAX];
             snprintf(path, sizeof path, "%s/cgroup.procs", o.cgroups[i]);
@@ -367,7 +484,8 @@ int main(int argc, char **argv) {
         run_init(&o);
     }
 
-    /* P0: wait for the environment to end, or for the server to end it. */
+    /* P0: wait for the environment to end, or for the server to end it (alive[1] stays open until we exit). */
+    close(alive[0]);
     int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
     struct pollfd fds[2] = { { .fd = CONTROL_FD, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
     int killed = 0;
@@ -378,7 +496,7 @@ int main(int argc, char **argv) {
             char c;
             ssize_t r = read(CONTROL_FD, &c, 1);
             if (r <= 0 || c == 'K') {
-                kill(init, SIGKILL);
+                kill_environment(&o, init);
                 killed = 1;
                 fds[0].fd = -1;
             }

@@ -1,7 +1,8 @@
 import Foundation
-import ZIPFoundation
 
-/// A deployment package checked the way Lambda checks it: a readable zip within the size limits.
+/// A deployment package checked the way Lambda checks it when it is uploaded: a zip that unzips, within the size
+/// limits, whose every entry unpacks inside the package root as a file, directory or symbolic link (see
+/// `PackageArchive`). So code that was accepted can always be unpacked where it runs.
 public struct CodePackage: Sendable {
     /// Largest zip accepted inline (ZipFile), 50 MB.
     public static let maxZippedBytes = 50 * 1024 * 1024
@@ -9,6 +10,8 @@ public struct CodePackage: Sendable {
     public static let maxRequestBytes = 69_905_067
     /// Largest unzipped code plus layers, 250 MB.
     public static let maxUnzippedBytes = 262_144_000
+    /// Lambda's answer for an archive it cannot unzip, whatever the reason.
+    static let unzipFailure = "Could not unzip uploaded file. Please check your file, then try to upload again."
 
     public let bytes: Data
     public let unzippedSize: Int
@@ -19,25 +22,22 @@ public struct CodePackage: Sendable {
             throw .requestEntityTooLarge("Request must be smaller than \(Self.maxRequestBytes) bytes for the \(operation) operation")
         }
         let data = Data(zip)
-        let archive: Archive
-        do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw .invalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.")
+        guard let package = PackageArchive(data) else { throw .invalidParameter(Self.unzipFailure) }
+        if !package.problems.isEmpty || (package.items.isEmpty && zip.count > 22) {
+            throw .invalidParameter(Self.unzipFailure)
         }
-        var total: UInt64 = 0
-        var entries = 0
-        for entry in archive {
-            total += entry.uncompressedSize
-            entries += 1
-        }
-        if entries == 0 && zip.count > 22 {
-            throw .invalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.")
-        }
-        if total > UInt64(Self.maxUnzippedBytes) {
+        if package.unzippedSize > UInt64(Self.maxUnzippedBytes) {
             throw .invalidParameter("Unzipped size must be smaller than \(Self.maxUnzippedBytes) bytes")
         }
+        // Every file inflates to its declared size and CRC, so unpacking cannot fail on the data later.
+        do {
+            for item in package.items where item.entry.kind == .file {
+                try package.contents(of: item) { _ in }
+            }
+        } catch {
+            throw .invalidParameter(Self.unzipFailure)
+        }
         self.bytes = data
-        self.unzippedSize = Int(total)
+        self.unzippedSize = Int(package.unzippedSize)
     }
 }
