@@ -61,9 +61,17 @@ def main():
                            aws_access_key_id=server.key, aws_secret_access_key=server.secret)
         lam.create_function(FunctionName="noop", Runtime="python3.11", Role=ROLE, Handler="app.handler", MemorySize=1769,
                             Code={"ZipFile": zip_of(NOOP)})
+        # 20 policies: 10 managed ones on the user and 10 on its group (IAM's quota is 10 attached per entity), plus
+        # the inline one that allows; 19 x 20 statements never match.
         iam.create_user(UserName="caller")
+        iam.create_group(GroupName="callers")
+        iam.add_user_to_group(GroupName="callers", UserName="caller")
         for i in range(19):
-            iam.put_user_policy(UserName="caller", PolicyName=f"noise{i}", PolicyDocument=noise_policy(i))
+            arn = iam.create_policy(PolicyName=f"noise{i}", PolicyDocument=noise_policy(i))["Policy"]["Arn"]
+            if i < 10:
+                iam.attach_user_policy(UserName="caller", PolicyArn=arn)
+            else:
+                iam.attach_group_policy(GroupName="callers", PolicyArn=arn)
         iam.put_user_policy(UserName="caller", PolicyName="invoke", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": FUNCTION_ARN.format("noop")},
@@ -84,7 +92,7 @@ def main():
 
         callers = {
             "root": Credentials(server.key, server.secret),
-            "IAM user (20 policies x 20 statements)": Credentials(key["AccessKeyId"], key["SecretAccessKey"]),
+            "IAM user (20 policies, 19 x 20 statements)": Credentials(key["AccessKeyId"], key["SecretAccessKey"]),
             "role session (AssumeRole)": Credentials(session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"]),
             "user granted by the function policy": Credentials(granted["AccessKeyId"], granted["SecretAccessKey"]),
         }

@@ -52,7 +52,7 @@ public struct LayerCache: Sendable {
     }
 
     /// Adds `source`'s tree to `target`: directories merge (a directory replaces a file or link of its name), files
-    /// and links replace whatever has their name. Breadth-first with the directories reopened from the roots, so
+    /// and links replace whatever has their name. Directory by directory, each reopened from the roots, so
     /// descriptors stay few however deep the tree.
     static func overlay(_ source: DirectoryHandle, onto target: DirectoryHandle) throws(SystemCallFailure) {
         var pending: [[String]] = [[]]
