@@ -77,6 +77,15 @@ public struct EnvironmentHost: Sendable {
         return (binds, links)
     }
 
+    /// Whether `path` can be a `bootstrap`: an executable file, or in a sandbox a symlink, which resolves only
+    /// there (to `/opt/…` or `/var/task/…`) and is never followed on the host.
+    static func isEntrypoint(_ path: String, sandboxed: Bool) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        if info.st_mode & S_IFMT == S_IFLNK { return sandboxed }
+        return info.st_mode & S_IFMT == S_IFREG && info.st_mode & 0o111 != 0
+    }
+
     /// The sandbox specification of one environment of `function`.
     func specification(for function: FunctionDefinition, version: String, environmentId: String,
                        logGroup: String, logStream: String, cgroups: CgroupSet?,
@@ -91,9 +100,9 @@ public struct EnvironmentHost: Sendable {
         let runtimeId = function.runtime ?? "provided.al2023"
         let program: [String]
         if runtimeId.hasPrefix("provided") {
-            if FileManager.default.isExecutableFile(atPath: codeDir + "/bootstrap") {
+            if Self.isEntrypoint(codeDir + "/bootstrap", sandboxed: sandboxed) {
                 program = [taskRoot + "/bootstrap"]
-            } else if let layerDir, FileManager.default.isExecutableFile(atPath: layerDir + "/bootstrap") {
+            } else if let layerDir, Self.isEntrypoint(layerDir + "/bootstrap", sandboxed: sandboxed) {
                 program = [opt + "/bootstrap"]
             } else {
                 throw InvokerError.invalidEntrypoint(taskRoot + "/bootstrap")

@@ -142,7 +142,7 @@ public final class Invoker: Sendable {
             try cgroups?.applyLimits(memoryMB: function.memorySize)
         } catch {
             logger.error("creating the environment's cgroup failed", metadata: ["error": "\(error)"])
-            throw LambdaError.service("Could not create the execution environment: \(error)")
+            throw LambdaError.service("Could not create the execution environment.")
         }
         let spec: SandboxSpec
         do {
@@ -155,7 +155,9 @@ public final class Invoker: Sendable {
         } catch {
             if let cgroups { await cgroups.remove() }
             logger.error("preparing the function's code failed", metadata: ["error": "\(error)"])
-            throw LambdaError.service("Could not prepare the function's code: \(error)")
+            // A CodePreparationError's description names no host path; anything else stays in the log.
+            let detail = (error as? CodePreparationError).map { ": \($0)" } ?? "."
+            throw LambdaError.service("Could not prepare the function's code\(detail)")
         }
         let launched: LaunchedSandbox
         do {
@@ -167,7 +169,7 @@ public final class Invoker: Sendable {
         } catch {
             if let cgroups { await cgroups.remove() }
             logger.error("launching the environment failed", metadata: ["error": "\(error)"])
-            throw LambdaError.service("Could not start the execution environment: \(error)")
+            throw LambdaError.service("Could not start the execution environment.")
         }
         let settings = EnvironmentSettings(
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
@@ -179,7 +181,8 @@ public final class Invoker: Sendable {
             try await env.attach()
         } catch {
             env.terminate()
-            throw LambdaError.service("Could not serve the Runtime API of the execution environment: \(error)")
+            logger.error("serving the Runtime API failed", metadata: ["error": "\(error)"])
+            throw LambdaError.service("Could not serve the Runtime API of the execution environment.")
         }
         if !pool.add(env) {
             // Retired while starting: this invocation still runs in it, nobody reuses it.

@@ -186,3 +186,21 @@ def test_a_later_layer_is_not_written_through_an_earlier_layers_link(server, lam
     assert r["StatusCode"] == 200 and "FunctionError" not in r, out
     assert out == "second"
     assert list(victim.iterdir()) == [], "the server never wrote through the first layer's link"
+
+
+def test_a_bootstrap_that_links_into_a_layer_runs(server, lam, create, name):
+    """`bootstrap -> /opt/bin/serve` resolves only inside the sandbox: the server must not follow it on the host."""
+    if not sandboxed(server):
+        pytest.skip("a link to /opt resolves only in a sandbox")
+    script = ("#!/bin/sh\nwhile true; do\n"
+              "  h=$(mktemp); curl -s -D \"$h\" -o /dev/null \"http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next\"\n"
+              "  id=$(grep -i '^lambda-runtime-aws-request-id:' \"$h\" | tr -d '\\r' | cut -d' ' -f2)\n"
+              "  curl -s -X POST -d '\"linked\"' \"http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$id/response\" >/dev/null\n"
+              "done\n")
+    layer = lam.publish_layer_version(LayerName="boot-" + uuid.uuid4().hex[:6],
+                                      Content={"ZipFile": package([("bin/serve", "mode", 0o100755, script)])})
+    create(name, Runtime="provided.al2023", Handler="x", Layers=[layer["LayerVersionArn"]],
+           Code={"ZipFile": package([("bootstrap", "->", "/opt/bin/serve")])})
+    r, body = invoke(lam, name)
+    assert "FunctionError" not in r, body
+    assert body == "linked"
