@@ -402,9 +402,12 @@ static void kill_cgroup_processes(const char *dir) {
  * freezer holds a frozen task's SIGKILL until it is thawed and after the server's death nobody else would. */
 static void kill_environment(const struct options *o, pid_t init) {
     kill(init, SIGKILL);
+    int killed = 0;
     for (int i = 0; i < o->ncgroups; i++) {
-        if (write_cgroup(o->cgroups[i], "cgroup.kill", "1") != 0) kill_cgroup_processes(o->cgroups[i]);
+        if (write_cgroup(o->cgroups[i], "cgroup.kill", "1") == 0) killed = 1;
     }
+    /* v1: every controller's group holds the same processes. */
+    if (!killed && o->ncgroups > 0) kill_cgroup_processes(o->cgroups[0]);
     for (int i = 0; i < o->ncgroups; i++) {
         write_cgroup(o->cgroups[i], "freezer.state", "THAWED");
         write_cgroup(o->cgroups[i], "cgroup.freeze", "0");
