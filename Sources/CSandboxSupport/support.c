@@ -11,22 +11,26 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int swiftlet_recv_fd(int sock, char *buf, size_t cap, ssize_t *len, int *fd) {
+int swiftlet_recv_fds(int sock, char *buf, size_t cap, ssize_t *len, int *fds, int max, int *count) {
     struct iovec iov = { .iov_base = buf, .iov_len = cap };
-    union { struct cmsghdr align; char data[CMSG_SPACE(sizeof(int))]; } control;
+    union { struct cmsghdr align; char data[CMSG_SPACE(sizeof(int) * 4)]; } control;
     struct msghdr msg = { 0 };
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control.data;
     msg.msg_controllen = sizeof(control.data);
-    *fd = -1;
+    *count = 0;
     ssize_t n;
     do { n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
     if (n < 0) return -1;
     *len = n;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
-            memcpy(fd, CMSG_DATA(c), sizeof(int));
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        int received = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        for (int i = 0; i < received; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (*count < max) fds[(*count)++] = fd; else close(fd);
         }
     }
     return 0;

@@ -157,7 +157,11 @@ public struct EnvironmentHost: Sendable {
             env.append(("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey))
             env.append(("AWS_SESSION_TOKEN", credentials.sessionToken))
         }
-        if let endpoint = platform?.endpointURL { env.append(("AWS_ENDPOINT_URL", endpoint)) }
+        // The endpoint inside a sandbox is relayed from the environment's own loopback; the Runtime API keeps 9001.
+        let endpoint = platform?.endpoint.flatMap { $0.port == 9001 && sandboxed ? nil : $0 }
+        if let endpoint {
+            env.append(("AWS_ENDPOINT_URL", "http://\(sandboxed ? "127.0.0.1" : endpoint.host):\(endpoint.port)"))
+        }
         for (key, value) in (function.environment ?? [:]).sorted(by: { $0.key < $1.key }) {
             env.removeAll { $0.0 == key }
             env.append((key, value))
@@ -171,7 +175,7 @@ public struct EnvironmentHost: Sendable {
         return SandboxSpec(
             program: program, environment: env, binds: binds, symlinks: systemSymlinks,
             tmpSizeMB: function.ephemeralStorageSize, cgroups: cgroups, uid: uid, gid: uid,
-            hostname: "localhost", workdir: taskRoot)
+            hostname: "localhost", workdir: taskRoot, endpointPort: sandboxed ? endpoint?.port : nil)
     }
 }
 

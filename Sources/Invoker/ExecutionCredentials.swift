@@ -20,8 +20,20 @@ public protocol PlatformAccess: Sendable {
     /// Credentials of `role` acting as `assumed-role/<role>/<function>`, valid at least `ExecutionCredentials`'
     /// lifetime; nil when the role does not exist or does not trust Lambda (the environment then gets none).
     func executionCredentials(role: String, functionName: String) -> ExecutionCredentials?
-    /// The endpoint URL environments are told; nil when they cannot reach the platform.
-    var endpointURL: String? { get }
+    /// Where the platform's API listens (an address on this host and its port); nil until it does.
+    var endpoint: PlatformEndpoint? { get }
+}
+
+/// The platform's listener as environments reach it: plain processes connect to it directly; a sandboxed one sees
+/// it at `127.0.0.1:<port>` inside its own network namespace, relayed to `host:port` by the server.
+public struct PlatformEndpoint: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
 }
 
 extension ExecutionCredentials {

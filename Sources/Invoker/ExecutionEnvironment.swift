@@ -82,6 +82,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     private let state = Mutex(State())
     private let server = Mutex<RuntimeAPIServer?>(nil)
     private let output = Mutex<(any Channel)?>(nil)
+    /// The relay of Swiftlet's endpoint inside the environment, when it has one.
+    private let endpointRelay = Mutex<(any Channel)?>(nil)
     private let exited = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     init(id: String, loop: any EventLoop, sandbox: LaunchedSandbox, cgroups: CgroupSet?, settings: EnvironmentSettings,
@@ -122,10 +124,19 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     }
 
     /// Serves the Runtime API, reads the output pipe and watches the process. Called once after launch.
-    func attach() async throws {
+    /// Serves the Runtime API and, when the environment has one, relays its endpoint listener to `endpointTarget`.
+    func attach(endpointTarget: SocketAddress?) async throws {
         let api = try await RuntimeAPIServer.start(
             listeningSocket: sandbox.runtimeListener, handler: self, maxBodyBytes: Self.maxResponseBytes, group: loop)
         server.withLock { $0 = api }
+        if sandbox.endpointListener >= 0 {
+            if let endpointTarget {
+                let relay = try await EndpointRelay.start(listeningSocket: sandbox.endpointListener, target: endpointTarget, group: loop)
+                endpointRelay.withLock { $0 = relay }
+            } else {
+                close(sandbox.endpointListener)
+            }
+        }
         let pipe = try await NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -464,6 +475,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         }
         guard first else { return }
         server.withLock { $0?.close() }
+        endpointRelay.withLock { $0?.close(promise: nil) }
         close(sandbox.control)
         if let cgroups { Task { await cgroups.remove() } }
         onDeath(self)

@@ -178,7 +178,7 @@ public final class Invoker: Sendable {
             id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
             createdAt: started, onDeath: { [weak pool] env in pool?.remove(env) })
         do {
-            try await env.attach()
+            try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) })
         } catch {
             env.terminate()
             logger.error("serving the Runtime API failed", metadata: ["error": "\(error)"])

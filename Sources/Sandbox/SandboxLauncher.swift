@@ -13,6 +13,8 @@ public struct LaunchedSandbox: Sendable {
     /// Listening socket inside the environment's network namespace (or on host loopback in plain mode).
     public let runtimeListener: Int32
     public let runtimePort: Int
+    /// Listening socket of Swiftlet's endpoint inside the environment (`SandboxSpec.endpointPort`), or -1.
+    public let endpointListener: Int32
 
     /// Asks the launcher to kill the environment (closing the control socket has the same effect).
     public func kill() {
@@ -43,6 +45,7 @@ public struct SandboxLauncher: Sendable {
                 args += ["--symlink", "\(target):\(link)"]
             }
             args += ["--uid", "\(spec.uid)", "--gid", "\(spec.gid)"]
+            if let port = spec.endpointPort { args += ["--endpoint-port", "\(port)"] }
         case .plain:
             args += ["--mode", "plain"]
         }
@@ -85,8 +88,9 @@ public struct SandboxLauncher: Sendable {
         }
 
         do {
-            let (port, listener) = try receiveListener(control[0], timeout: timeout)
-            return LaunchedSandbox(pid: pid, control: control[0], output: output[0], runtimeListener: listener, runtimePort: port)
+            let (port, listener, endpoint) = try receiveListeners(control[0], timeout: timeout)
+            return LaunchedSandbox(pid: pid, control: control[0], output: output[0], runtimeListener: listener, runtimePort: port,
+                                   endpointListener: endpoint)
         } catch {
             Glibc.kill(pid, SIGKILL)
             close(control[0]); close(output[0])
@@ -95,8 +99,9 @@ public struct SandboxLauncher: Sendable {
         }
     }
 
-    /// Reads the launcher's `L <port>` line with the listening socket, or its `E <reason>` line.
-    private func receiveListener(_ socket: Int32, timeout: Duration) throws -> (Int, Int32) {
+    /// Reads the launcher's `L <runtime port> <endpoint port>` line with the listening sockets (the endpoint's, -1
+    /// when there is none), or its `E <reason>` line.
+    private func receiveListeners(_ socket: Int32, timeout: Duration) throws -> (Int, Int32, Int32) {
         var pfd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         let ms = Int32(timeout.components.seconds * 1000)
         var ready: Int32
@@ -104,17 +109,22 @@ public struct SandboxLauncher: Sendable {
         guard ready > 0 else { throw SandboxError.launchFailed("the launcher did not start within \(timeout)") }
         var buffer = [CChar](repeating: 0, count: 512)
         var length = 0
-        var fd: Int32 = -1
-        let rc = buffer.withUnsafeMutableBufferPointer { swiftlet_recv_fd(socket, $0.baseAddress, $0.count, &length, &fd) }
+        var fds: [Int32] = [-1, -1]
+        var count: Int32 = 0
+        let rc = buffer.withUnsafeMutableBufferPointer { b in
+            fds.withUnsafeMutableBufferPointer { swiftlet_recv_fds(socket, b.baseAddress, b.count, &length, $0.baseAddress, 2, &count) }
+        }
         guard rc == 0, length > 0 else {
             throw SandboxError.launchFailed(rc == 0 ? "the launcher exited before it started the environment" : String(cString: strerror(errno)))
         }
         let text = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("L "), let port = Int(text.dropFirst(2).split(separator: "\n").first ?? ""), fd >= 0 {
-            return (port, fd)
+        let fields = text.split(separator: "\n").first?.split(separator: " ") ?? []
+        if fields.first == "L", fields.count >= 2, let port = Int(fields[1]), count >= 1 {
+            let endpointPort = fields.count >= 3 ? Int(fields[2]) ?? 0 : 0
+            return (port, fds[0], endpointPort > 0 && count >= 2 ? fds[1] : -1)
         }
-        if fd >= 0 { close(fd) }
+        for i in 0..<Int(count) { close(fds[i]) }
         throw SandboxError.launchFailed(text.hasPrefix("E ") ? String(text.dropFirst(2)) : text)
     }
 }

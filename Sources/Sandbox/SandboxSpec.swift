@@ -26,10 +26,13 @@ public struct SandboxSpec: Sendable {
     public var hostname: String
     /// Working directory of the bootstrap (`/var/task` in a sandbox; the code directory in plain mode).
     public var workdir: String
+    /// Port of Swiftlet's endpoint inside the environment's network namespace (`127.0.0.1:<port>`), relayed to the
+    /// server; nil for none. Sandbox mode only (plain processes reach the server's own listener).
+    public var endpointPort: Int?
 
     public init(program: [String], environment: [(String, String)], binds: [Bind] = [], symlinks: [(String, String)] = [],
                 tmpSizeMB: Int = 512, cgroups: CgroupSet? = nil, uid: UInt32 = 993, gid: UInt32 = 990,
-                hostname: String = "localhost", workdir: String = "/var/task") {
+                hostname: String = "localhost", workdir: String = "/var/task", endpointPort: Int? = nil) {
         self.program = program
         self.environment = environment
         self.binds = binds
@@ -40,6 +43,7 @@ public struct SandboxSpec: Sendable {
         self.gid = gid
         self.hostname = hostname
         self.workdir = workdir
+        self.endpointPort = endpointPort
     }
 }
 

@@ -9,7 +9,7 @@ import Synchronization
 final class PlatformAccessProvider: PlatformAccess {
     let sessions: RoleSessions
     let logger: Logger
-    private let endpoint = Mutex<String?>(nil)
+    private let current = Mutex<PlatformEndpoint?>(nil)
 
     init(sessions: RoleSessions, logger: Logger) {
         self.sessions = sessions
@@ -31,9 +31,9 @@ final class PlatformAccessProvider: PlatformAccess {
         }
     }
 
-    var endpointURL: String? { endpoint.withLock { $0 } }
+    var endpoint: PlatformEndpoint? { current.withLock { $0 } }
 
-    func setEndpoint(_ url: String?) {
-        endpoint.withLock { $0 = url }
+    func setEndpoint(_ endpoint: PlatformEndpoint?) {
+        current.withLock { $0 = endpoint }
     }
 }

@@ -127,11 +127,10 @@ public struct SwiftletServer {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 let url = "http://\(config.host):\(port)"
-                // Plain processes share the host's network: they reach the listener where clients do.
-                if case .plain = setup.launcher.mode {
-                    let host = config.host == "0.0.0.0" || config.host == "::" ? "127.0.0.1" : config.host
-                    platform.setEndpoint("http://\(host):\(port)")
-                }
+                // Functions reach the listener here (a wildcard address is reached on loopback); sandboxed ones
+                // through a relay from their own loopback.
+                let host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host == "::" ? "::1" : config.host
+                platform.setEndpoint(PlatformEndpoint(host: host, port: port))
                 try? Data((url + "\n").utf8).write(to: URL(fileURLWithPath: endpointFile))
                 logger.notice("Swiftlet listening", metadata: ["endpoint": "\(url)", "dataDir": "\(config.dataDir)"])
                 onReady(port)

@@ -68,6 +68,7 @@ struct options {
     const char *hostname;
     const char *workdir;
     int port;
+    int endpoint_port;
     char **program;
 };
 
@@ -103,6 +104,7 @@ static void parse(int argc, char **argv, struct options *o) {
     o->gid = 993;
     o->hostname = "localhost";
     o->port = 9001;
+    o->endpoint_port = 0;
     int i;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -131,6 +133,7 @@ static void parse(int argc, char **argv, struct options *o) {
         else if (strcmp(a, "--hostname") == 0) o->hostname = v;
         else if (strcmp(a, "--workdir") == 0) o->workdir = v;
         else if (strcmp(a, "--runtime-port") == 0) o->port = atoi(v);
+        else if (strcmp(a, "--endpoint-port") == 0) o->endpoint_port = atoi(v);
         else fail("unknown option %s", a);
         i++;
     }
@@ -169,19 +172,23 @@ static int listen_loopback(int port, int *bound) {
     return s;
 }
 
-/* Hands the listening socket to the server with "L <port>\n". */
-static void send_listener(int fd, int port) {
-    char text[32];
-    int n = snprintf(text, sizeof text, "L %d\n", port);
+/* Hands the listening sockets to the server with "L <runtime port> <endpoint port>\n": the Runtime API's, and the
+ * platform endpoint's when there is one (endpoint port 0 and one descriptor when not). */
+static void send_listeners(int runtime_fd, int runtime_port, int endpoint_fd, int endpoint_port) {
+    char text[48];
+    int n = snprintf(text, sizeof text, "L %d %d\n", runtime_port, endpoint_fd >= 0 ? endpoint_port : 0);
+    int fds[2] = { runtime_fd, endpoint_fd };
+    int nfds = endpoint_fd >= 0 ? 2 : 1;
     struct iovec iov = { .iov_base = text, .iov_len = (size_t)n };
-    union { struct cmsghdr align; char data[CMSG_SPACE(sizeof(int))]; } control;
+    union { struct cmsghdr align; char data[CMSG_SPACE(sizeof(int) * 2)]; } control;
     memset(&control, 0, sizeof control);
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.data, .msg_controllen = sizeof control.data };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.data,
+                          .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds) };
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
     if (sendmsg(CONTROL_FD, &msg, MSG_NOSIGNAL) < 0) fail("sendmsg: %s", strerror(errno));
 }
 
@@ -456,8 +463,12 @@ int main(int argc, char **argv) {
     char api[64];
     snprintf(api, sizeof api, "127.0.0.1:%d", port);
     setenv("AWS_LAMBDA_RUNTIME_API", api, 1);
-    send_listener(listener, port);
+    /* Swiftlet's endpoint inside the environment's network namespace: the server relays it to its own listener. */
+    int endpoint = -1, endpoint_port = 0;
+    if (o.sandbox && o.endpoint_port > 0 && o.endpoint_port != port) endpoint = listen_loopback(o.endpoint_port, &endpoint_port);
+    send_listeners(listener, port, endpoint, endpoint_port);
     close(listener);
+    if (endpoint >= 0) close(endpoint);
 
     /* P1 checks the launcher is still alive after asking to die with it: its parent pid cannot tell,
      * being 0 inside the new PID namespace. */

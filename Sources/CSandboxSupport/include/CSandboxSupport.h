@@ -7,7 +7,8 @@
 
 /// Receives one message from a unix stream socket: payload into buf (*len bytes, 0 at EOF) and an
 /// SCM_RIGHTS descriptor into *fd (-1 when none). Returns 0, or -1 with errno set.
-int swiftlet_recv_fd(int sock, char *buf, size_t cap, ssize_t *len, int *fd);
+/* Receives a message and up to `max` file descriptors passed with it (SCM_RIGHTS); `count` says how many. */
+int swiftlet_recv_fds(int sock, char *buf, size_t cap, ssize_t *len, int *fds, int max, int *count);
 
 /// pidfd_open(2); -1 with errno on failure.
 int swiftlet_pidfd_open(pid_t pid);

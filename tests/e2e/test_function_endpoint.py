@@ -1,0 +1,91 @@
+"""Swiftlet's endpoint inside a sandboxed function: `AWS_ENDPOINT_URL` names a listener on the environment's own
+loopback that the server relays to its API, so boto3 in the function (shipped in a layer, as a function would
+ship a pinned copy) reaches every service signed with the execution role's credentials."""
+import io
+import json
+import os
+import sysconfig
+import uuid
+import zipfile
+
+import pytest
+
+from conftest import LAMBDA_TRUST, make_zip
+
+ACCOUNT = "000000000000"
+
+FUNCTION = '''
+import os, socket
+import boto3
+
+def handler(event, context):
+    out = {"endpoint": os.environ["AWS_ENDPOINT_URL"],
+           "arn": boto3.client("sts").get_caller_identity()["Arn"], "sends": {}}
+    sqs = boto3.client("sqs")
+    for url in event["queues"]:
+        try:
+            sqs.send_message(QueueUrl=url, MessageBody="from a sandbox")
+            out["sends"][url] = "ok"
+        except Exception as e:
+            out["sends"][url] = e.response["Error"]["Code"]
+    # Nothing else of the host is reachable: the server's own port on the host's other addresses is not here.
+    s = socket.socket()
+    s.settimeout(1)
+    out["other_port"] = s.connect_ex(("127.0.0.1", event["other_port"]))
+    return out
+'''
+
+SERVICES = ("sts", "sqs")
+
+
+def boto3_layer_zip():
+    """boto3 and its dependencies from the test's venv under `python/`, with botocore's models cut to what the
+    function uses (the full set is ~30 MB)."""
+    site = sysconfig.get_paths()["purelib"]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for top in ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "urllib3", "six.py"):
+            root = os.path.join(site, top)
+            if os.path.isfile(root):
+                z.write(root, "python/" + top)
+                continue
+            for base, dirs, files in os.walk(root):
+                rel = os.path.relpath(base, site)
+                parts = rel.split(os.sep)
+                if parts[:2] == ["botocore", "data"] and len(parts) >= 3 and parts[2] not in SERVICES:
+                    dirs[:] = []
+                    continue
+                dirs[:] = [d for d in dirs if d != "__pycache__"]
+                for f in files:
+                    z.write(os.path.join(base, f), "python/" + os.path.join(rel, f))
+    return buf.getvalue()
+
+
+def test_a_sandboxed_function_calls_the_platform_with_its_role(server, lam, sqs, python_runtime):
+    if not server.health["isolation"].startswith("sandbox"):
+        pytest.skip("the relayed endpoint is how sandboxed functions reach the platform; plain ones use the listener")
+    if not python_runtime.startswith("python"):
+        pytest.skip("no Python runtime on this host")
+    iam = server.client("iam")
+    a = sqs.create_queue(QueueName="ep-a-" + uuid.uuid4().hex[:6])["QueueUrl"]
+    b = sqs.create_queue(QueueName="ep-b-" + uuid.uuid4().hex[:6])["QueueUrl"]
+    a_arn = sqs.get_queue_attributes(QueueUrl=a, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    role = "ep-" + uuid.uuid4().hex[:6]
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=role, PolicyName="send", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": a_arn}]}))
+    layer = lam.publish_layer_version(LayerName="boto3", Content={"ZipFile": boto3_layer_zip()},
+                                      CompatibleRuntimes=[python_runtime])
+    name = "ep-" + uuid.uuid4().hex[:6]
+    lam.create_function(FunctionName=name, Runtime=python_runtime, Role=role_arn, Handler="app.handler", Timeout=30,
+                        MemorySize=512, Layers=[layer["LayerVersionArn"]], Code={"ZipFile": make_zip({"app.py": FUNCTION})})
+    port = int(server.endpoint.rsplit(":", 1)[1])
+    out = lam.invoke(FunctionName=name, Payload=json.dumps({"queues": [a, b], "other_port": port + 1}).encode())
+    result = json.loads(out["Payload"].read())
+    assert "FunctionError" not in out, result
+    assert result["endpoint"] == f"http://127.0.0.1:{port}"
+    assert result["arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{name}"
+    assert result["sends"] == {a: "ok", b: "AccessDenied"}
+    assert result["other_port"] != 0
+    got = sqs.receive_message(QueueUrl=a)["Messages"]
+    assert got[0]["Body"] == "from a sandbox"
