@@ -50,7 +50,7 @@ let package = Package(
         // The SQS JSON 1.0 protocol over Queues.
         .target(name: "SQSAPI", dependencies: ["AWSProtocol", "Queues"], swiftSettings: strict),
         // The IAM policy language: parsing, AWS's validation, compiled statements, evaluation.
-        .target(name: "AccessPolicies", swiftSettings: strict),
+        .target(name: "AccessPolicies", dependencies: ["JSONText"], swiftSettings: strict),
         // Identities: IAM users, groups, roles, managed policies, access keys; sessions (STS); the authorizer.
         .target(name: "Identity", dependencies: [
             "AWSProtocol", "AccessPolicies", "Auth",
@@ -104,7 +104,9 @@ let package = Package(
         ], swiftSettings: strict),
         // Event source mappings: pollers that feed queue messages to functions in batches.
         // Event patterns (Lambda event filtering, later event-bus rules): parsing and matching JSON events.
-        .target(name: "EventPatterns", swiftSettings: strict),
+        // JSON as AWS's matchers read it (numbers as written, fields in order): event patterns and policies.
+        .target(name: "JSONText", swiftSettings: strict),
+        .target(name: "EventPatterns", dependencies: ["JSONText"], swiftSettings: strict),
         .target(name: "EventSourceMappings", dependencies: [
             "Catalog", "Invoker", "Queues", "EventPatterns",
             .product(name: "Logging", package: "swift-log"),

@@ -5,40 +5,29 @@ public enum AWSTimestamp {
     /// Lambda's `LastModified` format: `2026-11-24T10:00:00.000+0000`.
     public static func lambdaString(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = millis / 1000
-        let fraction = Int(millis % 1000)
-        var tm = tm()
-        var t = time_t(seconds)
-        gmtime_r(&t, &tm)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000",
-            Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
-            Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec), fraction
-        )
+        let t = utc(date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000",
+                      t.year, t.month, t.day, t.hour, t.minute, t.second, Int(millis % 1000))
     }
 
     /// SigV4's basic ISO 8601 form: `20261124T100000Z`.
     public static func amzDateString(_ date: Date) -> String {
-        var tm = tm()
-        var t = time_t(Int64(date.timeIntervalSince1970.rounded(.down)))
-        gmtime_r(&t, &tm)
-        return String(
-            format: "%04d%02d%02dT%02d%02d%02dZ",
-            Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
-            Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec)
-        )
+        let t = utc(date)
+        return String(format: "%04d%02d%02dT%02d%02d%02dZ", t.year, t.month, t.day, t.hour, t.minute, t.second)
     }
 
     /// The query protocol's timestamps (IAM, STS): `2026-11-24T10:00:00Z`.
     public static func iso8601(_ date: Date) -> String {
+        let t = utc(date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour, t.minute, t.second)
+    }
+
+    /// The calendar fields of `date` (whole seconds, rounded down) in UTC.
+    private static func utc(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         var tm = tm()
         var t = time_t(Int64(date.timeIntervalSince1970.rounded(.down)))
         gmtime_r(&t, &tm)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-            Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
-            Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec)
-        )
+        return (Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday), Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec))
     }
 
     /// Parses SigV4's basic ISO 8601 form; nil when malformed.
