@@ -22,7 +22,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from invoke_bench import ROLE, Server, percentile, warm_worker, zip_of  # noqa: E402
+from invoke_bench import ROLE, Server, percentile, zip_of  # noqa: E402
 
 NOOP = {"app.py": "def handler(event, context):\n    return None\n"}
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:000000000000:function:{}"
@@ -34,6 +34,35 @@ def signed(endpoint, credentials, name):
     SigV4Auth(credentials, "lambda", "us-east-1").add_auth(req)
     prepared = req.prepare()
     return prepared.url.split("//", 1)[1].split("/", 1)[1], dict(prepared.headers), b"{}"
+
+
+def signed_get(endpoint, credentials, name):
+    """GetFunctionConfiguration: the edge and the authorization without a runtime's noise."""
+    req = AWSRequest(method="GET", url=f"{endpoint}/2015-03-31/functions/{name}/configuration")
+    SigV4Auth(credentials, "lambda", "us-east-1").add_auth(req)
+    prepared = req.prepare()
+    return prepared.url.split("//", 1)[1].split("/", 1)[1], dict(prepared.headers)
+
+
+def alternating(endpoint, requests, seconds):
+    """Latencies (µs) per caller, each request sent in turn on the caller's own keep-alive connection, so a drift
+    of the machine hits every caller alike."""
+    import http.client
+    host, port = endpoint.split("//")[1].split(":")
+    connections = {name: http.client.HTTPConnection(host, int(port)) for name in requests}
+    latencies = {name: [] for name in requests}
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        for name, (method, path, headers, body) in requests.items():
+            conn = connections[name]
+            t = time.perf_counter()
+            conn.request(method, "/" + path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            latencies[name].append((time.perf_counter() - t) * 1e6)
+            if response.status != 200 or response.getheader("x-amz-function-error"):
+                raise RuntimeError(f"{name}: {response.status} {response.getheader('x-amz-function-error')}")
+    return latencies
 
 
 def noise_policy(i):
@@ -74,14 +103,16 @@ def main():
                 iam.attach_group_policy(GroupName="callers", PolicyArn=arn)
         iam.put_user_policy(UserName="caller", PolicyName="invoke", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": FUNCTION_ARN.format("noop")},
+                {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                 "Resource": FUNCTION_ARN.format("noop")},
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
         key = iam.create_access_key(UserName="caller")["AccessKey"]
         iam.create_role(RoleName="invoker", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole"}]}))
         iam.put_role_policy(RoleName="invoker", PolicyName="invoke", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": FUNCTION_ARN.format("noop")}]}))
+                {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                 "Resource": FUNCTION_ARN.format("noop")}]}))
         sts = boto3.client("sts", endpoint_url=server.endpoint, region_name="us-east-1",
                            aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
         session = sts.assume_role(RoleArn="arn:aws:iam::000000000000:role/invoker", RoleSessionName="bench")["Credentials"]
@@ -89,6 +120,8 @@ def main():
         granted = iam.create_access_key(UserName="granted")["AccessKey"]
         granted_arn = iam.get_user(UserName="granted")["User"]["Arn"]
         lam.add_permission(FunctionName="noop", StatementId="granted", Action="lambda:InvokeFunction", Principal=granted_arn)
+        lam.add_permission(FunctionName="noop", StatementId="read", Action="lambda:GetFunctionConfiguration",
+                           Principal=granted_arn)
 
         callers = {
             "root": Credentials(server.key, server.secret),
@@ -96,19 +129,17 @@ def main():
             "role session (AssumeRole)": Credentials(session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"]),
             "user granted by the function policy": Credentials(granted["AccessKeyId"], granted["SecretAccessKey"]),
         }
-        host, port = server.endpoint.split("//")[1].split(":")
-        requests = {name: signed(server.endpoint, c, "noop") for name, c in callers.items()}
-        for path, headers, body in requests.values():  # warm the environment and every cache
-            warm_worker((host, int(port), path, headers, body, 0.5, time.time()))
-        medians = {name: [] for name in callers}
-        for _ in range(args.rounds):
-            for name, (path, headers, body) in requests.items():  # interleaved: drift hits all alike
-                medians[name].append(statistics.median(warm_worker((host, int(port), path, headers, body, args.seconds, time.time()))))
-        print(f"\n== warm invoke by caller (no-op Python, 1,769 MB, 1 caller, median of {args.rounds} rounds of {args.seconds}s p50s)")
-        root = statistics.median(medians["root"])
-        for name, values in medians.items():
-            p50 = statistics.median(values)
-            print(f"{name:42s} p50={p50 * 1000:7.1f} µs  ({(p50 - root) * 1000:+6.1f} µs vs root)")
+        invokes = {name: ("POST", *signed(server.endpoint, c, "noop")) for name, c in callers.items()}
+        gets = {name: ("GET", *signed_get(server.endpoint, c, "noop"), None) for name, c in callers.items()}
+        alternating(server.endpoint, invokes, 1)  # warm the environment and every cache
+        for title, requests in (("warm invoke, no-op Python, 1,769 MB", invokes),
+                                ("GetFunctionConfiguration (no runtime in the path)", gets)):
+            latencies = alternating(server.endpoint, requests, args.seconds * args.rounds)
+            root = statistics.median(latencies["root"])
+            print(f"\n== {title}: callers in turn, one keep-alive connection each, {args.seconds * args.rounds:.0f} s")
+            for name, values in latencies.items():
+                p50 = statistics.median(values)
+                print(f"{name:42s} p50={p50:7.1f} µs  p90={percentile(values, 90):7.1f} µs  ({p50 - root:+6.1f} µs vs root)")
     finally:
         server.stop()
 

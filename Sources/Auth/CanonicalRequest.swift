@@ -29,21 +29,36 @@ public enum CanonicalRequest {
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
-    /// A header value as SigV4 canonicalises it: trimmed, runs of spaces collapsed to one.
+    /// A header value as SigV4 canonicalises it: trimmed, runs of spaces collapsed to one. Works on the UTF-8 bytes
+    /// (session tokens are hundreds of bytes long and signed on every request) and returns the value itself when
+    /// there is nothing to change.
     public static func canonicalHeaderValue(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        var lastWasSpace = false
-        for ch in value.trimmingSpaces() {
-            if ch == " " || ch == "\t" {
-                if !lastWasSpace { out.append(" ") }
-                lastWasSpace = true
-            } else {
-                out.append(ch)
-                lastWasSpace = false
+        let bytes = value.utf8
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        var clean = bytes.first.map { !isBlank($0) } ?? true
+        if clean, let last = bytes.last, isBlank(last) { clean = false }
+        if clean {
+            var previousBlank = false
+            for b in bytes {
+                let blank = isBlank(b)
+                if blank && (previousBlank || b == 0x09) { clean = false; break }
+                previousBlank = blank
             }
         }
-        return out
+        if clean { return value }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for b in bytes {
+            if isBlank(b) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The canonical request text. Returns nil when a signed header is missing from the request.
@@ -58,8 +73,9 @@ public enum CanonicalRequest {
         var headerBlock = ""
         for name in signedHeaders {
             guard let value = request.header(name) else { return nil }
-            let values = value.split(separator: ",", omittingEmptySubsequences: false)
-                .map { canonicalHeaderValue(String($0)) }.joined(separator: ",")
+            // Each comma-separated value is canonicalised on its own; most values (a session token) have none.
+            let values = value.utf8.contains(UInt8(ascii: ",")) ? value.split(separator: ",", omittingEmptySubsequences: false)
+                .map { canonicalHeaderValue(String($0)) }.joined(separator: ",") : canonicalHeaderValue(value)
             headerBlock += "\(name):\(values)\n"
         }
         lines.append(headerBlock)

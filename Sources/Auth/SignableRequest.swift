@@ -20,9 +20,23 @@ public struct SignableRequest: Sendable {
 
     /// All values of a header joined by commas, as SigV4 combines repeated headers; nil when absent.
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        let values = headers.filter { $0.name.lowercased() == lower }.map(\.value)
-        return values.isEmpty ? nil : values.joined(separator: ",")
+        var found: String?
+        for field in headers where Self.sameName(field.name, name) {
+            found = found.map { $0 + "," + field.value } ?? field.value
+        }
+        return found
+    }
+
+    /// Header names compare without case (ASCII), without allocating.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        let x = a.utf8, y = b.utf8
+        guard x.count == y.count else { return false }
+        for (p, q) in zip(x, y) where p != q {
+            let lp = p >= 0x41 && p <= 0x5A ? p | 0x20 : p
+            let lq = q >= 0x41 && q <= 0x5A ? q | 0x20 : q
+            if lp != lq { return false }
+        }
+        return true
     }
 
     /// Query parameters decoded, in order.

@@ -28,8 +28,19 @@ import Testing
         #expect(CanonicalRequest.canonicalQuery(rawQuery: raw) == expected)
     }
 
-    @Test func headerValuesAreTrimmedAndCollapsed() {
-        #expect(CanonicalRequest.canonicalHeaderValue("  a   b\tc  ") == "a b c")
+    @Test(arguments: [
+        ("  a   b\tc  ", "a b c"),
+        ("a b", "a b"),
+        ("\ta", "a"),
+        ("a\t", "a"),
+        ("a \t b", "a b"),
+        ("", ""),
+        ("   ", ""),
+        ("héllo  wörld", "héllo wörld"),
+        (String(repeating: "AQoDYXdzEJr+/=", count: 60), String(repeating: "AQoDYXdzEJr+/=", count: 60)),
+    ])
+    func headerValuesAreTrimmedAndCollapsed(value: String, expected: String) {
+        #expect(CanonicalRequest.canonicalHeaderValue(value) == expected)
     }
 
     @Test func uriEncodingRoundTrips() {
