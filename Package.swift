@@ -70,6 +70,10 @@ let package = Package(
         .target(name: "CSandboxSupport"),
         // The launcher of one execution environment: namespaces, mounts, cgroup join, unprivileged exec.
         .executableTarget(name: "swiftlet-sandbox"),
+        // Functions' network: the host's bridge and firewall, a pool of prepared network namespaces.
+        .target(name: "FunctionNetwork", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         // Execution environments' process side: cgroups, the launcher, reaping.
         .target(name: "Sandbox", dependencies: [
             "CSandboxSupport",
@@ -90,7 +94,7 @@ let package = Package(
         ], swiftSettings: strict),
         // Synchronous invocation: environment pools, lifecycle, limits, results.
         .target(name: "Invoker", dependencies: [
-            "Catalog", "Sandbox", "RuntimeAPI", "RuntimeBootstraps", "FunctionLogs", "AWSProtocol", "BlobStore",
+            "Catalog", "Sandbox", "RuntimeAPI", "RuntimeBootstraps", "FunctionLogs", "AWSProtocol", "BlobStore", "FunctionNetwork",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -127,13 +131,13 @@ let package = Package(
         // Composition root: configuration, wiring, lifecycle.
         .target(name: "Server", dependencies: [
             "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI", "Invoker", "Sandbox", "FunctionLogs",
-            "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings", "Identity", "IAMAPI", "STSAPI",
+            "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings", "Identity", "IAMAPI", "STSAPI", "FunctionNetwork",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "swiftlet", dependencies: [
-            "Server", "Catalog", "swiftlet-sandbox",
+            "Server", "Catalog", "FunctionNetwork", "swiftlet-sandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

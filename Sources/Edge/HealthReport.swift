@@ -7,16 +7,19 @@ public struct HealthReport: Codable, Sendable {
     public var store: String
     /// How execution environments are isolated on this host, and why when weaker than full.
     public var isolation: String
+    /// How functions reach other networks (`nat …`, or `none` and why).
+    public var network: String
     public var runtimes: [String]
 
     public init(status: String = "ok", version: String, region: String, accountId: String, store: String,
-                isolation: String, runtimes: [String]) {
+                isolation: String, network: String, runtimes: [String]) {
         self.status = status
         self.version = version
         self.region = region
         self.accountId = accountId
         self.store = store
         self.isolation = isolation
+        self.network = network
         self.runtimes = runtimes
     }
 }

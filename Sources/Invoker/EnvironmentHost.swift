@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import FunctionLogs
+import FunctionNetwork
 import Logging
 import RuntimeBootstraps
 import Sandbox
@@ -17,6 +18,8 @@ public struct EnvironmentHost: Sendable {
     public let region: String
     /// Execution-role credentials and the platform's endpoint; nil where environments get neither (tests).
     public let platform: (any PlatformAccess)?
+    /// Prepared network namespaces with egress; nil where sandboxed functions get loopback only.
+    public let network: NetworkPool?
     /// Swiftlet's runtime interface clients (mounted at `/var/runtime`).
     public let bootstrapDirectory: String
     /// An empty directory (mounted at `/opt` for functions without layers).
@@ -32,9 +35,10 @@ public struct EnvironmentHost: Sendable {
 
     public init(launcher: SandboxLauncher, cgroups: CgroupHierarchy?, code: CodeCache, layers: LayerCache, runtimes: RuntimeRegistry,
                 region: String, emptyDirectory: String, bootstrapDirectory: String = RuntimeBootstrapFiles.directory,
-                platform: (any PlatformAccess)? = nil) {
+                platform: (any PlatformAccess)? = nil, network: NetworkPool? = nil) {
         self.launcher = launcher
         self.platform = platform
+        self.network = network
         self.cgroups = cgroups
         self.code = code
         self.layers = layers
@@ -89,7 +93,7 @@ public struct EnvironmentHost: Sendable {
     /// The sandbox specification of one environment of `function`.
     func specification(for function: FunctionDefinition, version: String, environmentId: String,
                        logGroup: String, logStream: String, cgroups: CgroupSet?,
-                       initializationType: String = "on-demand") throws -> SandboxSpec {
+                       initializationType: String = "on-demand", networkNamespace: String? = nil) throws -> SandboxSpec {
         let codeDir = try code.directory(for: function.code.digest)
         let layerDir = try layers.directory(for: function.layers)
         let sandboxed = isSandboxed
@@ -175,7 +179,8 @@ public struct EnvironmentHost: Sendable {
         return SandboxSpec(
             program: program, environment: env, binds: binds, symlinks: systemSymlinks,
             tmpSizeMB: function.ephemeralStorageSize, cgroups: cgroups, uid: uid, gid: uid,
-            hostname: "localhost", workdir: taskRoot, endpointPort: sandboxed ? endpoint?.port : nil)
+            hostname: "localhost", workdir: taskRoot, endpointPort: sandboxed ? endpoint?.port : nil,
+            networkNamespace: networkNamespace)
     }
 }
 

@@ -1,6 +1,7 @@
 import Catalog
 import Dispatch
 import Foundation
+import FunctionNetwork
 import FunctionLogs
 import Logging
 import NIOCore
@@ -144,15 +145,30 @@ public final class Invoker: Sendable {
             logger.error("creating the environment's cgroup failed", metadata: ["error": "\(error)"])
             throw LambdaError.service("Could not create the execution environment.")
         }
+        // A sandboxed environment joins a prepared network namespace (egress through Swiftlet's bridge).
+        var network: NetworkPool.Lease?
+        if host.isSandboxed, let pool = host.network {
+            do {
+                network = try await pool.acquire()
+            } catch {
+                if let cgroups { await cgroups.remove() }
+                logger.error("setting up the environment's network failed", metadata: ["error": "\(error)"])
+                throw LambdaError.service("Could not set up the execution environment's network.")
+            }
+        }
+        let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
         let spec: SandboxSpec
         do {
             spec = try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
                                           logStream: logStream, cgroups: cgroups,
-                                          initializationType: provisioned ? "provisioned-concurrency" : "on-demand")
+                                          initializationType: provisioned ? "provisioned-concurrency" : "on-demand",
+                                          networkNamespace: network?.path)
         } catch let error as InvokerError {
+            releaseNetwork()
             if let cgroups { await cgroups.remove() }
             throw error
         } catch {
+            releaseNetwork()
             if let cgroups { await cgroups.remove() }
             logger.error("preparing the function's code failed", metadata: ["error": "\(error)"])
             // A CodePreparationError's description names no host path; anything else stays in the log.
@@ -167,6 +183,7 @@ public final class Invoker: Sendable {
                 }
             }
         } catch {
+            releaseNetwork()
             if let cgroups { await cgroups.remove() }
             logger.error("launching the environment failed", metadata: ["error": "\(error)"])
             throw LambdaError.service("Could not start the execution environment.")
@@ -176,7 +193,10 @@ public final class Invoker: Sendable {
             timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned)
         let env = ExecutionEnvironment(
             id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
-            createdAt: started, onDeath: { [weak pool] env in pool?.remove(env) })
+            createdAt: started, onDeath: { [weak pool] env in
+                pool?.remove(env)
+                releaseNetwork()
+            })
         do {
             try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) })
         } catch {

@@ -46,6 +46,7 @@ public struct SandboxLauncher: Sendable {
             }
             args += ["--uid", "\(spec.uid)", "--gid", "\(spec.gid)"]
             if let port = spec.endpointPort { args += ["--endpoint-port", "\(port)"] }
+            if let netns = spec.networkNamespace { args += ["--netns", netns] }
         case .plain:
             args += ["--mode", "plain"]
         }

@@ -29,10 +29,13 @@ public struct SandboxSpec: Sendable {
     /// Port of Swiftlet's endpoint inside the environment's network namespace (`127.0.0.1:<port>`), relayed to the
     /// server; nil for none. Sandbox mode only (plain processes reach the server's own listener).
     public var endpointPort: Int?
+    /// A prepared network namespace (`/run/netns/…`) to join instead of a new one with loopback only.
+    public var networkNamespace: String?
 
     public init(program: [String], environment: [(String, String)], binds: [Bind] = [], symlinks: [(String, String)] = [],
                 tmpSizeMB: Int = 512, cgroups: CgroupSet? = nil, uid: UInt32 = 993, gid: UInt32 = 990,
-                hostname: String = "localhost", workdir: String = "/var/task", endpointPort: Int? = nil) {
+                hostname: String = "localhost", workdir: String = "/var/task", endpointPort: Int? = nil,
+                networkNamespace: String? = nil) {
         self.program = program
         self.environment = environment
         self.binds = binds
@@ -44,6 +47,7 @@ public struct SandboxSpec: Sendable {
         self.hostname = hostname
         self.workdir = workdir
         self.endpointPort = endpointPort
+        self.networkNamespace = networkNamespace
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FunctionNetwork
 import Logging
 
 /// Everything the server is configured with, built once from flags and the environment and passed down.
@@ -22,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var asyncSpeedup: Double
     /// Caps the life of STS temporary credentials (nil: as requested).
     public var maxSessionSeconds: Int?
+    /// How sandboxed functions reach other networks.
+    public var functionNetwork: FunctionNetworkConfiguration
     /// The process environment (root credentials may come from it).
     public var environment: [String: String]
 
@@ -38,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         isolation: IsolationRequest = .auto,
         asyncSpeedup: Double = 1,
         maxSessionSeconds: Int? = nil,
+        functionNetwork: FunctionNetworkConfiguration = FunctionNetworkConfiguration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.host = host
@@ -52,6 +56,7 @@ public struct ServerConfiguration: Sendable {
         self.isolation = isolation
         self.asyncSpeedup = asyncSpeedup
         self.maxSessionSeconds = maxSessionSeconds
+        self.functionNetwork = functionNetwork
         self.environment = environment
     }
 

@@ -7,6 +7,7 @@ import Catalog
 import Edge
 import Foundation
 import FunctionLogs
+import FunctionNetwork
 import Hummingbird
 import IAMAPI
 import Identity
@@ -71,6 +72,21 @@ public struct SwiftletServer {
         } else {
             logger.warning("execution environments are NOT sandboxed", metadata: ["isolation": "\(isolation)"])
         }
+        // Sandboxed functions reach other networks through Swiftlet's bridge; plain processes share the host's.
+        var networkPool: NetworkPool?
+        let networkDescription: String
+        if case .sandbox = setup.launcher.mode {
+            let (hostNetwork, description) = HostNetwork.prepare(config.functionNetwork, logger: logger)
+            networkDescription = description
+            networkPool = hostNetwork.map { NetworkPool(host: $0, logger: self.logger) }
+            if networkPool != nil {
+                logger.info("functions reach other networks", metadata: ["network": "\(description)"])
+            } else {
+                logger.warning("functions have no network beyond their loopback", metadata: ["network": "\(description)"])
+            }
+        } else {
+            networkDescription = "host (plain processes share the host's network)"
+        }
         let code = try CodeCache(root: config.dataDir + "/code", blobs: blobs)
         code.collectGarbage(keeping: try await store.referencedBlobDigests())
         let empty = config.dataDir + "/sandbox/empty"
@@ -81,7 +97,7 @@ public struct SwiftletServer {
         layers.collectGarbage(keeping: [])
         let invoker = Invoker(
             host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, layers: layers, runtimes: runtimes,
-                                  region: config.region, emptyDirectory: empty, platform: platform),
+                                  region: config.region, emptyDirectory: empty, platform: platform, network: networkPool),
             settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
             logs: logWriter, logger: logger)
 
@@ -103,7 +119,7 @@ public struct SwiftletServer {
         let verifier = SigV4Verifier(credentials: authorizer, region: config.region)
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
-            isolation: isolation, runtimes: runtimes.identifiers)
+            isolation: isolation, network: networkDescription, runtimes: runtimes.identifiers)
         let sqs = SQSService(broker: queues)
         let iam = IAMService(directory: directory)
         let sts = STSService(sessions: roleSessions, authorizer: authorizer)
@@ -120,6 +136,7 @@ public struct SwiftletServer {
                 StoreService(store: store, logger: logger),
                 IdentityService(directory: directory),
                 logWriter,
+                NetworkService(pool: networkPool),
                 InvokerService(invoker: invoker, cgroups: setup.cgroups, logger: logger),
                 dispatcher,
                 mappings,

@@ -69,6 +69,7 @@ struct options {
     const char *workdir;
     int port;
     int endpoint_port;
+    const char *netns;
     char **program;
 };
 
@@ -105,6 +106,7 @@ static void parse(int argc, char **argv, struct options *o) {
     o->hostname = "localhost";
     o->port = 9001;
     o->endpoint_port = 0;
+    o->netns = NULL;
     int i;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -134,6 +136,7 @@ static void parse(int argc, char **argv, struct options *o) {
         else if (strcmp(a, "--workdir") == 0) o->workdir = v;
         else if (strcmp(a, "--runtime-port") == 0) o->port = atoi(v);
         else if (strcmp(a, "--endpoint-port") == 0) o->endpoint_port = atoi(v);
+        else if (strcmp(a, "--netns") == 0) o->netns = v;
         else fail("unknown option %s", a);
         i++;
     }
@@ -455,7 +458,17 @@ int main(int argc, char **argv) {
     /* Out of the server's process group: a terminal's ^C is for the server, which then ends us over the socket. */
     setsid();
 
-    if (o.sandbox && unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID) < 0)
+    /* A network namespace prepared by the server (its veth on Swiftlet's bridge, address and route set), or a new
+     * one with loopback only. */
+    int new_net = CLONE_NEWNET;
+    if (o.sandbox && o.netns) {
+        int ns = open(o.netns, O_RDONLY | O_CLOEXEC);
+        if (ns < 0) fail("open %s: %s", o.netns, strerror(errno));
+        if (setns(ns, CLONE_NEWNET) < 0) fail("setns %s: %s", o.netns, strerror(errno));
+        close(ns);
+        new_net = 0;
+    }
+    if (o.sandbox && unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | new_net | CLONE_NEWPID) < 0)
         fail("unshare: %s", strerror(errno));
     if (o.sandbox) loopback_up();
     int port = 0;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import FunctionNetwork
 import Logging
 import Server
 
@@ -32,6 +33,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Run asynchronous timing (retry delays, event ages) this many times faster; for tests.") var asyncSpeedup = 1.0
     @Option(help: "Longest life in seconds of temporary credentials from STS (default: as requested, up to AWS's limits).")
     var maxSessionSeconds: Int?
+    @Option(help: "Functions' network: nat (reach every network the host routes to, not the host itself) or none (loopback only).")
+    var functionNetwork = "nat"
+    @Option(help: "Subnet of functions' addresses (the bridge takes the first).") var functionSubnet = "198.18.0.0/16"
+    @Option(help: "Name of the bridge functions' veths join (one server per bridge).") var bridgeName = "swiftlet0"
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -44,6 +49,15 @@ struct Serve: AsyncParsableCommand {
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
         guard asyncSpeedup > 0 else { throw ValidationError("--async-speedup must be positive") }
         if let maxSessionSeconds, maxSessionSeconds <= 0 { throw ValidationError("--max-session-seconds must be positive") }
+        guard FunctionNetworkConfiguration.Mode(rawValue: functionNetwork) != nil else {
+            throw ValidationError("--function-network must be nat or none")
+        }
+        guard IPv4Subnet(parsing: functionSubnet) != nil else {
+            throw ValidationError("--function-subnet must be an IPv4 network in CIDR form with a prefix of /8 to /30, e.g. 198.18.0.0/16")
+        }
+        guard !bridgeName.isEmpty, bridgeName.utf8.count <= 15, bridgeName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ValidationError("--bridge-name must be 1 to 15 letters, digits, - or _")
+        }
     }
 
     func run() async throws {
@@ -59,7 +73,10 @@ struct Serve: AsyncParsableCommand {
             maxConcurrency: maxConcurrency, logLevel: level,
             idleTimeout: .seconds(idleTimeout), freezeAfter: freezeAfter < 0 ? nil : .milliseconds(freezeAfter),
             isolation: IsolationRequest(rawValue: isolation) ?? .auto, asyncSpeedup: asyncSpeedup,
-            maxSessionSeconds: maxSessionSeconds)
+            maxSessionSeconds: maxSessionSeconds,
+            functionNetwork: FunctionNetworkConfiguration(
+                mode: FunctionNetworkConfiguration.Mode(rawValue: functionNetwork) ?? .nat,
+                subnet: IPv4Subnet(parsing: functionSubnet) ?? FunctionNetworkConfiguration.defaultSubnet, bridge: bridgeName))
         try await SwiftletServer(configuration: config, logger: logger).run()
     }
 }
