@@ -16,18 +16,29 @@ public struct HostNetwork: Sendable {
         self.configuration = configuration
         namespacePrefix = configuration.bridge + "-"
         vethPrefix = "swl" + Self.tag(configuration.bridge)
-        table = "swiftlet_" + String(configuration.bridge.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        // The bridge's name may hold `-`, which nft names do not: its hash keeps `a-b` and `a_b` apart.
+        table = "swiftlet_" + String(configuration.bridge.map { $0.isLetter || $0.isNumber ? $0 : "_" }) + "_" + Self.tag(configuration.bridge)
     }
 
     /// Sets the host up for `configuration`; nil (with the reason) when functions must stay offline.
     public static func prepare(_ configuration: FunctionNetworkConfiguration, logger: Logger) -> (HostNetwork?, String) {
-        guard configuration.mode == .nat else { return (nil, "none (--function-network none)") }
         let host = HostNetwork(configuration: configuration)
+        guard configuration.mode == .nat else {
+            // Still remove what a crashed run on this bridge left, when no live server holds it.
+            if (try? host.lock()) != nil { host.tearDown() }
+            return (nil, "none (--function-network none)")
+        }
         do {
             try host.lock()
             host.removeLeftovers()
+            try host.checkSubnetIsFree()
             try host.setUp()
-            return (host, "nat \(configuration.subnet) on bridge \(configuration.bridge)")
+            var description = "nat \(configuration.subnet) on bridge \(configuration.bridge)"
+            if let blocking = host.forwardDropPolicies() {
+                description += " (degraded: \(blocking) drops forwarded traffic by default; accept traffic from \(configuration.bridge) there)"
+                logger.warning("functions' traffic may be dropped by another firewall table", metadata: ["table": "\(blocking)"])
+            }
+            return (host, description)
         } catch {
             logger.error("functions get NO network: the host network could not be set up", metadata: ["error": "\(error)"])
             return (nil, "none (setup failed: \(error))")
@@ -48,12 +59,38 @@ public struct HostNetwork: Sendable {
 
     func setUp() throws {
         let c = configuration
-        try "1".write(toFile: "/proc/sys/net/ipv4/ip_forward", atomically: false, encoding: .utf8)
+        // The firewall first: forwarding is turned on only once what it may forward is decided.
+        try NetworkCommand.run(["nft", "-f", "-"], input: ruleset)
         let bridgeExists = FileManager.default.fileExists(atPath: "/sys/class/net/\(c.bridge)")
         var script = bridgeExists ? "" : "link add \(c.bridge) type bridge\n"
         script += "addr replace \(c.subnet.gateway)/\(c.subnet.prefixLength) dev \(c.bridge)\nlink set \(c.bridge) up\n"
         try NetworkCommand.run(["ip", "-batch", "-"], input: script)
-        try NetworkCommand.run(["nft", "-f", "-"], input: ruleset)
+        try "1".write(toFile: "/proc/sys/net/ipv4/ip_forward", atomically: false, encoding: .utf8)
+    }
+
+    /// Refuses a subnet another interface already routes (another server's bridge, a LAN): replies would go there.
+    func checkSubnetIsFree() throws {
+        let routes = try NetworkCommand.run(["ip", "-o", "-4", "route", "show", "to", "match", configuration.subnet.gateway])
+        for line in routes.split(separator: "\n") where !line.hasPrefix("default") {
+            let fields = line.split(separator: " ")
+            guard let dev = fields.firstIndex(of: "dev").map({ fields[$0 + 1] }), dev != configuration.bridge else { continue }
+            throw NetworkCommand.Failure(command: "subnet \(configuration.subnet)",
+                                         output: "already routed to \(dev) (\(line)); choose another --function-subnet")
+        }
+    }
+
+    /// Another table whose forward hook drops by default (Docker's, ufw's, firewalld's): it overrides our accept.
+    func forwardDropPolicies() -> String? {
+        guard let chains = try? NetworkCommand.run(["nft", "list", "chains"]) else { return nil }
+        var table = ""
+        for line in chains.split(separator: "\n") {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("table ") { table = String(text.dropFirst(6).dropLast(2)) }
+            if text.contains("hook forward"), text.contains("policy drop"), !table.hasSuffix(" " + self.table) {
+                return "table \(table)"
+            }
+        }
+        return nil
     }
 
     /// The nftables table: environments may reach everything but the host and each other.
@@ -88,9 +125,12 @@ public struct HostNetwork: Sendable {
     func removeLeftovers() {
         let namespaces = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
         var script = ""
-        for name in namespaces where name.hasPrefix(namespacePrefix) { script += "netns delete \(name)\n" }
+        // Exactly ours: `<bridge>-<index>` (a bridge named `swiftlet0-x` has namespaces of its own).
+        for name in namespaces where name.hasPrefix(namespacePrefix) && name.dropFirst(namespacePrefix.count).allSatisfy(\.isNumber) {
+            script += "netns delete \(name)\n"
+        }
         let links = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net")) ?? []
-        for link in links where link.hasPrefix(vethPrefix) { script += "link delete \(link)\n" }
+        for link in links where link.hasPrefix(vethPrefix) && link.count <= 15 { script += "link delete \(link)\n" }
         if !script.isEmpty { _ = try? NetworkCommand.run(["ip", "-force", "-batch", "-"], input: script) }
     }
 

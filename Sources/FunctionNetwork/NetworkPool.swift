@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 import Synchronization
 
@@ -19,9 +20,13 @@ public final class NetworkPool: Sendable {
 
     private struct State {
         var ready: [Lease] = []
+        /// Released indices, reused oldest first and only once the subnet's fresh ones are used up, so an address
+        /// does not pass to a new environment while the old one's connections may still be tracked.
         var freeIndices: [Int] = []
         var nextIndex = 0
         var preparing = 0
+        /// Indices held by environments: a lease is released once.
+        var leased: Set<Int> = []
         var closed = false
     }
 
@@ -36,20 +41,31 @@ public final class NetworkPool: Sendable {
         self.host = host
         self.target = target
         self.logger = logger
+    }
+
+    /// Fills the pool (after `probe` succeeded).
+    public func start() {
         refill()
     }
 
     /// A prepared namespace: a ready one, or one prepared now when the pool is empty (a burst of cold starts).
     public func acquire() async throws -> Lease {
-        if let lease = state.withLock({ $0.ready.popLast() }) {
+        if let lease = state.withLock({ s -> Lease? in
+            guard let lease = s.ready.popLast() else { return nil }
+            s.leased.insert(lease.index)
+            return lease
+        }) {
             refill()
             return lease
         }
         let index = reserveIndex()
+        // Prepared beside the refills, not behind them: a burst of cold starts does not queue on one another.
         return try await withCheckedThrowingContinuation { continuation in
-            queue.async { [self] in
+            DispatchQueue.global().async { [self] in
                 do {
-                    continuation.resume(returning: try prepare(index))
+                    let lease = try prepare(index)
+                    state.withLock { _ = $0.leased.insert(index) }
+                    continuation.resume(returning: lease)
                 } catch {
                     state.withLock { $0.freeIndices.append(index) }
                     continuation.resume(throwing: error)
@@ -59,11 +75,24 @@ public final class NetworkPool: Sendable {
         }
     }
 
-    /// Deletes a namespace whose environment has ended.
+    /// Deletes a namespace whose environment has ended (once: a second release of the same lease does nothing).
     public func release(_ lease: Lease) {
+        guard state.withLock({ $0.leased.remove(lease.index) != nil }) else { return }
         queue.async { [self] in
             delete(lease)
             state.withLock { $0.freeIndices.append(lease.index) }
+        }
+    }
+
+    /// Prepares one namespace now and deletes it: proves at startup that this host can (nil), or says why not.
+    public func probe() -> String? {
+        let index = reserveIndex()
+        defer { state.withLock { $0.freeIndices.append(index) } }
+        do {
+            delete(try prepare(index))
+            return nil
+        } catch {
+            return "\(error)"
         }
     }
 
@@ -84,7 +113,7 @@ public final class NetworkPool: Sendable {
             let missing = target - s.ready.count - s.preparing
             guard missing > 0 else { return [] }
             s.preparing += missing
-            return (0..<missing).map { _ in Self.takeIndex(&s) }
+            return (0..<missing).map { _ in takeIndex(&s) }
         }
         for index in indices {
             queue.async { [self] in
@@ -106,13 +135,15 @@ public final class NetworkPool: Sendable {
     }
 
     private func reserveIndex() -> Int {
-        state.withLock { Self.takeIndex(&$0) }
+        state.withLock { takeIndex(&$0) }
     }
 
-    private static func takeIndex(_ s: inout State) -> Int {
-        if let index = s.freeIndices.popLast() { return index }
-        defer { s.nextIndex += 1 }
-        return s.nextIndex
+    private func takeIndex(_ s: inout State) -> Int {
+        if s.nextIndex < host.configuration.subnet.capacity || s.freeIndices.isEmpty {
+            defer { s.nextIndex += 1 }
+            return s.nextIndex
+        }
+        return s.freeIndices.removeFirst()
     }
 
     /// Creates namespace `index`: two `ip -batch` runs (host side, then inside).
@@ -124,15 +155,18 @@ public final class NetworkPool: Sendable {
         let name = host.namespacePrefix + String(index)
         let veth = host.vethPrefix + String(index, radix: 36)
         let address = c.subnet.host(index)
-        try NetworkCommand.run(["ip", "-batch", "-"], input: """
-            netns add \(name)
-            link add \(veth) type veth peer name eth0 netns \(name)
-            link set \(veth) master \(c.bridge)
-            link set dev \(veth) type bridge_slave isolated on
-            link set \(veth) up
-
-            """)
+        let lease = Lease(name: name, path: "/run/netns/\(name)", address: address, index: index, veth: veth)
+        // Whatever a failed attempt may have left under these names goes first.
+        delete(lease)
         do {
+            try NetworkCommand.run(["ip", "-batch", "-"], input: """
+                netns add \(name)
+                link add \(veth) type veth peer name eth0 netns \(name)
+                link set \(veth) master \(c.bridge)
+                link set dev \(veth) type bridge_slave isolated on
+                link set \(veth) up
+
+                """)
             try NetworkCommand.run(["ip", "-n", name, "-batch", "-"], input: """
                 link set lo up
                 addr add \(address)/\(c.subnet.prefixLength) dev eth0
@@ -141,13 +175,17 @@ public final class NetworkPool: Sendable {
 
                 """)
         } catch {
-            delete(Lease(name: name, path: "/run/netns/\(name)", address: address, index: index, veth: veth))
+            delete(lease)
             throw error
         }
-        return Lease(name: name, path: "/run/netns/\(name)", address: address, index: index, veth: veth)
+        return lease
     }
 
     private func delete(_ lease: Lease) {
-        _ = try? NetworkCommand.run(["ip", "-force", "-batch", "-"], input: "link delete \(lease.veth)\nnetns delete \(lease.name)\n")
+        let fm = FileManager.default
+        var script = ""
+        if fm.fileExists(atPath: "/sys/class/net/\(lease.veth)") { script += "link delete \(lease.veth)\n" }
+        if fm.fileExists(atPath: lease.path) { script += "netns delete \(lease.name)\n" }
+        if !script.isEmpty { _ = try? NetworkCommand.run(["ip", "-force", "-batch", "-"], input: script) }
     }
 }

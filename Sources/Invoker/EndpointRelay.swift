@@ -1,23 +1,38 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Swiftlet's endpoint inside one environment: connections accepted on a listener that lives in the environment's
 /// network namespace (`127.0.0.1:<port>`, handed over by the launcher) are relayed byte for byte to the server's own
 /// listener, so the AWS SDKs in a function reach every API at `AWS_ENDPOINT_URL` while the function can reach
 /// nothing else of the host.
 enum EndpointRelay {
+    /// Connections one environment may have open through its relay at once; more are closed as they arrive, so a
+    /// function cannot use up the server's descriptors.
+    static let maxConnections = 128
+    /// A relayed connection with no traffic either way for this long is closed.
+    static let idleTimeout: TimeAmount = .minutes(15)
+
     /// Serves `listeningSocket` (owned from now on) until the returned channel is closed.
     static func start(listeningSocket: CInt, target: SocketAddress, group: any EventLoopGroup) async throws -> any Channel {
-        try await ServerBootstrap(group: group)
+        let open = ConnectionCount()
+        return try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { inbound in
-                ClientBootstrap(group: inbound.eventLoop)
+                guard open.value.wrappingAdd(1, ordering: .relaxed).newValue <= maxConnections else {
+                    open.value.wrappingSubtract(1, ordering: .relaxed)
+                    return inbound.close()
+                }
+                inbound.closeFuture.whenComplete { _ in open.value.wrappingSubtract(1, ordering: .relaxed) }
+                return ClientBootstrap(group: inbound.eventLoop)
                     .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                    .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
                     .connect(to: target)
                     .flatMap { outbound in
                         let (toOutbound, toInbound) = RelayHandler.pair()
-                        return inbound.pipeline.addHandler(toOutbound).flatMap {
+                        return inbound.pipeline.addHandlers([IdleStateHandler(allTimeout: idleTimeout), toOutbound]).flatMap {
                             outbound.pipeline.addHandler(toInbound)
                         }
                     }
@@ -25,6 +40,11 @@ enum EndpointRelay {
             .withBoundSocket(listeningSocket)
             .get()
     }
+}
+
+/// How many connections one relay has open.
+final class ConnectionCount: Sendable {
+    let value = Atomic<Int>(0)
 }
 
 /// One side of a relayed connection: what its channel reads is written to the partner's channel; reading pauses
@@ -67,6 +87,19 @@ final class RelayHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         partner?.context?.close(promise: nil)
+    }
+
+    /// One side finished sending (half-close): what it sent is flushed to the other, which is then told the same.
+    /// An idle connection is closed.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event, let other = partner?.context {
+            other.flush()
+            other.close(mode: .output, promise: nil)
+        } else if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

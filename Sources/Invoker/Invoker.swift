@@ -201,6 +201,9 @@ public final class Invoker: Sendable {
             try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) })
         } catch {
             env.terminate()
+            // The reaper may not watch it yet, so its death may never be noticed: give back what it holds now
+            // (releasing the network twice is harmless).
+            releaseNetwork()
             logger.error("serving the Runtime API failed", metadata: ["error": "\(error)"])
             throw LambdaError.service("Could not serve the Runtime API of the execution environment.")
         }

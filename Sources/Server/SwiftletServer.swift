@@ -33,6 +33,15 @@ public struct SwiftletServer {
         self.logger = logger
     }
 
+    /// The address on this host where the listener is reached for `--host` (a wildcard or a name: loopback).
+    static func connectHost(_ host: String) -> String {
+        switch host {
+        case "0.0.0.0", "localhost": "127.0.0.1"
+        case "::": "::1"
+        default: host
+        }
+    }
+
     /// Runs until a shutdown signal; `onReady` receives the bound port.
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let config = configuration
@@ -76,9 +85,20 @@ public struct SwiftletServer {
         var networkPool: NetworkPool?
         let networkDescription: String
         if case .sandbox = setup.launcher.mode {
-            let (hostNetwork, description) = HostNetwork.prepare(config.functionNetwork, logger: logger)
+            var (hostNetwork, description) = HostNetwork.prepare(config.functionNetwork, logger: logger)
+            if let host = hostNetwork {
+                // One namespace prepared now proves the host can before any function depends on it.
+                let pool = NetworkPool(host: host, logger: self.logger)
+                if let reason = pool.probe() {
+                    host.tearDown()
+                    hostNetwork = nil
+                    description = "none (preparing a namespace failed: \(reason))"
+                } else {
+                    pool.start()
+                    networkPool = pool
+                }
+            }
             networkDescription = description
-            networkPool = hostNetwork.map { NetworkPool(host: $0, logger: self.logger) }
             if networkPool != nil {
                 logger.info("functions reach other networks", metadata: ["network": "\(description)"])
             } else {
@@ -108,6 +128,8 @@ public struct SwiftletServer {
             limits: AccountLimits(concurrentExecutions: config.maxConcurrency),
             executionRoles: ExecutionRoleChecks(sessions: roleSessions, authorizer: authorizer, queues: queues),
             logger: logger)
+        // Provisioned environments restored now need the endpoint before the listener reports its port: known when fixed.
+        if config.port != 0 { platform.setEndpoint(PlatformEndpoint(host: Self.connectHost(config.host), port: config.port)) }
         try await ConcurrencyRestore.run(catalog: catalog, invoker: invoker, logger: logger)
         let dispatcher = AsyncDispatcher(catalog: catalog, invoker: invoker, queues: queues, timing: AsyncTiming(speedup: config.asyncSpeedup),
                                          parallelism: config.maxConcurrency, logger: logger)
@@ -146,8 +168,7 @@ public struct SwiftletServer {
                 let url = "http://\(config.host):\(port)"
                 // Functions reach the listener here (a wildcard address is reached on loopback); sandboxed ones
                 // through a relay from their own loopback.
-                let host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host == "::" ? "::1" : config.host
-                platform.setEndpoint(PlatformEndpoint(host: host, port: port))
+                platform.setEndpoint(PlatformEndpoint(host: Self.connectHost(config.host), port: port))
                 try? Data((url + "\n").utf8).write(to: URL(fileURLWithPath: endpointFile))
                 logger.notice("Swiftlet listening", metadata: ["endpoint": "\(url)", "dataDir": "\(config.dataDir)"])
                 onReady(port)

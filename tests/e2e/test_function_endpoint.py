@@ -89,3 +89,38 @@ def test_a_sandboxed_function_calls_the_platform_with_its_role(server, lam, sqs,
     assert result["other_port"] != 0
     got = sqs.receive_message(QueueUrl=a)["Messages"]
     assert got[0]["Body"] == "from a sandbox"
+
+
+FLOOD = '''
+import os, select, socket, time
+
+def handler(event, context):
+    port = int(os.environ["AWS_ENDPOINT_URL"].rsplit(":", 1)[1])
+    sockets = []
+    for _ in range(event["count"]):
+        s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        sockets.append(s)
+    # Refused connections are closed by the relay at once; the others stay open and silent.
+    closed, deadline = set(), time.time() + 2
+    while time.time() < deadline:
+        readable, _, _ = select.select([s for s in sockets if s not in closed], [], [], 0.2)
+        for s in readable:
+            if s.recv(1) == b"":
+                closed.add(s)
+    return {"opened": len(sockets), "closed_by_peer": len(closed)}
+'''
+
+
+def test_a_function_cannot_flood_the_server_through_its_endpoint(server, lam, python_runtime):
+    """Connections through one environment's relay are capped, so a function cannot use up the server's descriptors."""
+    if not server.health["isolation"].startswith("sandbox"):
+        pytest.skip("the relayed endpoint exists in sandboxes only")
+    name = "flood-" + uuid.uuid4().hex[:6]
+    lam.create_function(FunctionName=name, Runtime=python_runtime, Role=f"arn:aws:iam::{ACCOUNT}:role/lambda-role",
+                        Handler="app.handler", Timeout=60, Code={"ZipFile": make_zip({"app.py": FLOOD})})
+    out = lam.invoke(FunctionName=name, Payload=json.dumps({"count": 200}).encode())
+    result = json.loads(out["Payload"].read())
+    assert "FunctionError" not in out, result
+    assert result["opened"] == 200
+    assert result["closed_by_peer"] >= 200 - 128, result
+    assert lam.get_function(FunctionName=name)["Configuration"]["FunctionName"] == name
