@@ -9,10 +9,12 @@ public struct HealthReport: Codable, Sendable {
     public var isolation: String
     /// How functions reach other networks (`nat …`, or `none` and why).
     public var network: String
+    /// The AWS SDK for Python offered to Python functions (`boto3 1.43.11`), or why there is none.
+    public var pythonSDK: String
     public var runtimes: [String]
 
     public init(status: String = "ok", version: String, region: String, accountId: String, store: String,
-                isolation: String, network: String, runtimes: [String]) {
+                isolation: String, network: String, pythonSDK: String, runtimes: [String]) {
         self.status = status
         self.version = version
         self.region = region
@@ -20,6 +22,7 @@ public struct HealthReport: Codable, Sendable {
         self.store = store
         self.isolation = isolation
         self.network = network
+        self.pythonSDK = pythonSDK
         self.runtimes = runtimes
     }
 }

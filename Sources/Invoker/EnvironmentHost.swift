@@ -20,6 +20,10 @@ public struct EnvironmentHost: Sendable {
     public let platform: (any PlatformAccess)?
     /// Prepared network namespaces with egress; nil where sandboxed functions get loopback only.
     public let network: NetworkPool?
+    /// The AWS SDK for Python offered to Python functions (after their own code and layers), when installed.
+    public let pythonSDK: String?
+    /// Where the SDK is inside a sandbox.
+    static let sandboxPythonSDK = "/var/lang/sdk/python"
     /// Swiftlet's runtime interface clients (mounted at `/var/runtime`).
     public let bootstrapDirectory: String
     /// An empty directory (mounted at `/opt` for functions without layers).
@@ -35,10 +39,11 @@ public struct EnvironmentHost: Sendable {
 
     public init(launcher: SandboxLauncher, cgroups: CgroupHierarchy?, code: CodeCache, layers: LayerCache, runtimes: RuntimeRegistry,
                 region: String, emptyDirectory: String, bootstrapDirectory: String = RuntimeBootstrapFiles.directory,
-                platform: (any PlatformAccess)? = nil, network: NetworkPool? = nil) {
+                platform: (any PlatformAccess)? = nil, network: NetworkPool? = nil, pythonSDK: String? = nil) {
         self.launcher = launcher
         self.platform = platform
         self.network = network
+        self.pythonSDK = pythonSDK
         self.cgroups = cgroups
         self.code = code
         self.layers = layers
@@ -143,6 +148,10 @@ public struct EnvironmentHost: Sendable {
             env.append(("AWS_EXECUTION_ENV", "AWS_Lambda_\(runtimeId)"))
         }
         if let handler = function.handler { env.append(("_HANDLER", handler)) }
+        if runtimeId.hasPrefix("python"), let sdk = pythonSDK {
+            // The runtime client puts it on sys.path after the function's code and layers, as Lambda's boto3.
+            env.append(("_SWIFTLET_PYTHON_SDK", sandboxed ? Self.sandboxPythonSDK : sdk))
+        }
         if runtimeId.hasPrefix("python") {
             if sandboxed || layerDir == nil {
                 env.append(("PYTHONPATH", runtimeDir))
@@ -175,6 +184,7 @@ public struct EnvironmentHost: Sendable {
         binds.append(SandboxSpec.Bind(codeDir, at: "/var/task"))
         binds.append(SandboxSpec.Bind(bootstrapDirectory, at: "/var/runtime"))
         binds.append(SandboxSpec.Bind(layerDir ?? emptyDirectory, at: "/opt"))
+        if runtimeId.hasPrefix("python"), let sdk = pythonSDK { binds.append(SandboxSpec.Bind(sdk, at: Self.sandboxPythonSDK)) }
         let uid = Self.uidBase + Self.nextUid.wrappingAdd(1, ordering: .relaxed).oldValue % Self.uidCount
         return SandboxSpec(
             program: program, environment: env, binds: binds, symlinks: systemSymlinks,

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var maxSessionSeconds: Int?
     /// How sandboxed functions reach other networks.
     public var functionNetwork: FunctionNetworkConfiguration
+    /// Where `scripts/install-python-sdk` put the AWS SDK for Python offered to Python functions.
+    public var pythonSDKDirectory: String
     /// The process environment (root credentials may come from it).
     public var environment: [String: String]
 
@@ -42,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         asyncSpeedup: Double = 1,
         maxSessionSeconds: Int? = nil,
         functionNetwork: FunctionNetworkConfiguration = FunctionNetworkConfiguration(),
+        pythonSDKDirectory: String = "/usr/local/lib/swiftlet/python-sdk",
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.host = host
@@ -57,6 +60,7 @@ public struct ServerConfiguration: Sendable {
         self.asyncSpeedup = asyncSpeedup
         self.maxSessionSeconds = maxSessionSeconds
         self.functionNetwork = functionNetwork
+        self.pythonSDKDirectory = pythonSDKDirectory
         self.environment = environment
     }
 

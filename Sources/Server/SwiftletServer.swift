@@ -33,6 +33,16 @@ public struct SwiftletServer {
         self.logger = logger
     }
 
+    /// The boto3 that `scripts/install-python-sdk` installed in `directory`, read from its `__init__.py`.
+    static func pythonSDK(in directory: String) -> (directory: String?, description: String) {
+        guard let text = try? String(contentsOfFile: directory + "/boto3/__init__.py", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("__version__") }) else {
+            return (nil, "none (run scripts/install-python-sdk to offer boto3 to Python functions)")
+        }
+        let version = line.split(separator: "'").dropFirst().first.map(String.init) ?? "?"
+        return (directory, "boto3 \(version)")
+    }
+
     /// The address on this host where the listener is reached for `--host` (a wildcard or a name: loopback).
     static func connectHost(_ host: String) -> String {
         switch host {
@@ -107,6 +117,10 @@ public struct SwiftletServer {
         } else {
             networkDescription = "host (plain processes share the host's network)"
         }
+        let pythonSDK = Self.pythonSDK(in: config.pythonSDKDirectory)
+        if pythonSDK.directory == nil {
+            logger.warning("Python functions get no AWS SDK from the platform", metadata: ["sdk": "\(pythonSDK.description)"])
+        }
         let code = try CodeCache(root: config.dataDir + "/code", blobs: blobs)
         code.collectGarbage(keeping: try await store.referencedBlobDigests())
         let empty = config.dataDir + "/sandbox/empty"
@@ -117,7 +131,8 @@ public struct SwiftletServer {
         layers.collectGarbage(keeping: [])
         let invoker = Invoker(
             host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, layers: layers, runtimes: runtimes,
-                                  region: config.region, emptyDirectory: empty, platform: platform, network: networkPool),
+                                  region: config.region, emptyDirectory: empty, platform: platform, network: networkPool,
+                                  pythonSDK: pythonSDK.directory),
             settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
             logs: logWriter, logger: logger)
 
@@ -141,7 +156,7 @@ public struct SwiftletServer {
         let verifier = SigV4Verifier(credentials: authorizer, region: config.region)
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
-            isolation: isolation, network: networkDescription, runtimes: runtimes.identifiers)
+            isolation: isolation, network: networkDescription, pythonSDK: pythonSDK.description, runtimes: runtimes.identifiers)
         let sqs = SQSService(broker: queues)
         let iam = IAMService(directory: directory)
         let sts = STSService(sessions: roleSessions, authorizer: authorizer)

@@ -37,6 +37,8 @@ struct Serve: AsyncParsableCommand {
     var functionNetwork = "nat"
     @Option(help: "Subnet of functions' addresses (the bridge takes the first).") var functionSubnet = "198.18.0.0/16"
     @Option(help: "Name of the bridge functions' veths join (one server per bridge).") var bridgeName = "swiftlet0"
+    @Option(help: "The AWS SDK for Python offered to Python functions (scripts/install-python-sdk puts it there).")
+    var pythonSdkDir = "/usr/local/lib/swiftlet/python-sdk"
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -76,7 +78,8 @@ struct Serve: AsyncParsableCommand {
             maxSessionSeconds: maxSessionSeconds,
             functionNetwork: FunctionNetworkConfiguration(
                 mode: FunctionNetworkConfiguration.Mode(rawValue: functionNetwork) ?? .nat,
-                subnet: IPv4Subnet(parsing: functionSubnet) ?? FunctionNetworkConfiguration.defaultSubnet, bridge: bridgeName))
+                subnet: IPv4Subnet(parsing: functionSubnet) ?? FunctionNetworkConfiguration.defaultSubnet, bridge: bridgeName),
+            pythonSDKDirectory: pythonSdkDir)
         try await SwiftletServer(configuration: config, logger: logger).run()
     }
 }

@@ -124,3 +124,38 @@ def test_a_function_cannot_flood_the_server_through_its_endpoint(server, lam, py
     assert result["opened"] == 200
     assert result["closed_by_peer"] >= 200 - 128, result
     assert lam.get_function(FunctionName=name)["Configuration"]["FunctionName"] == name
+
+
+SDK_PROBE = '''
+import boto3
+
+def handler(event, context):
+    out = {"version": boto3.__version__, "file": boto3.__file__}
+    if event.get("call"):
+        out["arn"] = boto3.client("sts").get_caller_identity()["Arn"]
+    return out
+'''
+
+
+def test_python_functions_get_the_platforms_boto3_after_their_own(server, lam, python_runtime):
+    """As Lambda's Python runtime, the platform offers boto3 (installed by scripts/install-python-sdk); a copy in the
+    function's zip comes first."""
+    if server.health.get("pythonSDK", "none").startswith("none"):
+        pytest.skip(server.health.get("pythonSDK"))
+    if not python_runtime.startswith("python"):
+        pytest.skip("no Python runtime on this host")
+    name = "sdk-" + uuid.uuid4().hex[:6]
+    lam.create_function(FunctionName=name, Runtime=python_runtime, Role=f"arn:aws:iam::{ACCOUNT}:role/lambda-role",
+                        Handler="app.handler", Timeout=30, MemorySize=512, Code={"ZipFile": make_zip({"app.py": SDK_PROBE})})
+    out = lam.invoke(FunctionName=name, Payload=json.dumps({"call": True}).encode())
+    result = json.loads(out["Payload"].read())
+    assert "FunctionError" not in out, result
+    assert server.health["pythonSDK"] == f"boto3 {result['version']}"
+    assert result["arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/lambda-role/{name}"
+
+    own = "own-" + uuid.uuid4().hex[:6]
+    lam.create_function(FunctionName=own, Runtime=python_runtime, Role=f"arn:aws:iam::{ACCOUNT}:role/lambda-role",
+                        Handler="app.handler", Code={"ZipFile": make_zip({
+                            "app.py": SDK_PROBE, "boto3/__init__.py": "__version__ = '0.0-own'\n"})})
+    result = json.loads(lam.invoke(FunctionName=own, Payload=b"{}")["Payload"].read())
+    assert result["version"] == "0.0-own"

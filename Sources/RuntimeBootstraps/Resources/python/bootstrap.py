@@ -59,14 +59,17 @@ def _set_sys_path():
     version = "%d.%d" % sys.version_info[:2]
     layer_site = "/opt/python/lib/python%s/site-packages" % version
     front = [task_root, layer_site, "/opt/python"]
+    # The platform's AWS SDK (boto3), after the function's own code and layers, as on Lambda.
+    sdk = _environ.get("_SWIFTLET_PYTHON_SDK")
+    platform = [sdk] if sdk else []
     drop = {_THIS_DIR, os.path.dirname(_THIS_DIR), ""}
     rest = []
     for entry in sys.path:
         normalized = os.path.normpath(entry) if entry else ""
-        if normalized in drop or entry in front or normalized in front or entry in rest:
+        if normalized in drop or entry in front or normalized in front or entry in rest or entry in platform:
             continue
         rest.append(entry)
-    sys.path[:] = front + rest
+    sys.path[:] = front + platform + rest
     _interpreter_paths[:] = rest
     # Like AWS, `.pth` files in the code and layer directories are honoured.
     site = sys.modules.get("site")
