@@ -32,6 +32,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -315,6 +316,12 @@ static void exec_runtime(const struct options *o, pid_t init) {
         /* No PID namespace to take the runtime along when P1 dies. Set after the uid change, which clears it. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != init) _exit(125);
+    }
+    /* Lambda's limit on open files: a function that opens too many sees EMFILE, never the server's limit. */
+    struct rlimit files = { .rlim_cur = 1024, .rlim_max = 1024 };
+    if (o->sandbox && setrlimit(RLIMIT_NOFILE, &files) < 0) {
+        dprintf(STDERR_FILENO, "swiftlet-sandbox: RLIMIT_NOFILE: %s\n", strerror(errno));
+        _exit(125);
     }
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
         dprintf(STDERR_FILENO, "swiftlet-sandbox: no_new_privs: %s\n", strerror(errno));

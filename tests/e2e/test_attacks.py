@@ -183,6 +183,33 @@ def test_filling_tmp_ends_in_enospc_inside_only(server, lam, create, name):
     assert out["error"] == "ENOSPC"
 
 
+OPEN_FILES = """
+import errno, os
+
+def handler(event, context):
+    fds = []
+    error = None
+    try:
+        while len(fds) < 5000:
+            fds.append(os.open("/dev/null", os.O_RDONLY))
+    except OSError as e:
+        error = errno.errorcode[e.errno]
+    for fd in fds:
+        os.close(fd)
+    return {"opened": len(fds), "error": error}
+"""
+
+
+def test_a_flood_of_open_files_ends_in_emfile_at_lambdas_limit(server, lam, create, name):
+    create(name, Code={"ZipFile": make_zip({"app.py": OPEN_FILES})})
+    r, out = invoke(lam, name, {})
+    assert "FunctionError" not in r, out
+    assert out["error"] == "EMFILE", out
+    assert 1000 <= out["opened"] < 1024, out
+    # The server still answers.
+    assert lam.get_function(FunctionName=name)["Configuration"]["FunctionName"] == name
+
+
 # Crash clean-up ------------------------------------------------------------------------------------------------
 
 def cgroup_bases():
