@@ -83,7 +83,34 @@ public struct EnvironmentHost: Sendable {
         for prefix in prefixes.sorted() {
             binds.append(SandboxSpec.Bind(prefix, at: prefix))
         }
+        if let resolver = resolverBind() { binds.append(resolver) }
         return (binds, links)
+    }
+
+    /// What makes the host's resolver configuration usable inside a sandbox, where the host's loopback is not the
+    /// environment's: `/etc/resolv.conf` pointing (through a symlink) outside `/etc` needs that file, and a stub
+    /// resolver on loopback (systemd-resolved's `127.0.0.53`) is replaced by the upstream servers it uses.
+    static func resolverBind(conf: String = "/etc/resolv.conf",
+                             upstream: String = "/run/systemd/resolve/resolv.conf") -> SandboxSpec.Bind? {
+        let resolved = URL(fileURLWithPath: conf).resolvingSymlinksInPath().path
+        guard let text = try? String(contentsOfFile: resolved, encoding: .utf8) else { return nil }
+        if !onlyLoopbackNameservers(text) {
+            // `/etc` is bound as a whole: only a file outside it must be added.
+            let etc = (conf as NSString).deletingLastPathComponent + "/"
+            return resolved.hasPrefix(etc) ? nil : SandboxSpec.Bind(resolved, at: resolved)
+        }
+        guard let upstreamText = try? String(contentsOfFile: upstream, encoding: .utf8),
+              !onlyLoopbackNameservers(upstreamText) else { return nil }
+        return SandboxSpec.Bind(upstream, at: resolved)
+    }
+
+    /// Whether every `nameserver` line names a loopback address (or there is none).
+    static func onlyLoopbackNameservers(_ text: String) -> Bool {
+        let servers = text.split(separator: "\n").compactMap { line -> Substring? in
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return fields.count >= 2 && fields[0] == "nameserver" ? fields[1] : nil
+        }
+        return servers.allSatisfy { $0.hasPrefix("127.") || $0 == "::1" }
     }
 
     /// Whether `path` can be a `bootstrap`: an executable file, or in a sandbox a symlink, which resolves only
