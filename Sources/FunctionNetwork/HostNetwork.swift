@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The host side of functions' network: a bridge of Swiftlet's own with the subnet's first address, forwarding,
 /// and an nftables table that masquerades environments' traffic to other networks while dropping what they send to
@@ -11,6 +12,8 @@ public struct HostNetwork: Sendable {
     let namespacePrefix: String
     let vethPrefix: String
     let table: String
+    /// The bridge's lock, held from `prepare` to `tearDown`.
+    let bridgeLock = BridgeLock()
 
     init(configuration: FunctionNetworkConfiguration) {
         self.configuration = configuration
@@ -45,16 +48,10 @@ public struct HostNetwork: Sendable {
         }
     }
 
-    /// Holds `/run/swiftlet/<bridge>.lock` for the life of this process: two servers must not share a bridge.
+    /// Holds `/run/swiftlet/<bridge>.lock` until `tearDown` (or the process ends): two servers must not share a bridge.
     func lock() throws {
         try FileManager.default.createDirectory(atPath: "/run/swiftlet", withIntermediateDirectories: true)
-        let fd = open("/run/swiftlet/\(configuration.bridge).lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw NetworkCommand.Failure(command: "open lock", output: String(cString: strerror(errno))) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw NetworkCommand.Failure(command: "lock", output: "another server uses bridge \(configuration.bridge); give this one --bridge-name and --function-subnet of its own")
-        }
-        // Kept open (and locked) until the process exits.
+        try bridgeLock.acquire("/run/swiftlet/\(configuration.bridge).lock", bridge: configuration.bridge)
     }
 
     func setUp() throws {
@@ -139,6 +136,7 @@ public struct HostNetwork: Sendable {
         removeLeftovers()
         _ = try? NetworkCommand.run(["nft", "delete", "table", "inet", table])
         _ = try? NetworkCommand.run(["ip", "link", "delete", configuration.bridge])
+        bridgeLock.release()
     }
 
     /// Four hex digits of the bridge's name, so veths of servers on different bridges never share a name.
@@ -152,5 +150,27 @@ public struct HostNetwork: Sendable {
 extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// An exclusive `flock` on a bridge's lock file, released on `release()` or when the process ends.
+final class BridgeLock: Sendable {
+    private let fd = Mutex<Int32>(-1)
+
+    func acquire(_ path: String, bridge: String) throws {
+        let file = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard file >= 0 else { throw NetworkCommand.Failure(command: "open \(path)", output: String(cString: strerror(errno))) }
+        guard flock(file, LOCK_EX | LOCK_NB) == 0 else {
+            close(file)
+            throw NetworkCommand.Failure(command: "lock", output: "another server uses bridge \(bridge); give this one --bridge-name and --function-subnet of its own")
+        }
+        fd.withLock { $0 = file }
+    }
+
+    func release() {
+        fd.withLock {
+            if $0 >= 0 { close($0) }
+            $0 = -1
+        }
     }
 }
