@@ -28,6 +28,14 @@ extension FunctionCatalog {
         return record.json
     }
 
+    /// The function's tags as `aws:ResourceTag/<key>` condition keys (none for a function that does not exist).
+    public func resourceTagKeys(function name: String) async -> [String: [String]] {
+        guard let tags = try? await store.tags(ofFunction: name) else { return [:] }
+        var keys: [String: [String]] = [:]
+        for (key, value) in tags { keys["aws:ResourceTag/" + key] = [value] }
+        return keys
+    }
+
     /// The policy of a layer version, as JSON; nil when there is none.
     func layerPolicyJSON(layer: String, version: Int) async -> String? {
         guard let record = try? await store.policy(of: "layer:\(layer):\(version)"), !record.document.Statement.isEmpty else { return nil }

@@ -20,8 +20,16 @@ extension SQSService {
         let name = operation == "CreateQueue" || operation == "GetQueueUrl"
             ? members?.QueueName : members?.QueueUrl.flatMap(broker.addressing.name(fromURL:))
         guard let name else { return [RequiredPermission(action: action, resource: "*")] }
-        let policy = operation == "CreateQueue" ? nil : (try? await broker.queue(name))?.attributes.values["Policy"]
-        return [RequiredPermission(action: action, resource: broker.addressing.arn(name), resourcePolicy: policy)]
+        let queue = operation == "CreateQueue" ? nil : try? await broker.queue(name)
+        var permission = RequiredPermission(action: action, resource: broker.addressing.arn(name),
+                                            resourcePolicy: queue?.attributes.values["Policy"])
+        for (key, value) in queue?.tags ?? [:] { permission.context["aws:ResourceTag/" + key] = [value] }
+        // Tags the request sets (CreateQueue's `tags`, TagQueue's `Tags`) or removes (UntagQueue's `TagKeys`).
+        let setting = members?.tags ?? members?.Tags ?? [:]
+        for (key, value) in setting { permission.context["aws:RequestTag/" + key] = [value] }
+        if !setting.isEmpty { permission.context["aws:TagKeys"] = setting.keys.sorted() }
+        if let removing = members?.TagKeys { permission.context["aws:TagKeys"] = removing }
+        return [permission]
     }
 }
 
@@ -29,4 +37,7 @@ extension SQSService {
 struct QueueMembers: Decodable {
     var QueueUrl: String?
     var QueueName: String?
+    var tags: [String: String]?
+    var Tags: [String: String]?
+    var TagKeys: [String]?
 }

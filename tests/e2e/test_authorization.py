@@ -395,3 +395,34 @@ def test_assume_role_sees_the_callers_source_ip(iam, new_user):
     with pytest.raises(Exception) as raised:
         client("sts").assume_role(RoleArn=role_arn, RoleSessionName="from-loopback")
     assert raised.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_tags_are_condition_keys(lam, python_runtime, new_user, sqs):
+    """aws:ResourceTag/… carries the function's or queue's tags, aws:RequestTag/… and aws:TagKeys what a request sets."""
+    blue, red = ("tag-" + uuid.uuid4().hex[:8] for _ in range(2))
+    for name, team in ((blue, "blue"), (red, "red")):
+        lam.create_function(FunctionName=name, Runtime=python_runtime, Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": make_zip()}, Tags={"team": team})
+    _, arn, _, client = new_user(read=policy(
+        {"Effect": "Allow", "Action": ["lambda:GetFunction", "lambda:TagResource"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}},
+        {"Effect": "Deny", "Action": "lambda:TagResource", "Resource": "*",
+         "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}}))
+    user_lam = client()
+    assert user_lam.get_function(FunctionName=blue)["Configuration"]["FunctionName"] == blue
+    assert_denied(lambda: user_lam.get_function(FunctionName=red),
+                  denied_message(arn, "lambda:GetFunction", function_arn(red)))
+    user_lam.tag_resource(Resource=function_arn(blue), Tags={"cost": "1"})
+    assert_denied(lambda: user_lam.tag_resource(Resource=function_arn(blue), Tags={"team": "red"}),
+                  denied_message(arn, "lambda:TagResource", function_arn(blue), explicit="identity"))
+    assert lam.list_tags(Resource=function_arn(blue))["Tags"] == {"team": "blue", "cost": "1"}
+
+    q = sqs.create_queue(QueueName="tagged-" + uuid.uuid4().hex[:6], tags={"team": "blue"})["QueueUrl"]
+    _, arn2, _, client2 = new_user(send=policy(
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/team": "red"}}}))
+    q_arn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    assert_denied(lambda: client2("sqs").send_message(QueueUrl=q, MessageBody="x"),
+                  denied_message(arn2, "sqs:SendMessage", q_arn), code="AccessDenied")
+    sqs.tag_queue(QueueUrl=q, Tags={"team": "red"})
+    assert client2("sqs").send_message(QueueUrl=q, MessageBody="x")["MessageId"]

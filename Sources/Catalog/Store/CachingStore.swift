@@ -15,6 +15,8 @@ public final class CachingStore: Store {
         /// Resource policies by resource key, read to authorize every request by a caller other than root;
         /// `.some(nil)` remembers that there is none.
         var policies: [String: PolicyRecord?] = [:]
+        /// Functions' tags, read for `aws:ResourceTag/…` when a caller other than root is authorized.
+        var tags: [String: [String: String]] = [:]
         /// Bumped by every write, so a read that raced a write does not put back what the write replaced.
         var generation = 0
 
@@ -25,6 +27,7 @@ public final class CachingStore: Store {
             aliases = aliases.filter { !$0.key.hasPrefix(prefix) }
             eventInvokeConfigs = eventInvokeConfigs.filter { !$0.key.hasPrefix(prefix) }
             policies = policies.filter { $0.key != "function:\(name)" && !$0.key.hasPrefix("function:\(name):") }
+            tags[name] = nil
         }
     }
     private let cache = Mutex(Cache())
@@ -88,11 +91,13 @@ public final class CachingStore: Store {
     }
 
     public func tags(ofFunction name: String) async throws -> [String: String]? {
-        try await base.tags(ofFunction: name)
+        try await cached({ $0.tags[name] }, load: { try await base.tags(ofFunction: name) }, remember: { $0.tags[name] = $1 })
     }
 
     public func updateTags(ofFunction name: String, set: [String: String], remove: [String], limit: Int) async throws -> Int {
-        try await base.updateTags(ofFunction: name, set: set, remove: remove, limit: limit)
+        update { $0.tags[name] = nil }
+        defer { update { $0.tags[name] = nil } }
+        return try await base.updateTags(ofFunction: name, set: set, remove: remove, limit: limit)
     }
 
     public func usage() async throws -> StoreUsage {

@@ -16,8 +16,16 @@ extension LambdaService {
                 return [RequiredPermission(action: "lambda:" + action, resource: "*")]
             }
             let policy = await catalog.resourcePolicyJSON(function: resource.name, qualifier: resource.qualifier)
-            return [RequiredPermission(action: "lambda:" + action, resource: resource.arn,
-                                       context: ["lambda:FunctionArn": [resource.arn]], resourcePolicy: policy)]
+            var context = await catalog.resourceTagKeys(function: resource.name)
+            context["lambda:FunctionArn"] = [resource.arn]
+            return [RequiredPermission(action: "lambda:" + action, resource: resource.arn, context: context, resourcePolicy: policy)]
+        }
+        /// Tags a request sets, as `aws:RequestTag/<key>` and `aws:TagKeys`.
+        func requestTags(_ tags: [String: String]?, _ permissions: [RequiredPermission]) -> [RequiredPermission] {
+            guard let tags, !tags.isEmpty, var first = permissions.first else { return permissions }
+            for (key, value) in tags { first.context["aws:RequestTag/" + key] = [value] }
+            first.context["aws:TagKeys"] = tags.keys.sorted()
+            return [first] + permissions.dropFirst()
         }
         func anywhere(_ action: String) -> [RequiredPermission] {
             [RequiredPermission(action: "lambda:" + action, resource: "*")]
@@ -32,8 +40,8 @@ extension LambdaService {
         switch route {
         case .createFunction:
             let body = try decode(FunctionResources.self, from: request)
-            return await on("CreateFunction", body.FunctionName ?? "", qualifier: nil) + passRole(body.Role)
-                + layerUses(body.Layers)
+            let create = await on("CreateFunction", body.FunctionName ?? "", qualifier: nil)
+            return requestTags(body.Tags, create) + passRole(body.Role) + (await layerUses(body.Layers))
         case .updateFunctionConfiguration(let name):
             let body = try decode(FunctionResources.self, from: request)
             return await on("UpdateFunctionConfiguration", name, qualifier: nil) + passRole(body.Role) + layerUses(body.Layers)
@@ -43,8 +51,13 @@ extension LambdaService {
         case .getFunctionConfiguration(let name): return await on("GetFunctionConfiguration", name)
         case .updateFunctionCode(let name): return await on("UpdateFunctionCode", name, qualifier: nil)
         case .getAccountSettings: return anywhere("GetAccountSettings")
-        case .tagResource(let arn): return await on("TagResource", arn, qualifier: nil)
-        case .untagResource(let arn): return await on("UntagResource", arn, qualifier: nil)
+        case .tagResource(let arn):
+            let tag = await on("TagResource", arn, qualifier: nil)
+            return requestTags(try decode(TagResourceRequest.self, from: request).Tags, tag)
+        case .untagResource(let arn):
+            var permissions = await on("UntagResource", arn, qualifier: nil)
+            permissions[0].context["aws:TagKeys"] = request.queryValues("tagKeys")
+            return permissions
         case .listTags(let arn): return await on("ListTags", arn, qualifier: nil)
         case .invoke(let name): return await on("InvokeFunction", name)
         case .publishVersion(let name): return await on("PublishVersion", name, qualifier: nil)
@@ -138,4 +151,5 @@ struct FunctionResources: Decodable {
     var FunctionName: String?
     var Role: String?
     var Layers: [String]?
+    var Tags: [String: String]?
 }
