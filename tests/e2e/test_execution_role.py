@@ -146,3 +146,18 @@ def test_the_platform_acts_with_the_functions_role(server, lam, python_runtime):
     lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={"OnFailure": {"Destination": q_arn}})
     uuid_ = lam.create_event_source_mapping(EventSourceArn=q_arn, FunctionName=name)["UUID"]
     lam.delete_event_source_mapping(UUID=uuid_)
+
+
+def test_a_function_whose_role_is_gone_still_runs_without_credentials(server, lam, python_runtime):
+    """As for functions created before roles were checked: the function runs, its environment gets no credentials."""
+    iam = server.client("iam")
+    role = "gone-" + uuid.uuid4().hex[:6]
+    arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    name = "orphan-" + uuid.uuid4().hex[:6]
+    lam.create_function(FunctionName=name, Runtime=python_runtime, Role=arn, Handler="app.handler",
+                        Code={"ZipFile": make_zip({"app.py": "import os\ndef handler(e, c):\n"
+                                                   "    return os.environ.get('AWS_SESSION_TOKEN') is not None\n"})})
+    iam.delete_role(RoleName=role)
+    out = lam.invoke(FunctionName=name, Payload=b"{}")
+    assert "FunctionError" not in out
+    assert json.loads(out["Payload"].read()) is False
