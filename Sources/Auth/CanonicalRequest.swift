@@ -89,12 +89,3 @@ public enum CanonicalRequest {
         "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Hex.sha256(canonicalRequest))"
     }
 }
-
-extension String {
-    func trimmingSpaces() -> Substring {
-        var s = self[...]
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return s
-    }
-}

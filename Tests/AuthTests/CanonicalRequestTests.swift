@@ -58,10 +58,23 @@ import Testing
         #expect(header.signature == "abc")
     }
 
+    @Test func authorizationHeaderToleratesSpacingAndOrder() throws {
+        let header = try AuthorizationHeader.parse(
+            "  AWS4-HMAC-SHA256 Signature=def ,SignedHeaders=Host;X-Amz-Date,\tCredential=AKID/20261124/us-east-1/sqs/aws4_request  ")
+        #expect(header.scope.service == "sqs")
+        #expect(header.signedHeaders == ["host", "x-amz-date"])
+        #expect(header.signature == "def")
+    }
+
     @Test func authorizationHeaderMissingPartsIsIncomplete() {
-        #expect(throws: AuthError.self) {
-            try AuthorizationHeader.parse("AWS4-HMAC-SHA256 Credential=AKID/20261124/us-east-1/lambda/aws4_request")
+        let credentialOnly = "AWS4-HMAC-SHA256 Credential=AKID/20261124/us-east-1/lambda/aws4_request"
+        #expect(throws: AuthError.incompleteSignature(
+            "Authorization header requires 'SignedHeaders', 'Signature' parameters. Authorization=\(credentialOnly)")) {
+            try AuthorizationHeader.parse(credentialOnly)
         }
-        #expect(throws: AuthError.self) { try AuthorizationHeader.parse("Basic abc") }
+        #expect(throws: AuthError.incompleteSignature("Authorization header requires the AWS4-HMAC-SHA256 algorithm.")) {
+            try AuthorizationHeader.parse("Basic abc")
+        }
+        #expect(throws: AuthError.self) { try AuthorizationHeader.parse("AWS4-HMAC-SHA256") }
     }
 }
