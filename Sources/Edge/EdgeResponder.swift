@@ -39,7 +39,8 @@ public struct EdgeResponder: HTTPResponder {
         let segments = rawPath.split(separator: "/", omittingEmptySubsequences: true).map { URIEncoding.decode($0) }
         let route = RouteHints(method: request.method.rawValue, pathSegments: segments,
                                target: request.headers[HTTPField.Name("x-amz-target")!],
-                               signingService: Self.signingService(request))
+                               // Only `POST /` (the query services) is told apart by the credential scope.
+                               signingService: segments.isEmpty ? Self.signingService(request) : nil)
         let service = services.first { $0.claims(route) }
         let errorProtocol = service?.errorProtocol ?? (route.target != nil ? .json(version: "1.1") : .restJSON)
 
@@ -89,7 +90,7 @@ public struct EdgeResponder: HTTPResponder {
         var caller = try authorizer.caller(verified)
         // GetSessionToken credentials may not call IAM without MFA, which this server does not have.
         if caller.isSessionTokenSession, service.signingName == "iam" { throw AuthError.unrecognizedClient }
-        caller.requestContext = globalConditionKeys(peer: peer)
+        if caller.needsAuthorization { caller.requestContext = globalConditionKeys(peer: peer) }
         let apiRequest = APIRequest(
             method: request.method.rawValue, rawPath: rawPath, pathSegments: route.pathSegments,
             query: signable.queryItems, headers: headers, body: body,

@@ -39,6 +39,8 @@ public final class Authorizer: CredentialLookup, Sendable {
 
     /// The identity behind a verified signature.
     public func caller(_ verified: VerifiedCaller) throws(AuthError) -> Caller {
+        // The root key, the common case, needs no identity data.
+        if verified.sessionToken == nil, verified.accessKeyId == root.accessKeyId { return rootCaller(accessKeyId: verified.accessKeyId) }
         let snapshot = state.snapshot
         if let token = verified.sessionToken {
             let claims = try sessions.claims(token: token, accessKeyId: verified.accessKeyId)
@@ -64,7 +66,6 @@ public final class Authorizer: CredentialLookup, Sendable {
                 return caller
             }
         }
-        if verified.accessKeyId == root.accessKeyId { return rootCaller(accessKeyId: verified.accessKeyId) }
         guard let key = snapshot.accessKeys[verified.accessKeyId], key.status == .active,
               let user = snapshot.users[key.userName] else { throw .unrecognizedClient }
         onKeyUse(key.accessKeyId, verified.service, verified.region)
