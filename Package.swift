@@ -61,9 +61,17 @@ let package = Package(
         .target(name: "IAMAPI", dependencies: ["AWSProtocol", "Identity", "AccessPolicies"], swiftSettings: strict),
         // The STS query protocol over Identity.
         .target(name: "STSAPI", dependencies: ["AWSProtocol", "Identity"], swiftSettings: strict),
+        // API Gateway HTTP APIs as a domain: APIs, routes, integrations, stages, deployments, authorizers, route
+        // matching; the HTTPAPIStore protocol.
+        .target(name: "HTTPAPIs", dependencies: [
+            "AWSProtocol",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // The API Gateway v2 REST-JSON API (signing name apigateway) over HTTPAPIs.
+        .target(name: "APIGatewayAPI", dependencies: ["AWSProtocol", "HTTPAPIs"], swiftSettings: strict),
         // The embedded Store: SQLite through GRDB.
         .target(name: "SQLiteStore", dependencies: [
-            "Catalog", "FunctionLogs", "Queues", "Identity",
+            "Catalog", "FunctionLogs", "Queues", "Identity", "HTTPAPIs",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // C helpers the server calls around process launch: spawn with fd mapping, fd passing, pidfd.
@@ -120,9 +128,19 @@ let package = Package(
         .target(name: "LambdaAPI", dependencies: [
             "AWSProtocol", "Catalog", "Auth", "Invoker", "AsyncInvocation", "EventSourceMappings",
         ], swiftSettings: strict),
+        // Plain HTTP into functions: function URLs and HTTP APIs on their own listener (loopback address per
+        // endpoint, Host routing), payload format 1.0/2.0 events, response mapping, CORS, streaming.
+        .target(name: "HTTPIngress", dependencies: [
+            "AWSProtocol", "Auth", "Identity", "Catalog", "Invoker", "HTTPAPIs",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
-            "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "IAMAPI", "STSAPI", "Catalog", "Identity",
+            "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "IAMAPI", "STSAPI", "APIGatewayAPI", "Catalog", "Identity",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -132,6 +150,7 @@ let package = Package(
         .target(name: "Server", dependencies: [
             "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI", "Invoker", "Sandbox", "FunctionLogs",
             "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings", "Identity", "IAMAPI", "STSAPI", "FunctionNetwork",
+            "HTTPAPIs", "APIGatewayAPI", "HTTPIngress",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -154,6 +173,8 @@ let package = Package(
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "SQLiteStore"]),
         .testTarget(name: "EventPatternsTests", dependencies: ["EventPatterns"]),
         .testTarget(name: "AsyncTests", dependencies: ["AsyncInvocation", "EventSourceMappings", "Queues", "AWSProtocol"]),
+        .testTarget(name: "HTTPAPIsTests", dependencies: ["HTTPAPIs", "APIGatewayAPI", "SQLiteStore", "AWSProtocol"]),
+        .testTarget(name: "HTTPIngressTests", dependencies: ["HTTPIngress", "HTTPAPIs", "AWSProtocol"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

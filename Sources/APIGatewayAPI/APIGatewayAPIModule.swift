@@ -1,0 +1,2 @@
+/// The API Gateway v2 REST-JSON API.
+enum APIGatewayAPIModule {}

@@ -1,0 +1,2 @@
+/// API Gateway HTTP APIs as a domain (filled in by the HTTP APIs work).
+enum HTTPAPIsModule {}

@@ -1,0 +1,2 @@
+/// Plain HTTP into functions.
+enum HTTPIngressModule {}
