@@ -50,7 +50,7 @@ def zip_of(files):
 class Server:
     def __init__(self, binary, extra=()):
         self.dir = tempfile.mkdtemp(prefix="swiftlet-bench-")
-        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--data-dir", self.dir, "--log-level", "warning", *extra],
+        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--http-port", "0", "--data-dir", self.dir, "--log-level", "warning", *extra],
                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "server.log"), "wb"))
         deadline = time.monotonic() + 60
         while True:

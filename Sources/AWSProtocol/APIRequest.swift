@@ -54,6 +54,8 @@ public struct APIResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// A body produced while it is sent (chunked transfer, each write flushed); `body` is then ignored.
+    public var stream: (@Sendable (any ResponseStreamWriter) async throws -> Void)?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -65,6 +67,14 @@ public struct APIResponse: Sendable {
     public static func json(_ value: some Encodable, status: Int = 200) throws -> APIResponse {
         let data = try AWSJSON.encoder().encode(value)
         return APIResponse(status: status, headers: [("content-type", "application/json")], body: Array(data))
+    }
+
+    /// A response whose body `write` produces while it is sent.
+    public static func streaming(status: Int = 200, headers: [(name: String, value: String)],
+                                 _ write: @escaping @Sendable (any ResponseStreamWriter) async throws -> Void) -> APIResponse {
+        var response = APIResponse(status: status, headers: headers)
+        response.stream = write
+        return response
     }
 
     /// An empty response (204 and the like).

@@ -110,21 +110,22 @@ struct EvaluationContext {
         switch key.kind {
         case .principalArn:
             switch kind {
-            case .service: return .absent
+            case .service, .anonymous: return .absent
             case .assumedRole: return .one(principal.pointee.roleArn ?? principal.pointee.arn)
             case .root, .user: return .one(principal.pointee.arn)
             }
         case .principalAccount:
-            return kind == .service ? .absent : .one(principal.pointee.accountId)
+            return kind == .service || kind == .anonymous ? .absent : .one(principal.pointee.accountId)
         case .principalType:
             switch kind {
             case .root: return .one("Account")
             case .user: return .one("User")
             case .assumedRole: return .one("AssumedRole")
+            case .anonymous: return .one("Anonymous")
             case .service: return .absent
             }
         case .userId:
-            return kind == .service ? .absent : .one(principal.pointee.userId)
+            return kind == .service || kind == .anonymous ? .absent : .one(principal.pointee.userId)
         case .username:
             guard kind == .user, let name = principal.pointee.username else { return .absent }
             return .one(name)

@@ -93,6 +93,8 @@ struct PrincipalMatcher: Sendable {
     func names(_ principal: RequestPrincipal, delegatingAccounts: Bool) -> Bool {
         if everyone { return true }
         switch principal.kind {
+        case .anonymous:
+            return false
         case .service:
             guard let name = principal.serviceName else { return false }
             return services.contains(name)
@@ -113,6 +115,8 @@ struct PrincipalMatcher: Sendable {
     func sparesFromDeny(_ principal: RequestPrincipal) -> Bool {
         if everyone { return true }
         switch principal.kind {
+        case .anonymous:
+            return false
         case .service:
             return names(principal, delegatingAccounts: false)
         case .root:

@@ -10,6 +10,8 @@ public struct RequestPrincipal: Sendable, Equatable {
         case assumedRole
         /// An AWS service acting on its own behalf, such as `lambda.amazonaws.com` assuming an execution role.
         case service
+        /// An unauthenticated caller (a function URL with AuthType NONE): only `"Principal": "*"` names it.
+        case anonymous
     }
 
     public var kind: Kind

@@ -10,10 +10,13 @@ public struct PermissionInput: Sendable {
     public var eventSourceToken: String?
     public var principalOrgId: String?
     public var functionUrlAuthType: String?
+    /// `true`: the statement applies only to invocations through a function URL (`lambda:InvokeFunction` only).
+    public var invokedViaFunctionUrl: Bool?
     public var revisionId: String?
 
     public init(statementId: String?, action: String?, principal: String?, sourceArn: String? = nil, sourceAccount: String? = nil,
-                eventSourceToken: String? = nil, principalOrgId: String? = nil, functionUrlAuthType: String? = nil, revisionId: String? = nil) {
+                eventSourceToken: String? = nil, principalOrgId: String? = nil, functionUrlAuthType: String? = nil,
+                invokedViaFunctionUrl: Bool? = nil, revisionId: String? = nil) {
         self.statementId = statementId
         self.action = action
         self.principal = principal
@@ -22,6 +25,7 @@ public struct PermissionInput: Sendable {
         self.eventSourceToken = eventSourceToken
         self.principalOrgId = principalOrgId
         self.functionUrlAuthType = functionUrlAuthType
+        self.invokedViaFunctionUrl = invokedViaFunctionUrl
         self.revisionId = revisionId
     }
 }
@@ -108,6 +112,12 @@ extension FunctionCatalog {
         if let v = input.functionUrlAuthType {
             try FieldValidator.oneOf(v, ["NONE", "AWS_IAM"], field: "functionUrlAuthType")
             condition["StringEquals", default: [:]]["lambda:FunctionUrlAuthType"] = v
+        }
+        if input.invokedViaFunctionUrl == true {
+            guard action == "lambda:InvokeFunction" else {
+                throw LambdaError.invalidParameter("InvokedViaFunctionUrl is only supported for the lambda:InvokeFunction action.")
+            }
+            condition["Bool", default: [:]]["lambda:InvokedViaFunctionUrl"] = "true"
         }
         if let v = input.sourceArn { condition["ArnLike", default: [:]]["AWS:SourceArn"] = v }
         let statement = PolicyStatement(Sid: sid, Principal: PolicyPrincipal(parameter: principal), Action: action,

@@ -145,8 +145,31 @@ public struct EdgeResponder: HTTPResponder {
         if api.status == 204 {
             return Response(status: .init(code: api.status), headers: fields)
         }
+        if let stream = api.stream {
+            // Chunked transfer: each write goes out (flushed) as the service produces it.
+            return Response(status: .init(code: api.status), headers: fields, body: ResponseBody { writer in
+                let box = StreamedBodyWriter(writer)
+                try await stream(box)
+                writer = box.writer
+                try await writer.finish(nil)
+            })
+        }
         var buffer = ByteBuffer()
         buffer.writeBytes(api.body)
         return Response(status: .init(code: api.status), headers: fields, body: ResponseBody(byteBuffer: buffer))
+    }
+}
+
+/// Hands a service's streamed writes to Hummingbird's body writer. Unchecked: the service's stream closure is awaited
+/// inside the body closure and writes one chunk at a time, so the writer is never used from two tasks at once.
+private final class StreamedBodyWriter: ResponseStreamWriter, @unchecked Sendable {
+    var writer: any ResponseBodyWriter
+
+    init(_ writer: any ResponseBodyWriter) {
+        self.writer = writer
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        try await writer.write(ByteBuffer(bytes: bytes))
     }
 }

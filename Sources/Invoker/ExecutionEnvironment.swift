@@ -29,6 +29,10 @@ struct EnvironmentCompletion: Sendable {
     var lines: [String]
     /// Whether the environment can take another invocation.
     var reusable: Bool
+    /// Whether the runtime streamed its response (its bytes went to the invocation's sink as they came).
+    var streamed = false
+    /// The Content-Type the runtime declared (streaming invocations only).
+    var contentType: String?
 }
 
 /// One execution environment: a sandboxed runtime process tree, its Runtime API and its log stream.
@@ -47,6 +51,12 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         var lines: [String] = []
         var outcome: EnvironmentOutcome?
         var timeoutTask: Scheduled<Void>?
+        /// Where a streaming invocation's response goes as it is produced; nil for a buffered invocation.
+        var sink: InvocationSink?
+        /// Set once the runtime began a streamed response.
+        var stream: StreamedResponse?
+        /// The Content-Type of a buffered response (recorded only for streaming invocations).
+        var contentType: String?
     }
 
     struct State: Sendable {
@@ -79,7 +89,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     let createdAt: ContinuousClock.Instant
     /// Called once, on the loop, when the environment has died and been cleaned up.
     let onDeath: @Sendable (ExecutionEnvironment) -> Void
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let server = Mutex<RuntimeAPIServer?>(nil)
     private let output = Mutex<(any Channel)?>(nil)
     /// The relay of Swiftlet's endpoint inside the environment, when it has one.
@@ -165,14 +175,15 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
 
     /// Runs one invocation: delivers it to the runtime's pending `next` (now, or when the runtime asks)
     /// and waits for its response, error, timeout or the runtime's death.
-    func run(_ invocation: RuntimeInvocation, timeoutSeconds: Int) async -> EnvironmentCompletion {
+    /// With a `sink`, a streamed response goes there as the runtime produces it.
+    func run(_ invocation: RuntimeInvocation, timeoutSeconds: Int, sink: InvocationSink? = nil) async -> EnvironmentCompletion {
         await withCheckedContinuation { continuation in
             var deliver: (@Sendable (RuntimeInvocation) -> Void)?
             let dead = state.withLock { s -> Bool in
                 guard s.phase != .dead else { return true }
                 for task in s.idleTasks where s.phase != .initializing { task.cancel() }
                 if s.phase != .initializing { s.idleTasks.removeAll() }
-                s.pending = Pending(invocation: invocation, timeoutSeconds: timeoutSeconds, continuation: continuation)
+                s.pending = Pending(invocation: invocation, timeoutSeconds: timeoutSeconds, continuation: continuation, sink: sink)
                 if let parked = s.parked {
                     s.parked = nil
                     deliver = parked
@@ -238,8 +249,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         terminate()
     }
 
-    func invocationResponse(requestId: String, body: ByteBuffer) -> RuntimeAPIOutcome {
-        answer(requestId, with: .response(body))
+    func invocationResponse(requestId: String, body: ByteBuffer, headers: RuntimeResponseHeaders) -> RuntimeAPIOutcome {
+        answer(requestId, with: .response(body), headers: headers)
     }
 
     func invocationResponseTooLarge(requestId: String, limit: Int) -> RuntimeAPIOutcome {
@@ -250,7 +261,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     }
 
     func invocationError(requestId: String, errorType: String?, body: ByteBuffer) -> RuntimeAPIOutcome {
-        answer(requestId, with: .functionError(Self.errorBody(body, type: errorType)))
+        answer(requestId, with: .functionError(Self.errorBody(body, type: errorType), type: errorType))
     }
 
     func initError(errorType: String?, body: ByteBuffer) -> RuntimeAPIOutcome {
@@ -266,19 +277,20 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     }
 
     /// A runtime that posts no error document gets one built from its error type header.
-    private static func errorBody(_ body: ByteBuffer, type: String?) -> ByteBuffer {
+    static func errorBody(_ body: ByteBuffer, type: String?) -> ByteBuffer {
         if body.readableBytes > 0 { return body }
         let built = PlatformErrorBody(errorMessage: "", errorType: type ?? "Unhandled").encoded
         return ByteBuffer(bytes: built)
     }
 
-    private func answer(_ requestId: String, with outcome: EnvironmentOutcome) -> RuntimeAPIOutcome {
+    private func answer(_ requestId: String, with outcome: EnvironmentOutcome, headers: RuntimeResponseHeaders? = nil) -> RuntimeAPIOutcome {
         let result = state.withLock { s -> RuntimeAPIOutcome in
             guard var p = s.pending, p.invocation.requestId == requestId, p.deliveredAt != nil else {
                 return s.lastFinished == requestId ? .invalidStateTransition : .invalidRequestId
             }
-            guard p.outcome == nil else { return .invalidStateTransition }
+            guard p.outcome == nil, p.stream == nil else { return .invalidStateTransition }
             p.outcome = outcome
+            if p.sink != nil { p.contentType = headers?.contentType }
             p.timeoutTask?.cancel()
             s.pending = p
             return .accepted
@@ -289,7 +301,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
 
     /// Finishes the answered invocation once the runtime's output written before its answer has been read,
     /// so the invocation's log holds every line it printed. Runs on the loop, as the output reader does.
-    private func finishWhenDrained() {
+    func finishWhenDrained() {
         let pendingBytes = swiftlet_pipe_pending(sandbox.output)
         let wait = state.withLock { s -> Bool in
             if pendingBytes > 0 && !s.outputClosed {
@@ -379,7 +391,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             s.lastFinished = requestId
             s.awaitingDrain = false
             if s.phase == .busy { s.phase = .idle }
-            return (p.continuation, EnvironmentCompletion(outcome: outcome, lines: p.lines, reusable: s.phase != .dead && !s.draining))
+            return (p.continuation, EnvironmentCompletion(outcome: outcome, lines: p.lines, reusable: s.phase != .dead && !s.draining,
+                                                          streamed: p.stream != nil, contentType: p.contentType ?? p.stream?.contentType))
         }
         if let (continuation, completion) = resume {
             continuation.resume(returning: completion)
@@ -417,7 +430,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
                 let requestId = p.invocation.requestId
                 let exit = status.runtimeExit
                 if let initError = s.initError {
-                    p.outcome = .functionError(initError)
+                    p.outcome = .functionError(initError, type: nil)
                 } else if oom {
                     p.outcome = .platformError(type: "Runtime.OutOfMemory",
                                                message: "RequestId: \(requestId) Error: Runtime exited with error: signal: killed")

@@ -35,8 +35,11 @@ public struct InvocationResult: Sendable {
     public var logLines: [String]
 
     /// Base64 of the last 4 KB of the invocation's log (`X-Amz-Log-Result`).
-    public var logTail: String {
-        var text = Array(logLines.joined(separator: "\n").utf8)
+    public var logTail: String { Self.logTail(of: logLines) }
+
+    /// Base64 of the last 4 KB of `lines`.
+    static func logTail(of lines: [String]) -> String {
+        var text = Array(lines.joined(separator: "\n").utf8)
         if !text.isEmpty { text.append(UInt8(ascii: "\n")) }
         return Data(text.suffix(4096)).base64EncodedString()
     }
@@ -46,14 +49,15 @@ public struct InvocationResult: Sendable {
 enum EnvironmentOutcome: Sendable {
     /// The runtime posted a response.
     case response(ByteBuffer)
-    /// The runtime posted an invocation error (or an init error); the body is the runtime's.
-    case functionError(ByteBuffer)
+    /// The runtime posted an invocation error (or an init error, or a streamed response ended by error trailers); the
+    /// body is the runtime's, the type the one it declared in a header or trailer.
+    case functionError(ByteBuffer, type: String?)
     /// The platform ended it: timeout, crash, out of memory, oversized response.
     case platformError(type: String, message: String)
 
     var payload: [UInt8] {
         switch self {
-        case .response(let buffer), .functionError(let buffer):
+        case .response(let buffer), .functionError(let buffer, _):
             return Array(buffer.readableBytesView)
         case .platformError(let type, let message):
             return PlatformErrorBody(errorMessage: message, errorType: type).encoded

@@ -57,35 +57,47 @@ public final class Invoker: Sendable {
         let pool = self.pool(for: function, version: request.version)
 
         let env: ExecutionEnvironment
-        if let warm = pool.takeIdle() {
-            warm.claimForInvocation()
-            env = warm
-        } else {
-            do {
-                env = try await launch(function, version: request.version, pool: pool, provisioned: false)
-            } catch let error as InvokerError {
-                return failedStart(request, error: error)
-            }
+        do {
+            env = try await environment(for: request, pool: pool)
+        } catch let error as InvokerError {
+            return failedStart(request, error: error)
         }
-
-        let invocation = RuntimeInvocation(
-            requestId: request.requestId,
-            payload: ByteBuffer(bytes: request.payload),
-            deadlineMs: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + Int64(function.timeout) * 1000,
-            invokedFunctionArn: request.invokedFunctionArn,
-            traceId: Self.traceHeader(),
-            clientContext: request.clientContext)
-        let completion = await env.run(invocation, timeoutSeconds: function.timeout)
-        if completion.reusable && pool.release(env) {
-            env.scheduleIdle(freezeAfter: settings.freezeAfter, shutDownAfter: settings.idleTimeout)
-        } else if completion.reusable {
-            env.terminate()
-        }
+        let completion = await env.run(runtimeInvocation(request), timeoutSeconds: function.timeout)
+        release(env, to: pool, after: completion)
         return InvocationResult(
             payload: completion.outcome.payload,
             functionError: completion.outcome.isError ? "Unhandled" : nil,
             executedVersion: request.version,
             logLines: completion.lines)
+    }
+
+    /// A warm environment of `pool`, or a new one.
+    func environment(for request: InvocationRequest, pool: EnvironmentPool) async throws -> ExecutionEnvironment {
+        if let warm = pool.takeIdle() {
+            warm.claimForInvocation()
+            return warm
+        }
+        return try await launch(request.function, version: request.version, pool: pool, provisioned: false)
+    }
+
+    /// The event as the runtime's `next` receives it.
+    func runtimeInvocation(_ request: InvocationRequest) -> RuntimeInvocation {
+        RuntimeInvocation(
+            requestId: request.requestId,
+            payload: ByteBuffer(bytes: request.payload),
+            deadlineMs: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + Int64(request.function.timeout) * 1000,
+            invokedFunctionArn: request.invokedFunctionArn,
+            traceId: Self.traceHeader(),
+            clientContext: request.clientContext)
+    }
+
+    /// Gives the environment back for reuse after an invocation, or ends it when it cannot be reused.
+    func release(_ env: ExecutionEnvironment, to pool: EnvironmentPool, after completion: EnvironmentCompletion) {
+        if completion.reusable && pool.release(env) {
+            env.scheduleIdle(freezeAfter: settings.freezeAfter, shutDownAfter: settings.idleTimeout)
+        } else if completion.reusable {
+            env.terminate()
+        }
     }
 
     /// The pool for the function's current revision; an older revision's pool is retired.
@@ -215,7 +227,7 @@ public final class Invoker: Sendable {
     }
 
     /// The answer for an invocation whose environment could not start because of the function itself.
-    private func failedStart(_ request: InvocationRequest, error: InvokerError) -> InvocationResult {
+    func failedStart(_ request: InvocationRequest, error: InvokerError) -> InvocationResult {
         let type: String
         switch error {
         case .invalidEntrypoint: type = "Runtime.InvalidEntrypoint"

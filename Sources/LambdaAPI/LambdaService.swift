@@ -20,14 +20,18 @@ public struct LambdaService: Sendable {
     let dispatcher: AsyncDispatcher?
     /// Event source mappings; nil where functions cannot run.
     let mappings: MappingManager?
+    /// Where function URLs are reached: builds `FunctionUrl` and opens/closes each URL's endpoint.
+    let endpoints: any HTTPEndpointRegistry
 
+    /// `endpoints` nil: URLs name the AWS-shaped host and nothing serves them (`UnroutedEndpointRegistry`).
     public init(catalog: FunctionCatalog, codeSigner: SigV4Signer, invoker: Invoker? = nil, dispatcher: AsyncDispatcher? = nil,
-                mappings: MappingManager? = nil) {
+                mappings: MappingManager? = nil, endpoints: (any HTTPEndpointRegistry)? = nil) {
         self.catalog = catalog
         self.codeSigner = codeSigner
         self.invoker = invoker
         self.dispatcher = dispatcher
         self.mappings = mappings
+        self.endpoints = endpoints ?? UnroutedEndpointRegistry(region: catalog.arns.region)
     }
 
     public func handle(_ request: APIRequest) async throws -> APIResponse {
@@ -48,6 +52,7 @@ public struct LambdaService: Sendable {
         case .listTags(let arn): return try await listTags(request, arn: arn)
         case .downloadCode(let name, let digest): return try await downloadCode(request, name: name, digest: digest)
         case .invoke(let name): return try await invoke(request, name: name)
+        case .invokeWithResponseStream(let name): return try await invokeWithResponseStream(request, name: name)
         case .downloadLayer(let layer, let version): return try await downloadLayer(request, name: layer, version: version)
         case .publishVersion(let name): return try await publishVersion(request, name: name)
         case .listVersions(let name): return try await listVersions(request, name: name)
@@ -86,6 +91,11 @@ public struct LambdaService: Sendable {
         case .getLayerVersionPolicy(let name, let version): return try await getLayerVersionPolicy(request, name: name, version: version)
         case .removeLayerVersionPermission(let name, let version, let sid):
             return try await removeLayerVersionPermission(request, name: name, version: version, statementId: sid)
+        case .createFunctionUrlConfig(let name): return try await createFunctionUrlConfig(request, name: name)
+        case .getFunctionUrlConfig(let name): return try await getFunctionUrlConfig(request, name: name)
+        case .updateFunctionUrlConfig(let name): return try await updateFunctionUrlConfig(request, name: name)
+        case .deleteFunctionUrlConfig(let name): return try await deleteFunctionUrlConfig(request, name: name)
+        case .listFunctionUrlConfigs(let name): return try await listFunctionUrlConfigs(request, name: name)
         }
     }
 

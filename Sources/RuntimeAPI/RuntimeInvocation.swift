@@ -44,8 +44,20 @@ public protocol RuntimeAPIHandler: Sendable {
     func nextInvocation(_ deliver: @escaping @Sendable (RuntimeInvocation) -> Void)
     /// A delivered event could not be written because the runtime's connection had closed.
     func deliveryFailed(requestId: String)
-    func invocationResponse(requestId: String, body: ByteBuffer) -> RuntimeAPIOutcome
+    /// A buffered response (the whole body at once).
+    func invocationResponse(requestId: String, body: ByteBuffer, headers: RuntimeResponseHeaders) -> RuntimeAPIOutcome
     func invocationResponseTooLarge(requestId: String, limit: Int) -> RuntimeAPIOutcome
     func invocationError(requestId: String, errorType: String?, body: ByteBuffer) -> RuntimeAPIOutcome
     func initError(errorType: String?, body: ByteBuffer) -> RuntimeAPIOutcome
+
+    // Streamed responses (`Lambda-Runtime-Function-Response-Mode: streaming`): the start, each chunk of the body as it
+    // is read, then the end, whose outcome is the runtime's answer. A start that is not accepted gets no chunks; its
+    // body is read and dropped and its outcome answered at the end. A connection that closes before the end says
+    // nothing more: the runtime's exit or the invocation's timeout ends the invocation, as for a cut-short buffered post.
+
+    /// The runtime began a streamed response. `resume` restarts reading after a chunk answered `.pause`.
+    func responseStreamStarted(requestId: String, headers: RuntimeResponseHeaders, resume: RuntimeStreamResumer) -> RuntimeAPIOutcome
+    func responseStreamChunk(requestId: String, _ chunk: ByteBuffer) -> RuntimeStreamAck
+    /// The body ended; `errorType` and `errorBody` (base64 of the error document) when trailers reported an error.
+    func responseStreamEnded(requestId: String, errorType: String?, errorBody: String?) -> RuntimeAPIOutcome
 }

@@ -219,6 +219,26 @@ enum Migrations {
                 t.primaryKey(["owner_kind", "owner_name", "policy_arn"])
             }
         }
+        migrator.registerMigration("v8-function-urls") { db in
+            // One config per function and qualifier (`$LATEST` for the unqualified function); the url id is the
+            // endpoint's identity. An alias's row is deleted with the alias (`deleteAlias`).
+            try db.create(table: "function_url_configs") { t in
+                t.primaryKey("url_id", .text)
+                t.column("function_name", .text).notNull().references("functions", column: "name", onDelete: .cascade)
+                t.column("qualifier", .text).notNull()
+                t.column("definition", .blob).notNull()
+                t.uniqueKey(["function_name", "qualifier"])
+            }
+        }
+        // API Gateway HTTP APIs: each API (routes, integrations, stages, deployments, authorizers) one JSON document;
+        // `revision` is the compare-and-swap token of every write.
+        migrator.registerMigration("v9-http-apis") { db in
+            try db.create(table: "http_apis") { t in
+                t.primaryKey("api_id", .text)
+                t.column("revision", .integer).notNull()
+                t.column("definition", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

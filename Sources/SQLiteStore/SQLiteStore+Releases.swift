@@ -114,6 +114,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?", arguments: [functionName, name])
             try db.execute(sql: "DELETE FROM policies WHERE resource = ?", arguments: ["function:\(functionName):\(name)"])
             try db.execute(sql: "DELETE FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?", arguments: [functionName, name])
+            try db.execute(sql: "DELETE FROM function_url_configs WHERE function_name = ? AND qualifier = ?", arguments: [functionName, name])
         }
     }
 }

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var functionNetwork: FunctionNetworkConfiguration
     /// Where `scripts/install-python-sdk` put the AWS SDK for Python offered to Python functions.
     public var pythonSDKDirectory: String
+    /// Function URLs' and HTTP APIs' listener.
+    public var http: HTTPIngressConfiguration
     /// The process environment (root credentials may come from it).
     public var environment: [String: String]
 
@@ -45,6 +47,7 @@ public struct ServerConfiguration: Sendable {
         maxSessionSeconds: Int? = nil,
         functionNetwork: FunctionNetworkConfiguration = FunctionNetworkConfiguration(),
         pythonSDKDirectory: String = "/usr/local/lib/swiftlet/python-sdk",
+        http: HTTPIngressConfiguration = HTTPIngressConfiguration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.host = host
@@ -61,6 +64,7 @@ public struct ServerConfiguration: Sendable {
         self.maxSessionSeconds = maxSessionSeconds
         self.functionNetwork = functionNetwork
         self.pythonSDKDirectory = pythonSDKDirectory
+        self.http = http
         self.environment = environment
     }
 
@@ -68,6 +72,22 @@ public struct ServerConfiguration: Sendable {
     public static func defaultConcurrency() -> Int {
         let bytes = ProcessInfo.processInfo.physicalMemory
         return max(10, min(1000, Int(bytes / (256 * 1024 * 1024))))
+    }
+}
+
+/// Where function URLs and HTTP APIs answer (on `host`, like the API).
+public struct HTTPIngressConfiguration: Sendable {
+    /// 0 picks a free port.
+    public var port: Int
+    /// Host routing domain: `<id>.lambda-url.<region>.<domain>`, `<id>.execute-api.<region>.<domain>`.
+    public var domain: String
+    /// One log line per request.
+    public var accessLog: Bool
+
+    public init(port: Int = 8910, domain: String = "localhost", accessLog: Bool = false) {
+        self.port = port
+        self.domain = domain
+        self.accessLog = accessLog
     }
 }
 

@@ -9,6 +9,7 @@ import Foundation
 import FunctionLogs
 import FunctionNetwork
 import Hummingbird
+import HTTPIngress
 import IAMAPI
 import Identity
 import Invoker
@@ -149,11 +150,22 @@ public struct SwiftletServer {
         let dispatcher = AsyncDispatcher(catalog: catalog, invoker: invoker, queues: queues, timing: AsyncTiming(speedup: config.asyncSpeedup),
                                          parallelism: config.maxConcurrency, logger: logger)
         let mappings = MappingManager(catalog: catalog, invoker: invoker, queues: queues, logger: logger)
+        // Function URLs and HTTP APIs: their own listener, bound now so the URLs the APIs hand out name its port.
+        let ingress = HTTPIngress(settings: .init(host: config.host, port: config.http.port, domain: config.http.domain,
+                                                  region: config.region, accessLog: config.http.accessLog),
+                                  logger: logger)
+        try await ingress.bind()
         let lambda = LambdaService(
             catalog: catalog,
             codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),
-            invoker: invoker, dispatcher: dispatcher, mappings: mappings)
+            invoker: invoker, dispatcher: dispatcher, mappings: mappings,
+            endpoints: ingress)
         let verifier = SigV4Verifier(credentials: authorizer, region: config.region)
+        ingress.serveFunctionURLs(catalog: catalog, invoker: invoker, authorizer: authorizer, verifier: verifier,
+                                  accountId: config.accountId)
+        for url in try await catalog.allFunctionURLs() {
+            try await ingress.register(kind: .functionURL, id: url.urlId)
+        }
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
             isolation: isolation, network: networkDescription, pythonSDK: pythonSDK.description, runtimes: runtimes.identifiers)
@@ -177,6 +189,7 @@ public struct SwiftletServer {
                 InvokerService(invoker: invoker, cgroups: setup.cgroups, logger: logger),
                 dispatcher,
                 mappings,
+                ingress,
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port

@@ -39,6 +39,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Name of the bridge functions' veths join (one server per bridge).") var bridgeName = "swiftlet0"
     @Option(help: "The AWS SDK for Python offered to Python functions (scripts/install-python-sdk puts it there).")
     var pythonSdkDir = "/usr/local/lib/swiftlet/python-sdk"
+    @Option(help: "Port of function URLs and HTTP APIs (each endpoint gets its own loopback address on it; 0 picks a free one).")
+    var httpPort = 8910
+    @Option(help: "Domain of function URLs and HTTP APIs for Host-header routing (<id>.lambda-url.<region>.<domain>).")
+    var httpDomain = "localhost"
+    @Flag(help: "Log one line per function URL or HTTP API request (status, latency).") var httpAccessLog = false
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -79,7 +84,8 @@ struct Serve: AsyncParsableCommand {
             functionNetwork: FunctionNetworkConfiguration(
                 mode: FunctionNetworkConfiguration.Mode(rawValue: functionNetwork) ?? .nat,
                 subnet: IPv4Subnet(parsing: functionSubnet) ?? FunctionNetworkConfiguration.defaultSubnet, bridge: bridgeName),
-            pythonSDKDirectory: pythonSdkDir)
+            pythonSDKDirectory: pythonSdkDir,
+            http: HTTPIngressConfiguration(port: httpPort, domain: httpDomain, accessLog: httpAccessLog))
         try await SwiftletServer(configuration: config, logger: logger).run()
     }
 }

@@ -39,7 +39,7 @@ class Server:
             os.unlink(endpoint_file)
         self.log = open(os.path.join(data_dir, f"server-{uuid.uuid4().hex[:6]}.log"), "wb")
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--port", "0", "--data-dir", data_dir, "--log-level", "warning", *flags],
+            [BIN, "serve", "--port", "0", "--http-port", "0", "--data-dir", data_dir, "--log-level", "warning", *flags],
             stdout=self.log, stderr=self.log, env={**os.environ, **(env or {})},
         )
 

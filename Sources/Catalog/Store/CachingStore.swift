@@ -17,6 +17,8 @@ public final class CachingStore: Store {
         var policies: [String: PolicyRecord?] = [:]
         /// Functions' tags, read for `aws:ResourceTag/…` when a caller other than root is authorized.
         var tags: [String: [String: String]] = [:]
+        /// Every function URL config, once first read (nil until then): the ingress looks one up per request.
+        var functionURLs: FunctionURLIndex?
         /// Bumped by every write, so a read that raced a write does not put back what the write replaced.
         var generation = 0
 
@@ -28,6 +30,7 @@ public final class CachingStore: Store {
             eventInvokeConfigs = eventInvokeConfigs.filter { !$0.key.hasPrefix(prefix) }
             policies = policies.filter { $0.key != "function:\(name)" && !$0.key.hasPrefix("function:\(name):") }
             tags[name] = nil
+            functionURLs?.removeAll(of: name)
         }
     }
     private let cache = Mutex(Cache())
@@ -162,7 +165,12 @@ public final class CachingStore: Store {
     public func deleteAlias(_ name: String, of functionName: String) async throws {
         let key = Self.key(functionName, name)
         update { $0.aliases[key] = nil }
-        defer { update { $0.aliases[key] = nil; $0.eventInvokeConfigs[key] = nil; $0.policies["function:\(functionName):\(name)"] = nil } }
+        defer {
+            update {
+                $0.aliases[key] = nil; $0.eventInvokeConfigs[key] = nil; $0.policies["function:\(functionName):\(name)"] = nil
+                $0.functionURLs?.remove(of: functionName, qualifier: name)
+            }
+        }
         try await base.deleteAlias(name, of: functionName)
     }
 
@@ -292,4 +300,63 @@ public final class CachingStore: Store {
     public func mappings() async throws -> [EventSourceMapping] { try await base.mappings() }
 
     public func deleteMapping(_ uuid: String) async throws -> Bool { try await base.deleteMapping(uuid) }
+
+    // MARK: Function URLs: every config in memory, looked up by the ingress for each request
+
+    /// The index, read from the store the first time; a write racing the read makes it read again.
+    private func functionURLIndex() async throws -> FunctionURLIndex {
+        while true {
+            let (index, generation) = cache.withLock { ($0.functionURLs, $0.generation) }
+            if let index { return index }
+            let loaded = FunctionURLIndex(try await base.allFunctionURLs())
+            let kept = cache.withLock {
+                guard $0.generation == generation else { return false }
+                $0.functionURLs = loaded
+                return true
+            }
+            if kept { return loaded }
+        }
+    }
+
+    /// Applies a successful write to the index; after a failed one the index is read again (the outcome is unknown).
+    private func writeFunctionURL<T>(_ write: () async throws -> T, then change: (inout FunctionURLIndex, T) -> Void) async throws -> T {
+        do {
+            let result = try await write()
+            update { if $0.functionURLs != nil { change(&$0.functionURLs!, result) } }
+            return result
+        } catch {
+            update { $0.functionURLs = nil }
+            throw error
+        }
+    }
+
+    public func createFunctionURL(_ config: FunctionURLConfig) async throws {
+        try await writeFunctionURL({ try await base.createFunctionURL(config) }, then: { index, _ in index.put(config) })
+    }
+
+    public func replaceFunctionURL(_ config: FunctionURLConfig) async throws {
+        try await writeFunctionURL({ try await base.replaceFunctionURL(config) }, then: { index, _ in index.put(config) })
+    }
+
+    public func deleteFunctionURL(of functionName: String, qualifier: String?) async throws -> FunctionURLConfig? {
+        try await writeFunctionURL({ try await base.deleteFunctionURL(of: functionName, qualifier: qualifier) },
+                                   then: { index, _ in index.remove(of: functionName, qualifier: qualifier) })
+    }
+
+    public func functionURL(of functionName: String, qualifier: String?) async throws -> FunctionURLConfig? {
+        try await functionURLIndex().config(of: functionName, qualifier: qualifier)
+    }
+
+    public func functionURL(id: String) async throws -> FunctionURLConfig? {
+        if let hit = cache.withLock({ $0.functionURLs.map { $0.config(id: id) } }) { return hit }
+        return try await functionURLIndex().config(id: id)
+    }
+
+    public func functionURLs(of functionName: String) async throws -> [FunctionURLConfig] {
+        try await functionURLIndex().configs(of: functionName)
+    }
+
+    public func allFunctionURLs() async throws -> [FunctionURLConfig] {
+        try await functionURLIndex().all
+    }
 }

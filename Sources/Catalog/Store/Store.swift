@@ -37,7 +37,7 @@ public struct StoreUsage: Sendable, Equatable {
 
 /// Persistence of the catalog's state. Every method is one transaction: a crash leaves either the
 /// state before the call or the state after it. Deleting a function deletes everything it owns.
-public protocol Store: ReleaseStore, LayerStore, ConcurrencyStore, PolicyStore, AsyncStore, MappingStore {
+public protocol Store: ReleaseStore, LayerStore, ConcurrencyStore, PolicyStore, AsyncStore, MappingStore, FunctionURLStore {
     /// Inserts a new function with its tags; `StoreError.alreadyExists` when the name is taken.
     func createFunction(_ function: FunctionDefinition, tags: [String: String]) async throws
     func function(named name: String) async throws -> FunctionDefinition?

@@ -39,7 +39,9 @@ extension LambdaService {
     /// `DELETE /2015-03-31/functions/{name}/aliases/{alias}` → 204.
     func deleteAlias(_ request: APIRequest, name: String, alias: String) async throws -> APIResponse {
         let existing = try await catalog.alias(name, name: alias)
+        let url = await catalog.functionURL(ofFunction: existing.functionName, alias: existing.name)
         try await catalog.deleteAlias(name, name: alias)
+        await unregisterFunctionURLs(url.map { [$0] } ?? [])
         invoker?.unprovision(functionName: existing.functionName, qualifier: existing.name)
         return .empty(status: 204)
     }

@@ -8,7 +8,7 @@ extension LambdaService {
         let statement = try await catalog.addPermission(name, qualifier: qualifier(request), input: PermissionInput(
             statementId: body.StatementId, action: body.Action, principal: body.Principal, sourceArn: body.SourceArn,
             sourceAccount: body.SourceAccount, eventSourceToken: body.EventSourceToken, principalOrgId: body.PrincipalOrgID,
-            functionUrlAuthType: body.FunctionUrlAuthType, revisionId: body.RevisionId))
+            functionUrlAuthType: body.FunctionUrlAuthType, invokedViaFunctionUrl: body.InvokedViaFunctionUrl, revisionId: body.RevisionId))
         return try .json(AddPermissionResponse(Statement: statement.json), status: 201)
     }
 

@@ -32,7 +32,9 @@ extension LambdaService {
     /// `DELETE /2015-03-31/functions/{name}` → 204.
     func deleteFunction(_ request: APIRequest, name: String) async throws -> APIResponse {
         let qualifier = qualifier(request)
+        let urls = qualifier == nil ? await catalog.functionURLs(ofFunction: name) : []
         try await catalog.delete(name, qualifier: qualifier)
+        await unregisterFunctionURLs(urls)
         if let id = try? FunctionIdentifier.parse(name) { invoker?.functionChanged(id.name, version: qualifier ?? id.qualifier) }
         return .empty(status: 204)
     }

@@ -60,6 +60,7 @@ extension LambdaService {
             return permissions
         case .listTags(let arn): return await on("ListTags", arn, qualifier: nil)
         case .invoke(let name): return await on("InvokeFunction", name)
+        case .invokeWithResponseStream(let name): return await on("InvokeFunction", name)
         case .publishVersion(let name): return await on("PublishVersion", name, qualifier: nil)
         case .listVersions(let name): return await on("ListVersionsByFunction", name, qualifier: nil)
         case .createAlias(let name): return await on("CreateAlias", name, qualifier: nil)
@@ -101,6 +102,21 @@ extension LambdaService {
         case .addLayerVersionPermission(let name, let version): return await layer("AddLayerVersionPermission", name, version)
         case .getLayerVersionPolicy(let name, let version): return await layer("GetLayerVersionPolicy", name, version)
         case .removeLayerVersionPermission(let name, let version, _): return await layer("RemoveLayerVersionPermission", name, version)
+        case .createFunctionUrlConfig(let name), .updateFunctionUrlConfig(let name), .getFunctionUrlConfig(let name),
+             .deleteFunctionUrlConfig(let name):
+            let action = switch route {
+            case .createFunctionUrlConfig: "CreateFunctionUrlConfig"
+            case .updateFunctionUrlConfig: "UpdateFunctionUrlConfig"
+            case .getFunctionUrlConfig: "GetFunctionUrlConfig"
+            default: "DeleteFunctionUrlConfig"
+            }
+            var permissions = await on(action, name)
+            let sets = action == "CreateFunctionUrlConfig" || action == "UpdateFunctionUrlConfig"
+            if let authType = await functionURLAuthType(request, name: name, setsAuthType: sets) {
+                permissions[0].context["lambda:FunctionUrlAuthType"] = [authType]
+            }
+            return permissions
+        case .listFunctionUrlConfigs(let name): return await on("ListFunctionUrlConfigs", name, qualifier: nil)
         case .downloadCode(let name, _):
             // Presigned URLs from GetFunction are signed with the root key; anyone else needs the read permission.
             return await on("GetFunction", name, qualifier: nil)

@@ -12,6 +12,7 @@ public enum LambdaRoute: Equatable, Sendable {
     case untagResource(String)
     case listTags(String)
     case invoke(String)
+    case invokeWithResponseStream(String)
     case publishVersion(String)
     case listVersions(String)
     case createAlias(String)
@@ -48,6 +49,11 @@ public enum LambdaRoute: Equatable, Sendable {
     case addLayerVersionPermission(layer: String, version: String)
     case getLayerVersionPolicy(layer: String, version: String)
     case removeLayerVersionPermission(layer: String, version: String, statementId: String)
+    case createFunctionUrlConfig(String)
+    case getFunctionUrlConfig(String)
+    case updateFunctionUrlConfig(String)
+    case deleteFunctionUrlConfig(String)
+    case listFunctionUrlConfigs(String)
     /// The presigned download of a function's zip (`Code.Location`).
     case downloadCode(function: String, digest: String)
     /// The presigned download of a layer version's zip (`Content.Location`).
@@ -100,6 +106,9 @@ public enum LambdaRoute: Equatable, Sendable {
         case "2019-09-30" where rest.count == 3 && rest[0] == "functions":
             return concurrency(method, function: rest[1], rest[2], list: query("List") != nil)
         case "2018-10-31": return layers(method, rest, find: query("find"))
+        case "2021-10-31" where rest.count == 3 && rest[0] == "functions": return functionURLs(method, function: rest[1], rest[2])
+        case "2021-11-15" where method == "POST" && rest.count == 3 && rest[0] == "functions" && rest[2] == "response-streaming-invocations":
+            return .invokeWithResponseStream(rest[1])
         case "2019-09-25" where rest.count >= 3 && rest[0] == "functions" && rest[2] == "event-invoke-config":
             switch (method, rest.count) {
             case ("PUT", 3): return .putEventInvokeConfig(rest[1])
@@ -166,6 +175,18 @@ public enum LambdaRoute: Equatable, Sendable {
         case ("PUT", "provisioned-concurrency"): return .putProvisionedConcurrency(function)
         case ("GET", "provisioned-concurrency"): return list ? .listProvisionedConcurrency(function) : .getProvisionedConcurrency(function)
         case ("DELETE", "provisioned-concurrency"): return .deleteProvisionedConcurrency(function)
+        default: return nil
+        }
+    }
+
+    /// `/2021-10-31/functions/{name}/url` (one config, `Qualifier` in the query) and `…/urls` (the list).
+    private static func functionURLs(_ method: String, function: String, _ leaf: String) -> LambdaRoute? {
+        switch (method, leaf) {
+        case ("POST", "url"): return .createFunctionUrlConfig(function)
+        case ("GET", "url"): return .getFunctionUrlConfig(function)
+        case ("PUT", "url"): return .updateFunctionUrlConfig(function)
+        case ("DELETE", "url"): return .deleteFunctionUrlConfig(function)
+        case ("GET", "urls"): return .listFunctionUrlConfigs(function)
         default: return nil
         }
     }

@@ -8,6 +8,7 @@ public struct AddPermissionRequest: Codable, Sendable {
     public var EventSourceToken: String?
     public var PrincipalOrgID: String?
     public var FunctionUrlAuthType: String?
+    public var InvokedViaFunctionUrl: Bool?
     public var RevisionId: String?
 }
 

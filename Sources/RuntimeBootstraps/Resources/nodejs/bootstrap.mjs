@@ -22,8 +22,12 @@
 //     body" and the runtime carries on (AWS's callback path exits the process instead).
 //   * Console lines keep their "\n" (AWS's stdout sink turns them into "\r"); each line is a log
 //     line here.
-//   * Streaming handlers (awslambda.streamifyResponse) are buffered: the response is everything
-//     written to the stream, posted once the handler's promise has settled and the stream ended.
+//   * Streaming handlers (awslambda.streamifyResponse) post their response as AWS's runtime does:
+//     chunked, with `Lambda-Runtime-Function-Response-Mode: streaming`, each write sent at once as
+//     one chunk (the writable stream waits for the socket to drain, so a slow reader slows the
+//     handler), the head sent with the first bytes (so setContentType works until then), an
+//     error after the first bytes as the Lambda-Runtime-Function-Error-Type/-Body trailers and an
+//     error before them posted to /error.
 import { createConnection } from "node:net";
 import { format, types } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
@@ -337,10 +341,73 @@ class RuntimeAPIClient {
     return this.request(this.postHead(`/invocation/${encodeURIComponent(id)}/error`, "application/json", body.length, doc.errorType), body);
   }
 
+  // A streamed response on the client's connection (see StreamedResponsePost).
+  streamedResponse(id) {
+    return new StreamedResponsePost(this, `${this.base}/invocation/${encodeURIComponent(id)}/response`);
+  }
+
   postInitError(error) {
     const doc = errorDocument(error);
     const body = Buffer.from(JSON.stringify(doc));
     return this.request(this.postHead("/init/error", "application/json", body.length, doc.errorType), body);
+  }
+}
+
+// The chunked POST of a streamed response. Nothing is sent before the first write (or the end), so
+// the content type can be set until then.
+class StreamedResponsePost {
+  constructor(client, path) {
+    this.client = client;
+    this.path = path;
+    this.contentType = "application/octet-stream";
+    this.socket = null;
+    this.posted = undefined;
+    this.ended = false;
+  }
+
+  get started() {
+    return this.socket !== null;
+  }
+
+  start() {
+    if (this.socket) return;
+    const head = `POST ${this.path} HTTP/1.1\r\n${this.client.hostHeader}Content-Type: ${headerSafe(this.contentType)}\r\n` +
+      "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n" +
+      "Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n";
+    [this.posted] = this.client.send([head], 1);
+    this.socket = this.client.socket;
+  }
+
+  // Sends `chunk` as one HTTP chunk now; `done` runs once the socket can take more.
+  write(chunk, done) {
+    this.start();
+    if (!chunk.length) return done();
+    const socket = this.socket;
+    socket.cork();
+    socket.write(chunk.length.toString(16) + "\r\n");
+    socket.write(chunk);
+    const ready = socket.write("\r\n");
+    socket.uncork();
+    if (ready || socket.destroyed) return done();
+    const drained = () => { socket.off("close", closed); done(); };
+    const closed = () => { socket.off("drain", drained); done(new ConnectionClosed()); };
+    socket.once("drain", drained);
+    socket.once("close", closed);
+  }
+
+  // Ends the body (with trailers reporting `error`, if any); returns the POST's promise.
+  end(error) {
+    this.start();
+    if (this.ended) return this.posted;
+    this.ended = true;
+    let trailers = "";
+    if (error !== undefined) {
+      const doc = errorDocument(error);
+      trailers = `Lambda-Runtime-Function-Error-Type: ${headerSafe(doc.errorType)}\r\n` +
+        `Lambda-Runtime-Function-Error-Body: ${Buffer.from(JSON.stringify(doc)).toString("base64")}\r\n`;
+    }
+    this.socket.write(`0\r\n${trailers}\r\n`);
+    return this.posted;
   }
 }
 
@@ -453,7 +520,7 @@ async function loadHandler(appRoot, fullHandler) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Streaming handlers (buffered)
+// Streaming handlers
 
 let streamModule;
 
@@ -478,18 +545,24 @@ function installGlobals() {
   };
 }
 
-function bufferedResponseStream() {
+// The `responseStream` a streaming handler writes to: a Writable over the streamed POST, ended (the
+// last chunk sent) when the handler ends it.
+function responseStream(post, highWaterMark) {
   streamModule ??= require("node:stream");
-  const chunks = [];
   const stream = new streamModule.Writable({
+    highWaterMark,
     write(chunk, encoding, done) {
-      chunks.push(typeof chunk === "string" ? Buffer.from(chunk, encoding) : Buffer.from(chunk));
+      post.write(typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk, done);
+    },
+    final(done) {
+      post.end();
       done();
     },
   });
-  stream.contentType = "application/octet-stream";
-  stream.setContentType = (type) => { stream.contentType = type; };
-  stream.body = () => Buffer.concat(chunks);
+  stream.setContentType = (type) => {
+    if (post.started) throw new Error("Cannot set content-type, too late.");
+    post.contentType = String(type);
+  };
   return stream;
 }
 
@@ -637,7 +710,8 @@ class Runtime {
 
   async invokeStreaming(id, headers, body) {
     onBeforeExit = noop;
-    const stream = bufferedResponseStream();
+    const post = client.streamedResponse(id);
+    const stream = responseStream(post, this.handler[HIGH_WATER_MARK]);
     try {
       const context = this.attachInvokeData({ callbackWaitsForEmptyEventLoop: false }, headers);
       const returned = this.handler(JSON.parse(body.toString("utf8")), stream, context);
@@ -648,13 +722,23 @@ class Runtime {
       if (result !== undefined) console.warn("Streaming handlers ignore return values.");
       if (!stream.writableFinished) {
         if (!stream.writableEnded) throw new Error("Response stream is not finished.");
-        await new Promise((resolve) => stream.once("finish", resolve));
+        await new Promise((resolve, reject) => {
+          stream.once("finish", resolve);
+          stream.once("error", reject);
+        });
       }
     } catch (error) {
       logError("Invoke Error", error);
-      return this.answer(client.errorThenNext(id, error));
+      // Nothing sent yet: an ordinary error. Otherwise the trailers say it (unless the body already ended).
+      if (!post.started) return this.answer(client.errorThenNext(id, error));
+      return this.answerStreamed(post.end(error));
     }
-    return this.answer(client.respondThenNext(id, stream.body(), stream.contentType));
+    return this.answerStreamed(post.end());
+  }
+
+  // Moves on once the streamed POST was answered (a failed POST ends the process through uncaughtException).
+  answerStreamed(posted) {
+    this.answer([posted, posted.then(() => client.next(), () => new Promise(noop))]);
   }
 }
 

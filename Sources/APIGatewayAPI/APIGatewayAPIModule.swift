@@ -1,2 +1,0 @@
-/// The API Gateway v2 REST-JSON API.
-enum APIGatewayAPIModule {}

@@ -1,2 +1,0 @@
-/// Plain HTTP into functions.
-enum HTTPIngressModule {}

@@ -1,0 +1,154 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One client connection of the ingress: reads a request (the body up to the limit — a larger one is refused with 413
+/// from its `Content-Length` before it is read, or as soon as it passes the limit), asks the router for the response
+/// and writes it. HTTP/1.1 keep-alive; pipelined requests wait in NIO's pipeline handler until the previous response
+/// is complete. Streamed bodies are written one chunk at a time, each after the previous reached the socket.
+final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case reading(head: HTTPRequestHead, body: ByteBuffer?)
+        /// A refused request's remaining body is read and dropped until its end.
+        case discarding
+    }
+
+    let router: IngressRouter
+    private var state = State.idle
+    private var bodyBytes = 0
+
+    init(router: IngressRouter) {
+        self.router = router
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            bodyBytes = 0
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > router.maxBodyBytes {
+                refuseTooLarge(context: context, head: head)
+                return
+            }
+            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
+                                      promise: nil)
+            }
+            state = .reading(head: head, body: nil)
+        case .body(var chunk):
+            guard case .reading(let head, var body) = state else { return }
+            bodyBytes += chunk.readableBytes
+            if bodyBytes > router.maxBodyBytes {
+                refuseTooLarge(context: context, head: head)
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            state = .reading(head: head, body: body)
+        case .end:
+            switch state {
+            case .reading(let head, let body):
+                state = .idle
+                dispatch(context: context, head: head, body: body)
+            case .discarding:
+                state = .idle
+            default:
+                break
+            }
+        }
+    }
+
+    /// 413 at once and close: the body is not read.
+    private func refuseTooLarge(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        state = .discarding
+        let body = Array(#"{"message":"Request Entity Too Large"}"#.utf8)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: "\(body.count)")
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .payloadTooLarge, headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer?) {
+        let channel = context.channel
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(head.headers.count)
+        for (name, value) in head.headers { headers.append((name, value)) }
+        let (path, query) = Self.splitTarget(head.uri)
+        let request = IngressRequest(
+            method: head.method.rawValue, rawPath: path, rawQuery: query, headers: headers,
+            body: body.map { Array($0.readableBytesView) } ?? [],
+            httpVersion: "HTTP/\(head.version.major).\(head.version.minor)",
+            sourceIp: channel.remoteAddress?.ipAddress ?? "127.0.0.1", requestId: IngressRouter.requestId())
+        let keepAlive = head.isKeepAlive
+        let isHead = head.method == .HEAD
+        let version = head.version
+        let router = self.router
+        let local = channel.localAddress?.ipAddress
+        let host = head.headers.first(name: "host")
+        Task {
+            let started = ContinuousClock.now
+            let response = await router.respond(to: request, localAddress: local, host: host)
+            await IngressConnectionHandler.write(response, on: channel, version: version, keepAlive: keepAlive, omitBody: isHead)
+            router.logAccess(request, status: response.status, duration: ContinuousClock.now - started)
+            if !keepAlive { channel.close(promise: nil) }
+        }
+    }
+
+    /// Writes `response` and waits until it is on the socket (or the connection is gone).
+    private static func write(_ response: IngressResponse, on channel: any Channel, version: HTTPVersion, keepAlive: Bool,
+                              omitBody: Bool) async {
+        switch response {
+        case .buffered(let status, let fields, let body):
+            var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
+            headers.replaceOrAdd(name: "Content-Length", value: "\(body.count)")
+            headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: .init(statusCode: status),
+                                                                       headers: headers)), promise: nil)
+            if !omitBody, !body.isEmpty {
+                channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
+            }
+            try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        case .streamed(let status, let fields, let chunks):
+            var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
+            headers.remove(name: "Content-Length")
+            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+            do {
+                try await channel.writeAndFlush(HTTPServerResponsePart.head(
+                    HTTPResponseHead(version: version, status: .init(statusCode: status), headers: headers))).get()
+                while let chunk = await chunks.next() {
+                    if omitBody || chunk.readableBytes == 0 { continue }
+                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))).get()
+                }
+                try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            } catch {
+                // The client went away: let the producer finish on its own, and end the connection.
+                chunks.cancel()
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    /// `/path?query` → ("/path", "query"); an absolute-form target keeps only its path.
+    static func splitTarget(_ uri: String) -> (String, String) {
+        var target = Substring(uri)
+        if target.hasPrefix("http://") || target.hasPrefix("https://") {
+            let afterScheme = target[target.index(target.firstIndex(of: ":")!, offsetBy: 3)...]
+            target = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+        }
+        if let mark = target.firstIndex(of: "?") {
+            return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+        }
+        return (String(target), "")
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,44 @@
+import NIOCore
+
+extension Invoker {
+    /// Runs `request` and hands back the response as it is produced (backpressured: the runtime is read only as fast
+    /// as the consumer iterates). Throws like `invoke` for throttling (LambdaError) before anything runs.
+    ///
+    /// A buffered answer comes as `.started(streaming: false)`, one `.chunk` and `.finished`; an error before any byte
+    /// as `.finished` alone. The environment is given back only once the runtime has finished; a consumer that stops
+    /// iterating does not stop the invocation, whose remaining bytes are dropped.
+    public func invokeStreaming(_ request: InvocationRequest) async throws -> InvocationStream {
+        let function = request.function
+        let limiter = try concurrency.acquire(function.name) { provisionedElsewhere(function.name, version: request.version) }
+        let (stream, sink) = InvocationStream.make()
+        let pool = self.pool(for: function, version: request.version)
+        let env: ExecutionEnvironment
+        do {
+            env = try await environment(for: request, pool: pool)
+        } catch let error as InvokerError {
+            limiter.release()
+            let result = failedStart(request, error: error)
+            let outcome = EnvironmentOutcome.functionError(ByteBuffer(bytes: result.payload), type: nil)
+            sink.yield(.finished(InvocationStreamEnd(outcome, version: request.version, lines: result.logLines)))
+            sink.finish()
+            return stream
+        } catch {
+            limiter.release()
+            throw error
+        }
+        let invocation = runtimeInvocation(request)
+        // Not a child of the caller's task: the invocation runs to its end even when the caller goes away.
+        Task {
+            let completion = await env.run(invocation, timeoutSeconds: function.timeout, sink: sink)
+            release(env, to: pool, after: completion)
+            limiter.release()
+            if !completion.streamed, case .response(let body) = completion.outcome {
+                sink.yield(.started(contentType: completion.contentType, streaming: false))
+                sink.yield(.chunk(body))
+            }
+            sink.yield(.finished(InvocationStreamEnd(completion.outcome, version: request.version, lines: completion.lines)))
+            sink.finish()
+        }
+        return stream
+    }
+}
