@@ -1,3 +1,4 @@
+import APIGatewayAPI
 import AWSProtocol
 import AsyncInvocation
 import EventSourceMappings
@@ -8,6 +9,7 @@ import Edge
 import Foundation
 import FunctionLogs
 import FunctionNetwork
+import HTTPAPIs
 import Hummingbird
 import HTTPIngress
 import IAMAPI
@@ -172,7 +174,11 @@ public struct SwiftletServer {
         let sqs = SQSService(broker: queues)
         let iam = IAMService(directory: directory)
         let sts = STSService(sessions: roleSessions, authorizer: authorizer)
-        let responder = EdgeResponder(services: [lambda, sqs, iam, sts], verifier: verifier, authorizer: authorizer,
+        // API Gateway HTTP APIs: the control plane (the data plane serves them through the ingress).
+        let httpAPIs = HTTPAPIDirectory(store: store, endpoints: UnroutedEndpointRegistry(region: config.region), // TODO(ingress): registry
+                                        region: config.region, accountId: config.accountId, logger: logger)
+        let apiGateway = APIGatewayService(directory: httpAPIs)
+        let responder = EdgeResponder(services: [lambda, sqs, iam, sts, apiGateway], verifier: verifier, authorizer: authorizer,
                                       health: health, logger: logger)
 
         let endpointFile = config.dataDir + "/endpoint"
