@@ -6,10 +6,11 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
+from test_authorization import iam, new_user, policy  # noqa: F401 (fixtures)
 from test_cli import aws
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
-URL_ID = re.compile(r"^[a-z0-9]{32}$")
+URL = re.compile(r"^http://[^/]+/$")
 VALIDATION = ("InvalidParameterValueException", "ValidationException")
 
 
@@ -19,13 +20,6 @@ def strip(d):
 
 def error(excinfo):
     return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
-
-
-def url_id(function_url):
-    """The url id: the first label of the host name, or the configured endpoint's path-less address's id."""
-    host = re.match(r"^https?://([^/:]+)(:\d+)?/$", function_url)
-    assert host, function_url
-    return host.group(1).split(".")[0]
 
 
 @pytest.fixture
@@ -45,7 +39,7 @@ def test_create_get_update_list_delete(lam, create, name):
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert created["FunctionArn"] == ARN + name and created["AuthType"] == "NONE"
     assert created["Cors"] == cors and created["InvokeMode"] == "BUFFERED"
-    assert created["FunctionUrl"].endswith("/") and URL_ID.match(url_id(created["FunctionUrl"]))
+    assert URL.match(created["FunctionUrl"]), "an origin with no path (the function sees the request path as sent)"
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$", created["CreationTime"])
 
     got = strip(lam.get_function_url_config(FunctionName=name))
@@ -155,7 +149,7 @@ def test_cli_round_trip(server, create, name):
     r = aws(server, "create-function-url-config", "--function-name", name, "--auth-type", "NONE")
     assert r.returncode == 0, r.stderr
     created = json.loads(r.stdout)
-    assert URL_ID.match(url_id(created["FunctionUrl"])) and created["AuthType"] == "NONE"
+    assert URL.match(created["FunctionUrl"]) and created["AuthType"] == "NONE"
     r = aws(server, "get-function-url-config", "--function-name", name)
     assert r.returncode == 0 and json.loads(r.stdout)["FunctionUrl"] == created["FunctionUrl"]
     r = aws(server, "update-function-url-config", "--function-name", name, "--cors", "AllowOrigins=*,MaxAge=60")
@@ -194,3 +188,29 @@ def test_add_permission_function_url_conditions(server, lam, create, name):
         lam.add_permission(FunctionName=name, StatementId="bad", Action="lambda:InvokeFunctionUrl", Principal="*",
                            FunctionUrlAuthType="PUBLIC")
     assert error(e)[0] in VALIDATION and "functionUrlAuthType" in error(e)[1]
+
+
+def test_auth_type_condition_key_limits_who_may_open_a_public_url(new_user, lam, create, name):
+    """`lambda:FunctionUrlAuthType` in an identity policy: the user may create and update only AWS_IAM URLs."""
+    create(name)
+    only_iam = {"Effect": "Allow", "Action": ["lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig"],
+                "Resource": ARN + name, "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}}
+    read = {"Effect": "Allow", "Action": ["lambda:GetFunctionUrlConfig", "lambda:ListFunctionUrlConfigs",
+                                          "lambda:DeleteFunctionUrlConfig"], "Resource": ARN + name}
+    _, _, _, client = new_user(urls=policy(only_iam, read))
+    user = client()
+    with pytest.raises(ClientError) as e:
+        user.create_function_url_config(FunctionName=name, AuthType="NONE")
+    assert error(e)[0] == "AccessDeniedException"
+    created = user.create_function_url_config(FunctionName=name, AuthType="AWS_IAM")
+    with pytest.raises(ClientError) as e:
+        user.update_function_url_config(FunctionName=name, AuthType="NONE")
+    assert error(e)[0] == "AccessDeniedException"
+    assert user.update_function_url_config(FunctionName=name, Cors={"MaxAge": 1})["AuthType"] == "AWS_IAM", \
+        "an update that keeps the auth type is judged by the current one"
+    assert user.get_function_url_config(FunctionName=name)["FunctionUrl"] == created["FunctionUrl"]
+    assert len(user.list_function_url_configs(FunctionName=name)["FunctionUrlConfigs"]) == 1
+    user.delete_function_url_config(FunctionName=name)
+    with pytest.raises(ClientError) as e:
+        user.create_function_url_config(FunctionName=name, Qualifier="live", AuthType="AWS_IAM")
+    assert error(e)[0] == "AccessDeniedException", "a qualified call is authorized on the qualified ARN"
