@@ -131,7 +131,7 @@ let package = Package(
         // Plain HTTP into functions: function URLs and HTTP APIs on their own listener (loopback address per
         // endpoint, Host routing), payload format 1.0/2.0 events, response mapping, CORS, streaming.
         .target(name: "HTTPIngress", dependencies: [
-            "AWSProtocol", "AccessPolicies", "Auth", "Identity", "Catalog", "Invoker", "HTTPAPIs",
+            "AWSProtocol", "AccessPolicies", "Auth", "Identity", "Catalog", "Invoker", "HTTPAPIs", "JSONText",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
