@@ -46,7 +46,7 @@ struct HTTPAPIEndpoints: EndpointHandler {
             guard let cors, case .buffered(let status, let headers, let body) = response else { return response }
             return .buffered(status: status, headers: cors.applied(to: headers, origin: origin), body: body)
         }
-        guard let (stage, path) = api.stage(for: request.decodedPath),
+        guard let (stage, path) = api.stage(for: request.rawPath),
               let match = stage.match(method: request.method, path: path) else {
             return withCors(.message(404, "Not Found"))
         }

@@ -175,9 +175,14 @@ public struct SwiftletServer {
         let iam = IAMService(directory: directory)
         let sts = STSService(sessions: roleSessions, authorizer: authorizer)
         // API Gateway HTTP APIs: the control plane (the data plane serves them through the ingress).
-        let httpAPIs = HTTPAPIDirectory(store: store, endpoints: UnroutedEndpointRegistry(region: config.region), // TODO(ingress): registry
+        let httpAPIs = HTTPAPIDirectory(store: store, endpoints: ingress,
                                         region: config.region, accountId: config.accountId, logger: logger)
         let apiGateway = APIGatewayService(directory: httpAPIs)
+        ingress.serveHTTPAPIs(directory: httpAPIs, catalog: catalog, invoker: invoker, authorizer: authorizer, verifier: verifier,
+                              accountId: config.accountId)
+        for apiId in try await httpAPIs.allAPIIds() {
+            try await ingress.register(kind: .httpAPI, id: apiId)
+        }
         let responder = EdgeResponder(services: [lambda, sqs, iam, sts, apiGateway], verifier: verifier, authorizer: authorizer,
                                       health: health, logger: logger)
 
