@@ -50,7 +50,8 @@ struct HTTPAPIEndpoints: EndpointHandler {
               let match = stage.match(method: request.method, path: path) else {
             return withCors(.message(404, "Not Found"))
         }
-        guard let integration = match.integration else { return withCors(.message(500, "Internal Server Error")) }
+        // A route without a target is answered as no route.
+        guard let integration = match.integration else { return withCors(.message(404, "Not Found")) }
         let facts = RequestFacts(request)
         let domain = registry.domainName(kind: .httpAPI, id: apiId)
         let routeArn = "arn:aws:execute-api:\(region):\(accountId):\(apiId)/\(stage.name)/\(request.method)\(path)"

@@ -36,7 +36,7 @@ public final class IngressRouter: Sendable {
     func logAccess(_ request: IngressRequest, status: Int, duration: Duration) {
         guard let accessLog else { return }
         let ms = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000
-        accessLog.info("\(request.sourceIp) \"\(request.method) \(request.rawPath)\(request.rawQuery.isEmpty ? "" : "?" + request.rawQuery) \(request.httpVersion)\" \(status) \(String(format: "%.3f", ms)) ms",
+        accessLog.notice("\(request.sourceIp) \"\(request.method) \(request.rawPath)\(request.rawQuery.isEmpty ? "" : "?" + request.rawQuery) \(request.httpVersion)\" \(status) \(String(format: "%.3f", ms)) ms",
                        metadata: ["requestId": "\(request.requestId)"])
     }
 

@@ -11,8 +11,8 @@ struct StreamedResponse: Sendable {
 }
 
 extension ExecutionEnvironment {
-    /// Lambda's limit on a streamed response (the documented soft limit).
-    static let maxStreamedResponseBytes = 20 * 1024 * 1024
+    /// Lambda's limit on a streamed response: 200 MB since July 2025 (it was a 20 MB soft limit before).
+    static let maxStreamedResponseBytes = 200 * 1024 * 1024
 
     /// The runtime began a streamed response: a streaming invocation hears `.started` now and every chunk as it
     /// comes; a buffered one collects the body (up to its 6 MB limit).

@@ -242,16 +242,15 @@ def test_plain_invoke_of_a_stream_over_6_mb_is_too_large(lam, create, name):
     assert r["Payload"].read() == b"1\n"
 
 
-def test_streamed_response_limit_and_bandwidth(lam, create, name):
+def test_streamed_response_beyond_6_mb_and_bandwidth(lam, create, name):
     python_function(create, name, MemorySize=512, Timeout=60)
     started = time.monotonic()
-    _, events = stream(lam, name, {"blocks": 21 * 16})  # 21 MiB
+    _, events = stream(lam, name, {"blocks": 10 * 16})  # 10 MiB: more than a buffered response may be
     elapsed = time.monotonic() - started
-    received = len(body(events))
-    assert received <= 20 * 1024 * 1024
-    assert complete(events)["ErrorCode"] == "Function.ResponseSizeTooLarge"
-    # Past the first 6 MiB, at most 2 MiB/s: 14 MiB more take at least 7 s (a lower bound, not a benchmark).
-    assert elapsed >= 6.5, elapsed
+    assert len(body(events)) == 10 * 1024 * 1024
+    assert "ErrorCode" not in complete(events)
+    # Past the first 6 MiB, at most 2 MiB/s: 4 MiB more take at least 2 s (a lower bound, not a benchmark).
+    assert elapsed >= 1.8, elapsed
 
 
 def test_abandoned_stream_still_releases_the_environment(server, slam, create, name, node_runtime):
