@@ -29,13 +29,13 @@ struct FunctionURLEndpoints: EndpointHandler {
         if let cors, CorsRules.isPreflight(request) {
             return .buffered(status: 200, headers: cors.preflightHeaders(request), body: [])
         }
-        let facts = RequestFacts(request)
         let iam: PayloadV2Event.IAMAuthorizer?
         do {
             iam = try await authorize(request, config: config)
         } catch {
             return .message(403, key: "Message", "Forbidden")
         }
+        let facts = RequestFacts(request)
         let domain = registry.domainName(kind: .functionURL, id: id)
         let event = PayloadV2Event(request: request, facts: facts, routeKey: "$default", stage: "$default", apiId: id,
                                    accountId: accountId, domainName: domain,

@@ -37,6 +37,8 @@ struct HTTPAPIEndpoints: EndpointHandler {
 
     private func answer(_ request: IngressRequest, apiId: String) async -> IngressResponse {
         guard let api = try? await directory.served(apiId: apiId) else { return .message(404, "Not Found") }
+        // DisableExecuteApiEndpoint: the default endpoint refuses every request.
+        if api.disableExecuteApiEndpoint { return .message(403, "Forbidden") }
         let cors = api.cors.map(CorsRules.init)
         if let cors, CorsRules.isPreflight(request) {
             return .buffered(status: 204, headers: cors.preflightHeaders(request), body: [])
@@ -54,7 +56,12 @@ struct HTTPAPIEndpoints: EndpointHandler {
         guard let integration = match.integration else { return withCors(.message(404, "Not Found")) }
         let facts = RequestFacts(request)
         let domain = registry.domainName(kind: .httpAPI, id: apiId)
-        let routeArn = "arn:aws:execute-api:\(region):\(accountId):\(apiId)/\(stage.name)/\(request.method)\(path)"
+        let executeApi = "arn:aws:execute-api:\(region):\(accountId):\(apiId)/\(stage.name)"
+        // What authorizers and IAM see: the request's own method and path.
+        let routeArn = "\(executeApi)/\(request.method)\(path)"
+        // What the function policy sees as aws:SourceArn: the route (`…/GET/items/{id}`, `…/$default`).
+        let sourceArn = match.routeKey == "$default" ? "\(executeApi)/$default"
+            : "\(executeApi)/\(request.method)\(Self.routePath(match.routeKey))"
         let route = RouteContext(request: request, facts: facts, apiId: apiId, stage: stage, match: match, routeArn: routeArn,
                                  domainName: domain)
 
@@ -99,7 +106,7 @@ struct HTTPAPIEndpoints: EndpointHandler {
         } catch {
             return withCors(.message(500, "Internal Server Error"))
         }
-        guard await mayInvoke(prepared, integration: integration, sourceArn: routeArn) else {
+        guard await mayInvoke(prepared, integration: integration, sourceArn: sourceArn) else {
             return withCors(.message(500, "Internal Server Error"))
         }
         let outcome = await invoke(prepared, timeoutMillis: integration.timeoutMillis)
@@ -126,6 +133,8 @@ struct HTTPAPIEndpoints: EndpointHandler {
     private func mayInvoke(_ prepared: InvocationRequest, integration: ServedIntegration, sourceArn: String) async -> Bool {
         let arn = prepared.invokedFunctionArn
         if let role = integration.credentialsArn {
+            // API Gateway assumes the role: it must trust API Gateway, and its policies must allow the invoke.
+            guard authorizer.serviceCanAssume("apigateway.amazonaws.com", roleArn: role) else { return false }
             return authorizer.rolePermits(roleArn: role, sessionName: "apigateway",
                                           RequiredPermission(action: "lambda:InvokeFunction", resource: arn))
         }
@@ -184,14 +193,15 @@ extension HTTPAPIEndpoints {
         let once = FirstAnswer()
         return await withCheckedContinuation { continuation in
             once.wait(continuation)
+            let timer = Task {
+                try await Task.sleep(for: .milliseconds(timeoutMillis))
+                once.answer(.timedOut)
+            }
             Task {
                 let outcome: Outcome
                 do { outcome = .finished(try await invoking.invoke(prepared)) } catch { outcome = .failed }
+                timer.cancel()
                 once.answer(outcome)
-            }
-            Task {
-                try? await Task.sleep(for: .milliseconds(timeoutMillis))
-                once.answer(.timedOut)
             }
         }
     }

@@ -71,6 +71,7 @@ public final class HTTPIngress: HTTPEndpointRegistry, Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: IngressRouter.idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(IngressConnectionHandler(router: router))
                 }
             }
@@ -100,8 +101,10 @@ public final class HTTPIngress: HTTPEndpointRegistry, Service {
         guard !servesEveryAddress, state.withLock({ $0.listeners[address] == nil }) else { return }
         do {
             let channel = try await listen(host: address, port: port)
+            let endpoint = EndpointTable.Endpoint(kind: kind, id: id)
             let extra = state.withLock { state -> (any Channel)? in
-                if state.listeners[address] != nil { return channel }
+                // Another registration got there first, or the endpoint was unregistered while we listened.
+                if state.listeners[address] != nil || table.endpoint(localAddress: address, host: nil) != endpoint { return channel }
                 state.listeners[address] = channel
                 return nil
             }

@@ -20,16 +20,45 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     let router: IngressRouter
     private var state = State.idle
     private var bodyBytes = 0
+    private var bodyLimit = 0
+    /// Requests read whose responses are not yet written (NIO's pipelining handler keeps it at most one, plus one read).
+    private var inFlight = 0
+    private var counted = false
 
     init(router: IngressRouter) {
         self.router = router
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        // Past the connection cap a new connection is closed at once.
+        counted = router.connectionOpened()
+        if !counted { context.close(promise: nil) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted { router.connectionClosed() }
+        counted = false
+        context.fireChannelInactive()
+    }
+
+    /// An idle keep-alive connection (no request for `IngressRouter.idleTimeout`) is closed; one waiting for its
+    /// response is not.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            if inFlight == 0, case .idle = state { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
             bodyBytes = 0
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > router.maxBodyBytes {
+            bodyLimit = router.bodyLimit(localAddress: context.channel.localAddress?.ipAddress,
+                                         host: head.headers.first(name: "host"))
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > bodyLimit {
                 refuseTooLarge(context: context, head: head)
                 return
             }
@@ -41,7 +70,7 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         case .body(var chunk):
             guard case .reading(let head, var body) = state else { return }
             bodyBytes += chunk.readableBytes
-            if bodyBytes > router.maxBodyBytes {
+            if bodyBytes > bodyLimit {
                 refuseTooLarge(context: context, head: head)
                 return
             }
@@ -51,6 +80,7 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             switch state {
             case .reading(let head, let body):
                 state = .idle
+                inFlight += 1
                 dispatch(context: context, head: head, body: body)
             case .discarding:
                 state = .idle
@@ -76,6 +106,7 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer?) {
         let channel = context.channel
+        let finished = NIOLoopBound(self, eventLoop: context.eventLoop)
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(head.headers.count)
         for (name, value) in head.headers { headers.append((name, value)) }
@@ -84,7 +115,8 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             method: head.method.rawValue, rawPath: path, rawQuery: query, headers: headers,
             body: body.map { Array($0.readableBytesView) } ?? [],
             httpVersion: "HTTP/\(head.version.major).\(head.version.minor)",
-            sourceIp: channel.remoteAddress?.ipAddress ?? "127.0.0.1", requestId: IngressRouter.requestId())
+            sourceIp: channel.remoteAddress?.ipAddress ?? "127.0.0.1", localPort: channel.localAddress?.port ?? 0,
+            requestId: IngressRouter.requestId())
         let keepAlive = head.isKeepAlive
         let isHead = head.method == .HEAD
         let version = head.version
@@ -97,6 +129,7 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             await IngressConnectionHandler.write(response, on: channel, version: version, keepAlive: keepAlive, omitBody: isHead)
             router.logAccess(request, status: response.status, duration: ContinuousClock.now - started)
             if !keepAlive { channel.close(promise: nil) }
+            channel.eventLoop.execute { finished.value.inFlight -= 1 }
         }
     }
 
@@ -110,29 +143,45 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
             channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: .init(statusCode: status),
                                                                        headers: headers)), promise: nil)
-            if !omitBody, !body.isEmpty {
+            // 204 and 304 have no body whatever the function said (NIO frames them without one).
+            if !omitBody, !body.isEmpty, status != 204, status != 304 {
                 channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
             }
-            try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            try? await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.end(nil)), on: channel)
         case .streamed(let status, let fields, let chunks):
             var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
             headers.remove(name: "Content-Length")
-            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
-            headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+            // HTTP/1.0 has no chunked encoding: the body ends with the connection.
+            let chunked = version.major == 1 && version.minor >= 1
+            if chunked {
+                headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            } else {
+                headers.remove(name: "Transfer-Encoding")
+            }
+            headers.replaceOrAdd(name: "Connection", value: keepAlive && chunked ? "keep-alive" : "close")
             do {
-                try await channel.writeAndFlush(HTTPServerResponsePart.head(
-                    HTTPResponseHead(version: version, status: .init(statusCode: status), headers: headers))).get()
+                try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.head(
+                    HTTPResponseHead(version: version, status: .init(statusCode: status), headers: headers))), on: channel)
                 while let chunk = await chunks.next() {
                     if omitBody || chunk.readableBytes == 0 { continue }
-                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))).get()
+                    try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))), on: channel)
                 }
-                try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+                try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.end(nil)), on: channel)
+                if !chunked { channel.close(promise: nil) }
             } catch {
                 // The client went away: let the producer finish on its own, and end the connection.
                 chunks.cancel()
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// Waits for a write; a client that takes nothing for `IngressRouter.writeTimeout` loses its connection (so a
+    /// reader that stalls cannot pin a response in memory for ever).
+    private static func withDeadline(_ write: EventLoopFuture<Void>, on channel: any Channel) async throws {
+        let deadline = channel.eventLoop.scheduleTask(in: IngressRouter.writeTimeout) { channel.close(promise: nil) }
+        defer { deadline.cancel() }
+        try await write.get()
     }
 
     /// `/path?query` → ("/path", "query"); an absolute-form target keeps only its path.

@@ -13,11 +13,14 @@ public struct IngressRequest: Sendable {
     /// `HTTP/1.1`.
     public var httpVersion: String
     public var sourceIp: String
+    /// The port the request arrived on (`x-forwarded-port`).
+    public var localPort: Int
     public var requestId: String
     public var received: Date
 
     public init(method: String, rawPath: String, rawQuery: String, headers: [(name: String, value: String)], body: [UInt8],
-                httpVersion: String, sourceIp: String, requestId: String, received: Date = Date()) {
+                httpVersion: String, sourceIp: String, localPort: Int = 0, requestId: String, received: Date = Date()) {
+        self.localPort = localPort
         self.method = method
         self.rawPath = rawPath
         self.rawQuery = rawQuery

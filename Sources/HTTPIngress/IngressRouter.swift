@@ -1,6 +1,7 @@
 import AWSProtocol
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
 /// What answers the requests of one kind of endpoint.
@@ -10,9 +11,19 @@ protocol EndpointHandler: Sendable {
 
 /// Picks the endpoint a request is for and hands it to that kind's handler.
 public final class IngressRouter: Sendable {
-    /// Largest request body read (HTTP APIs' 10 MB; function URLs check their 6 MB payload limit themselves).
-    let maxBodyBytes = 10 * 1024 * 1024
+    /// Largest request body read for HTTP APIs (API Gateway's 10 MB) and for anything unknown.
+    static let maxBodyBytes = 10 * 1024 * 1024
+    /// Largest body a function URL reads (Lambda's 6 MB payload; the event around it is checked again).
+    static let maxFunctionURLBodyBytes = 6 * 1024 * 1024
+    /// Keep-alive connections with no request for this long are closed.
+    static let idleTimeout = TimeAmount.seconds(60)
+    /// A client that takes no bytes of its response for this long loses its connection.
+    static let writeTimeout = TimeAmount.seconds(60)
+    /// Open connections beyond this are closed as they arrive.
+    static let maxConnections = 10_000
+
     let table: EndpointTable
+    private let connections = Atomic<Int>(0)
     let accessLog: Logger?
     private let handlers = Mutex<[HTTPEndpointKind: any EndpointHandler]>([:])
 
@@ -23,6 +34,25 @@ public final class IngressRouter: Sendable {
 
     func serve(_ kind: HTTPEndpointKind, with handler: any EndpointHandler) {
         handlers.withLock { $0[kind] = handler }
+    }
+
+    /// The body limit of the endpoint a request is for.
+    func bodyLimit(localAddress: String?, host: String?) -> Int {
+        table.endpoint(localAddress: localAddress, host: host)?.kind == .functionURL ? Self.maxFunctionURLBodyBytes : Self.maxBodyBytes
+    }
+
+    /// Counts a new connection; false past the cap.
+    func connectionOpened() -> Bool {
+        let count = connections.wrappingAdd(1, ordering: .relaxed).newValue
+        if count > Self.maxConnections {
+            connections.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func connectionClosed() {
+        connections.wrappingSubtract(1, ordering: .relaxed)
     }
 
     func respond(to request: IngressRequest, localAddress: String?, host: String?) async -> IngressResponse {

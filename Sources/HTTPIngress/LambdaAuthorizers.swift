@@ -62,7 +62,9 @@ final class LambdaAuthorizers: Sendable {
             guard let value = Self.identityValue(source, route: route), !value.isEmpty else { return .unauthorized }
             identity.append(value)
         }
-        let cacheKey = configured.id + "\u{0}" + identity.joined(separator: "\u{0}")
+        // Keyed by the deployment too: a redeployed (or changed) authorizer does not inherit old answers.
+        let cacheKey = [route.apiId, route.stage.deploymentId, configured.id, configured.functionArn].joined(separator: "\u{0}")
+            + "\u{1}" + identity.joined(separator: "\u{0}")
         let caching = configured.resultTtlSeconds > 0 && !configured.identitySources.isEmpty
         let now = ContinuousClock.now
         var response: AuthorizerResponse?
@@ -93,11 +95,6 @@ final class LambdaAuthorizers: Sendable {
             guard PolicyEvaluator.evaluate(request, identityPolicies: [policy], resourcePolicy: nil) == .allow else { return .deny }
             return .allow(.init(values: context, principalId: principalId))
         }
-    }
-
-    /// Forgets cached results (an authorizer changed).
-    func reset() {
-        cache.withLock { $0.removeAll() }
     }
 
     /// `$request.header.X`, `$request.querystring.X`, `$context.X`, `$stageVariables.X`.

@@ -76,7 +76,8 @@ enum ProxyResponse {
     private static func statusCode(_ value: JSONText) -> Int? {
         guard case .number(let text) = value else { return nil }
         let code = Int(text) ?? Double(text).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil }
-        guard let code, (100...599).contains(code) else { return nil }
+        // A final response: an informational status cannot end an exchange.
+        guard let code, (200...599).contains(code) else { return nil }
         return code
     }
 

@@ -38,6 +38,15 @@ struct RequestFacts: Sendable {
             if name == "cookie" { continue }
             lowered[name] = lowered[name].map { $0 + "," + field.value } ?? field.value
         }
+        // What AWS's front end adds: the client's address appended to X-Forwarded-For, the scheme and port, a trace id.
+        let forwarded = lowered["x-forwarded-for"].map { $0 + ", " + request.sourceIp } ?? request.sourceIp
+        let added = [("X-Forwarded-For", forwarded), ("X-Forwarded-Proto", "http"), ("X-Forwarded-Port", String(request.localPort)),
+                     ("X-Amzn-Trace-Id", lowered["x-amzn-trace-id"] ?? Self.traceId(request.received))]
+        for (name, value) in added {
+            lowered[name.lowercased()] = value
+            let key = spelled[name.lowercased()] ?? name
+            multi[key] = [value]
+        }
         headers = lowered
         multiValueHeaders = multi
         for pair in request.rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
@@ -59,6 +68,13 @@ struct RequestFacts: Sendable {
         let seconds = request.received.timeIntervalSince1970
         timeEpochMs = Int64((seconds * 1000).rounded(.down))
         time = Self.clfTime(Int(seconds))
+    }
+
+    /// `Root=1-<8 hex seconds>-<24 hex>`.
+    static func traceId(_ time: Date) -> String {
+        let seconds = String(UInt32(time.timeIntervalSince1970), radix: 16)
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16) + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "Root=1-\(seconds)-\(String(random.padding(toLength: 24, withPad: "0", startingAt: 0).prefix(24)))"
     }
 
     static func decode(_ text: Substring) -> String {

@@ -131,7 +131,13 @@ final class StreamSource: @unchecked Sendable {
     static func prelude(_ json: [UInt8]) -> (status: Int, headers: [(name: String, value: String)])? {
         guard case .object(let object)? = JSONValue(parsing: json) else { return nil }
         var status = 200
-        if case .number(let code)? = object["statusCode"] { status = Int(code) }
+        switch object["statusCode"] {
+        case nil, .null?: break
+        case .number(let code)?:
+            guard let exact = Int(exactly: code), (200...599).contains(exact) else { return nil }
+            status = exact
+        default: return nil
+        }
         var headers: [(name: String, value: String)] = []
         if case .object(let map)? = object["headers"] {
             for (name, value) in map.sorted(by: { $0.key < $1.key }) {

@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func malformedResponsesAreRefused() {
-        for text in [#"{"statusCode":"200"}"#, #"{"statusCode":99}"#, #"{"statusCode":200.5}"#, #"{"statusCode":200,"headers":[]}"#,
+        for text in [#"{"statusCode":"200"}"#, #"{"statusCode":99}"#, #"{"statusCode":101}"#, #"{"statusCode":1e300}"#, #"{"statusCode":200.5}"#, #"{"statusCode":200,"headers":[]}"#,
                      #"{"statusCode":200,"body":{"a":1}}"#, #"{"statusCode":200,"isBase64Encoded":true,"body":"!!"}"#,
                      "not json", #"{"statusCode":200,"cookies":"a=1"}"#] {
             #expect(ProxyResponse.v2(Array(text.utf8)) == nil, "\(text)")
@@ -51,7 +51,9 @@ import Testing
             httpVersion: "HTTP/1.1", sourceIp: "127.0.0.1", requestId: "r")
         let facts = RequestFacts(request)
         #expect(facts.cookies == ["a=1", "b=2"])
-        #expect(facts.headers == ["x-many": "1,2", "user-agent": "ua"])
+        #expect(facts.headers["x-many"] == "1,2" && facts.headers["user-agent"] == "ua" && facts.headers["cookie"] == nil)
+        #expect(facts.headers["x-forwarded-for"] == "127.0.0.1" && facts.headers["x-forwarded-proto"] == "http")
+        #expect(facts.headers["x-amzn-trace-id"]?.hasPrefix("Root=1-") == true)
         #expect(facts.multiValueHeaders["X-Many"] == ["1", "2"])
         #expect(facts.query == ["x": "1,2", "y": "/", "flag": ""])
         #expect(facts.multiValueQuery["x"] == ["1", "2"])
@@ -155,5 +157,9 @@ import Testing
         #expect(prelude.status == 201)
         #expect(prelude.headers.map(\.name) == ["a", "Set-Cookie", "Content-Type"])
         #expect(StreamSource.delimiter(in: [0, 0, 0, 0, 0, 0, 0]) == nil)
+        // A status no HTTP response can carry is refused, not trapped on.
+        for status in ["1e300", "100", "42", "\"200\"", "200.5"] {
+            #expect(StreamSource.prelude(Array("{\"statusCode\":\(status)}".utf8)) == nil, "\(status)")
+        }
     }
 }

@@ -220,15 +220,18 @@ def test_keep_alive_and_limits(lam, create, name):
     for i in range(3):
         assert request(url, path=f"n{i}", connection=conn).json()["rawPath"] == f"/n{i}"
     conn.close()
-    # Over the 6 MB payload: 413; over the body limit: refused from the Content-Length, before the body is read.
-    assert request(url, "POST", body=b"a" * (6 * 1024 * 1024 + 10), headers={"Content-Type": "text/plain"}).status == 413
-    conn = http.client.HTTPConnection(parsed.hostname, parsed.port)
-    conn.putrequest("POST", "/big")
-    conn.putheader("Content-Length", str(50 * 1024 * 1024))
-    conn.endheaders()
-    r = conn.getresponse()
+    # An event over the 6 MB payload (a 5 MB binary body is 6.7 MB of base64): 413 once read.
+    r = request(url, "POST", body=b"\x00" * (5 * 1024 * 1024), headers={"Content-Type": "application/octet-stream"})
     assert r.status == 413
-    conn.close()
+    # A body over the limit is refused from its Content-Length, before it is read.
+    for size in (6 * 1024 * 1024 + 1, 50 * 1024 * 1024):
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port)
+        conn.putrequest("POST", "/big")
+        conn.putheader("Content-Length", str(size))
+        conn.endheaders()
+        r = conn.getresponse()
+        assert r.status == 413
+        conn.close()
 
 
 def test_deleted_url_stops_answering_and_throttling_is_429(lam, create, name):
@@ -240,3 +243,34 @@ def test_deleted_url_stops_answering_and_throttling_is_429(lam, create, name):
     lam.delete_function_url_config(FunctionName=name)
     with pytest.raises(OSError):
         request(url)
+
+
+def test_status_codes_without_bodies_keep_the_connection_usable(lam, create, name):
+    import http.client
+    create(name, Code=function_code("""
+def handler(event, context):
+    if event["rawPath"] == "/empty":
+        return {"statusCode": 204, "body": "this must not reach the wire"}
+    if event["rawPath"] == "/info":
+        return {"statusCode": 101, "body": "x"}
+    return {"statusCode": 200, "body": "next"}
+"""))
+    url = public_url(lam, name)
+    parsed = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port)
+    r = request(url, path="empty", connection=conn)
+    assert r.status == 204 and r.body == b""
+    r = request(url, path="after", connection=conn)
+    assert r.status == 200 and r.body == b"next", "the 204's body must not have been written"
+    assert request(url, path="info", connection=conn).status == 502
+    conn.close()
+
+
+def test_event_headers_carry_forwarding_facts(lam, create, name):
+    create(name, Code=function_code(ECHO))
+    url = public_url(lam, name)
+    headers = request(url, headers={"X-Forwarded-For": "198.51.100.7"}).json()["headers"]
+    assert headers["x-forwarded-for"] == "198.51.100.7, 127.0.0.1"
+    assert headers["x-forwarded-proto"] == "http"
+    assert headers["x-forwarded-port"] == str(urllib.parse.urlsplit(url).port)
+    assert headers["x-amzn-trace-id"].startswith("Root=1-")

@@ -220,3 +220,61 @@ def test_request_authorizer_with_iam_policy_responses(lam, create, name, apigw):
     assert r.status == 200, r.body
     authorizer_ctx = r.json()["requestContext"]["authorizer"]
     assert authorizer_ctx["principalId"] == "user-1" and authorizer_ctx["tier"] == "gold"
+
+
+def test_source_arn_scoped_to_the_route(lam, create, name, apigw):
+    create(name, Code=function_code(ECHO))
+    api = apigw.create_api(Name="scoped-" + name, ProtocolType="HTTP", Target=fn_arn(name), RouteKey="GET /items/{id}")
+    api_id = api["ApiId"]
+    base = api["ApiEndpoint"] + "/"
+    # A permission for another route does not let API Gateway invoke this one.
+    lam.add_permission(FunctionName=name, StatementId="other", Action="lambda:InvokeFunction",
+                       Principal="apigateway.amazonaws.com",
+                       SourceArn=f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{api_id}/*/*/other")
+    assert request(base, path="items/7").status == 500
+    lam.add_permission(FunctionName=name, StatementId="items", Action="lambda:InvokeFunction",
+                       Principal="apigateway.amazonaws.com",
+                       SourceArn=f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{api_id}/*/*/items/{{id}}")
+    assert request(base, path="items/7").status == 200
+
+
+def test_disabled_default_endpoint_is_forbidden(lam, create, name, apigw):
+    create(name, Code=function_code(ECHO))
+    api = apigw.create_api(Name="off-" + name, ProtocolType="HTTP", Target=fn_arn(name))
+    allow_apigateway(lam, name, api["ApiId"])
+    base = api["ApiEndpoint"] + "/"
+    assert request(base).status == 200
+    apigw.update_api(ApiId=api["ApiId"], DisableExecuteApiEndpoint=True)
+    r = request(base)
+    assert r.status == 403 and r.json() == {"message": "Forbidden"}
+
+
+def test_credentials_role_must_trust_api_gateway_and_be_passable(lam, create, name, apigw, server):
+    create(name, Code=function_code(ECHO))
+    iam = server.client("iam")
+    role = "apigw-" + name
+    lambda_only = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(lambda_only))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=role, PolicyName="invoke", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}]}))
+    # No function policy: only the role can let API Gateway in, and only if the role trusts API Gateway.
+    api = apigw.create_api(Name="creds-" + name, ProtocolType="HTTP", Target=fn_arn(name), CredentialsArn=role_arn)
+    base = api["ApiEndpoint"] + "/"
+    assert request(base).status == 500
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(trust))
+    assert request(base).status == 200
+    # Naming a role needs iam:PassRole on it.
+    user = "apigw-user-" + name[-8:]
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    iam.put_user_policy(UserName=user, PolicyName="apigw", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "apigateway:*", "Resource": "*"}]}))
+    as_user = server.client_as("apigatewayv2", key["AccessKeyId"], key["SecretAccessKey"])
+    import botocore.exceptions
+    with pytest.raises(botocore.exceptions.ClientError) as denied:
+        as_user.create_api(Name="escalate", ProtocolType="HTTP", Target=fn_arn(name), CredentialsArn=role_arn)
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert as_user.create_api(Name="plain", ProtocolType="HTTP", Target=fn_arn(name))["ApiId"]

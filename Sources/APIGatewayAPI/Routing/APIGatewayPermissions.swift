@@ -1,4 +1,5 @@
 import AWSProtocol
+import Foundation
 
 /// IAM for API Gateway: the action is `apigateway:<HTTP method>` and the resource the path's own ARN
 /// (`arn:aws:apigateway:<region>::/apis/<id>/routes/<routeId>`, `…::/tags/<url-encoded arn>`), as AWS's service
@@ -14,7 +15,25 @@ enum APIGatewayPermissions {
         default:
             path = "/" + request.pathSegments.dropFirst().joined(separator: "/")
         }
-        return [RequiredPermission(action: "apigateway:\(request.method)", resource: base + path)]
+        var required = [RequiredPermission(action: "apigateway:\(request.method)", resource: base + path)]
+        // A role API Gateway will act with is passed to it, as IAM requires of every service role.
+        for role in passedRoles(request) {
+            required.append(RequiredPermission(action: "iam:PassRole", resource: role,
+                                               context: ["iam:PassedToService": ["apigateway.amazonaws.com"]]))
+        }
+        return required
+    }
+
+    /// The roles a create or update names (`credentialsArn`, `authorizerCredentialsArn`).
+    static func passedRoles(_ request: APIRequest) -> [String] {
+        guard request.method == "POST" || request.method == "PATCH" || request.method == "PUT", !request.body.isEmpty,
+              let body = try? JSONDecoder().decode(PassedRoles.self, from: Data(request.body)) else { return [] }
+        return [body.credentialsArn, body.authorizerCredentialsArn].compactMap { $0 }.filter { $0.hasPrefix("arn:") }
+    }
+
+    private struct PassedRoles: Decodable {
+        var credentialsArn: String?
+        var authorizerCredentialsArn: String?
     }
 
     /// Every byte but unreserved characters percent-encoded.

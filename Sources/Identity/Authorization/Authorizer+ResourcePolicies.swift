@@ -28,3 +28,17 @@ extension Authorizer {
         return PolicyEvaluator.evaluate(request, identityPolicies: [], resourcePolicy: policy) == .allow
     }
 }
+
+extension Authorizer {
+    /// Whether the role `roleArn` exists and its trust policy lets the AWS service `service` assume it (API Gateway
+    /// acting with an integration's `CredentialsArn`).
+    public func serviceCanAssume(_ service: String, roleArn: String) -> Bool {
+        guard let role = state.snapshot.roles.values.first(where: { $0.arn == roleArn }),
+              let trust = compiled(role.assumeRolePolicyDocument, kind: .trust) else { return false }
+        let request = AuthorizationRequest(
+            principal: RequestPrincipal(kind: .service, arn: service, accountId: accountId, roleArn: nil, serviceName: service,
+                                        userId: service, username: nil),
+            action: "sts:AssumeRole", resource: roleArn)
+        return PolicyEvaluator.trusts(trust, request: request)
+    }
+}

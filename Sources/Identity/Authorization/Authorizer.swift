@@ -10,7 +10,7 @@ import Synchronization
 public final class Authorizer: CredentialLookup, Sendable {
     public let accountId: String
     private let root: Credentials
-    private let state: IdentityState
+    let state: IdentityState
     private let sessions: SessionIssuer
     private let identityPolicies = Mutex<(generation: UInt64, byOwner: [PolicyOwner: [Policy]])>((0, [:]))
     private let textPolicies = Mutex<[String: Policy?]>([:])
@@ -203,7 +203,7 @@ public final class Authorizer: CredentialLookup, Sendable {
 
     /// Policies that arrive as text with a request (resource and session policies), compiled once per distinct text.
     func compiled(_ json: String, kind: PolicyKind) -> Policy? {
-        let key = (kind == .resource ? "r" : "i") + json
+        let key = (kind == .resource ? "r" : kind == .trust ? "t" : "i") + json
         if let cached = textPolicies.withLock({ $0[key] }) { return cached }
         let compiled = try? Policy(json: json, kind: kind)
         textPolicies.withLock { cache in
