@@ -92,12 +92,13 @@ def main():
     parser.add_argument("--bin", default=".build/release/swiftlet")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--memory", type=int, default=1769, help="the function's memory (1,769 MB = one vCPU)")
     args = parser.parse_args()
     server = Server(args.bin)
     try:
         lam = server.client()
         runtime = [r for r in server.health["runtimes"] if r.startswith("python")][-1]
-        lam.create_function(FunctionName="web", Runtime=runtime, Role=ROLE, Handler="app.handler",
+        lam.create_function(FunctionName="web", Runtime=runtime, Role=ROLE, Handler="app.handler", MemorySize=args.memory,
                             Code={"ZipFile": zip_of({"app.py": HANDLER})})
         url = lam.create_function_url_config(FunctionName="web", AuthType="NONE")["FunctionUrl"]
         lam.add_permission(FunctionName="web", StatementId="u", Action="lambda:InvokeFunctionUrl", Principal="*",
@@ -147,7 +148,7 @@ def main():
                   f"{statistics.median(r[1] for r in runs) * 1000:6.0f} µs   rounds: " + ", ".join(f"{r[0]:.0f}" for r in runs))
         node = [r for r in server.health["runtimes"] if r.startswith("nodejs")]
         if node:
-            lam.create_function(FunctionName="streamer", Runtime=node[-1], Role=ROLE, Handler="index.handler",
+            lam.create_function(FunctionName="streamer", Runtime=node[-1], Role=ROLE, Handler="index.handler", MemorySize=args.memory,
                                 Code={"ZipFile": zip_of({"index.js": STREAMER})})
             surl = lam.create_function_url_config(FunctionName="streamer", AuthType="NONE",
                                                   InvokeMode="RESPONSE_STREAM")["FunctionUrl"]

@@ -106,7 +106,8 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer?) {
         let channel = context.channel
-        let finished = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundHandler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(head.headers.count)
         for (name, value) in head.headers { headers.append((name, value)) }
@@ -123,56 +124,80 @@ final class IngressConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         let router = self.router
         let local = channel.localAddress?.ipAddress
         let host = head.headers.first(name: "host")
+        let loop = context.eventLoop
         Task {
             let started = ContinuousClock.now
             let response = await router.respond(to: request, localAddress: local, host: host)
-            await IngressConnectionHandler.write(response, on: channel, version: version, keepAlive: keepAlive, omitBody: isHead)
             router.logAccess(request, status: response.status, duration: ContinuousClock.now - started)
-            if !keepAlive { channel.close(promise: nil) }
-            channel.eventLoop.execute { finished.value.inFlight -= 1 }
+            await IngressConnectionHandler.deliver(response, handler: boundHandler, context: boundContext, loop: loop, channel: channel, version: version, keepAlive: keepAlive,
+                               omitBody: isHead)
         }
     }
 
-    /// Writes `response` and waits until it is on the socket (or the connection is gone).
-    private static func write(_ response: IngressResponse, on channel: any Channel, version: HTTPVersion, keepAlive: Bool,
-                              omitBody: Bool) async {
-        switch response {
-        case .buffered(let status, let fields, let body):
-            var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
-            headers.replaceOrAdd(name: "Content-Length", value: "\(body.count)")
-            headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: .init(statusCode: status),
-                                                                       headers: headers)), promise: nil)
-            // 204 and 304 have no body whatever the function said (NIO frames them without one).
-            if !omitBody, !body.isEmpty, status != 204, status != 304 {
-                channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
+    /// Writes `response`: a whole one in one hop to the connection's loop (nothing waits for it off the loop), a
+    /// streamed one chunk by chunk.
+    private static func deliver(_ response: IngressResponse, handler boundHandler: NIOLoopBound<IngressConnectionHandler>,
+                                context boundContext: NIOLoopBound<ChannelHandlerContext>, loop: any EventLoop, channel: any Channel, version: HTTPVersion, keepAlive: Bool,
+                                omitBody: Bool) async {
+        if case .streamed(let status, let fields, let chunks) = response {
+            await stream(status: status, fields: fields, chunks: chunks, on: channel, version: version, keepAlive: keepAlive,
+                         omitBody: omitBody)
+            if !keepAlive { channel.close(promise: nil) }
+            loop.execute { boundHandler.value.inFlight -= 1 }
+            return
+        }
+        guard case .buffered(let status, let fields, let body) = response else { return }
+        let head = bufferedHead(status: status, fields: fields, bodyCount: body.count, version: version, keepAlive: keepAlive)
+        let payload: ByteBuffer? = !omitBody && !body.isEmpty && status != 204 && status != 304 ? ByteBuffer(bytes: body) : nil
+        loop.execute {
+            let handler = boundHandler.value
+            let context = boundContext.value
+            context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
+            if let payload { context.write(handler.wrapOutboundOut(.body(.byteBuffer(payload))), promise: nil) }
+            let deadline = loop.scheduleTask(in: IngressRouter.writeTimeout) { context.close(promise: nil) }
+            context.writeAndFlush(handler.wrapOutboundOut(.end(nil))).whenComplete { _ in
+                deadline.cancel()
+                if !keepAlive { context.close(promise: nil) }
             }
-            try? await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.end(nil)), on: channel)
-        case .streamed(let status, let fields, let chunks):
-            var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
-            headers.remove(name: "Content-Length")
-            // HTTP/1.0 has no chunked encoding: the body ends with the connection.
-            let chunked = version.major == 1 && version.minor >= 1
-            if chunked {
-                headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
-            } else {
-                headers.remove(name: "Transfer-Encoding")
+            handler.inFlight -= 1
+        }
+    }
+
+    /// The head of a whole response: its length, and whether the connection stays open.
+    private static func bufferedHead(status: Int, fields: [(name: String, value: String)], bodyCount: Int, version: HTTPVersion,
+                                     keepAlive: Bool) -> HTTPResponseHead {
+        var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
+        headers.replaceOrAdd(name: "Content-Length", value: "\(bodyCount)")
+        headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        return HTTPResponseHead(version: version, status: .init(statusCode: status), headers: headers)
+    }
+
+    /// Writes a streamed response chunk by chunk, each after the previous reached the socket.
+    private static func stream(status: Int, fields: [(name: String, value: String)], chunks: ResponseChunks, on channel: any Channel,
+                               version: HTTPVersion, keepAlive: Bool, omitBody: Bool) async {
+        var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
+        headers.remove(name: "Content-Length")
+        // HTTP/1.0 has no chunked encoding: the body ends with the connection.
+        let chunked = version.major == 1 && version.minor >= 1
+        if chunked {
+            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+        } else {
+            headers.remove(name: "Transfer-Encoding")
+        }
+        headers.replaceOrAdd(name: "Connection", value: keepAlive && chunked ? "keep-alive" : "close")
+        do {
+            try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.head(
+                HTTPResponseHead(version: version, status: .init(statusCode: status), headers: headers))), on: channel)
+            while let chunk = await chunks.next() {
+                if omitBody || chunk.readableBytes == 0 { continue }
+                try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))), on: channel)
             }
-            headers.replaceOrAdd(name: "Connection", value: keepAlive && chunked ? "keep-alive" : "close")
-            do {
-                try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.head(
-                    HTTPResponseHead(version: version, status: .init(statusCode: status), headers: headers))), on: channel)
-                while let chunk = await chunks.next() {
-                    if omitBody || chunk.readableBytes == 0 { continue }
-                    try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))), on: channel)
-                }
-                try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.end(nil)), on: channel)
-                if !chunked { channel.close(promise: nil) }
-            } catch {
-                // The client went away: let the producer finish on its own, and end the connection.
-                chunks.cancel()
-                channel.close(promise: nil)
-            }
+            try await withDeadline(channel.writeAndFlush(HTTPServerResponsePart.end(nil)), on: channel)
+            if !chunked { channel.close(promise: nil) }
+        } catch {
+            // The client went away: let the producer finish on its own, and end the connection.
+            chunks.cancel()
+            channel.close(promise: nil)
         }
     }
 
