@@ -64,6 +64,12 @@ def wrk(url, seconds, connections, method="GET", body="", headers=None):
     return rps, ms("50"), ms("99")
 
 
+def cpu_seconds(pid):
+    """User + system CPU of a process so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ttfb(url, runs):
     """Time from the request to the first body byte, and to the end, of a streamed function URL response (ms)."""
     parsed = urllib.parse.urlsplit(url)
@@ -143,9 +149,14 @@ def main():
                               ("HTTP API GET /items/{id}", (api_url, "GET", "", None))]:
             if not target[0].startswith("http://127."):
                 continue
-            runs = [wrk(target[0], args.seconds, 4, target[1], target[2], target[3]) for _ in range(args.rounds)]
+            runs, cpu = [], []
+            for _ in range(args.rounds):
+                before = cpu_seconds(server.proc.pid)
+                runs.append(wrk(target[0], args.seconds, 4, target[1], target[2], target[3]))
+                cpu.append((cpu_seconds(server.proc.pid) - before) / (runs[-1][0] * args.seconds) * 1e6)
             print(f"  {label:28s} {statistics.median(r[0] for r in runs):8.0f} req/s  p50 "
-                  f"{statistics.median(r[1] for r in runs) * 1000:6.0f} µs   rounds: " + ", ".join(f"{r[0]:.0f}" for r in runs))
+                  f"{statistics.median(r[1] for r in runs) * 1000:6.0f} µs  server CPU {statistics.median(cpu):4.0f} µs/request"
+                  "   rounds: " + ", ".join(f"{r[0]:.0f}" for r in runs))
         node = [r for r in server.health["runtimes"] if r.startswith("nodejs")]
         if node:
             lam.create_function(FunctionName="streamer", Runtime=node[-1], Role=ROLE, Handler="index.handler", MemorySize=args.memory,

@@ -294,9 +294,18 @@ public final class Invoker: Sendable {
 
     /// An X-Ray trace header for the invocation: `Root=1-<8 hex time>-<24 hex>;Parent=<16 hex>;Sampled=0`.
     static func traceHeader() -> String {
-        let time = String(UInt32(Date().timeIntervalSince1970), radix: 16)
-        let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let parent = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        return "Root=1-\(time)-\(random.prefix(24));Parent=\(parent.prefix(16));Sampled=0;Lineage=1:\(random.suffix(8)):0"
+        // Random hex without UUID strings (their Foundation bridging showed up on the invoke path's profile).
+        let time = hex(UInt64(UInt32(Date().timeIntervalSince1970)), digits: 8)
+        let root = hex(UInt64.random(in: 0...UInt64.max), digits: 16) + hex(UInt64.random(in: 0...UInt64.max), digits: 8)
+        let parent = hex(UInt64.random(in: 0...UInt64.max), digits: 16)
+        let lineage = hex(UInt64.random(in: 0...UInt64.max), digits: 8)
+        return "Root=1-\(time)-\(root);Parent=\(parent);Sampled=0;Lineage=1:\(lineage):0"
+    }
+
+    /// The low `digits` hex digits of `value`, zero-padded.
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        if text.count >= digits { return String(text.suffix(digits)) }
+        return String(repeating: "0", count: digits - text.count) + text
     }
 }
