@@ -271,12 +271,12 @@ def test_runtime_api_status_codes(lam, create, name):
 
 
 def test_concurrent_invocations_scale_out(lam, create, name, server):
-    code = "import time\ndef handler(event, context):\n    time.sleep(1)\n    return context.log_stream_name\n"
+    code = ("import time\ndef handler(event, context):\n    start = time.time()\n    time.sleep(1)\n"
+            "    return [context.log_stream_name, start, time.time()]\n")
     create(name, Code={"ZipFile": make_zip({"app.py": code})})
     clients = [server.client(max_pool_connections=2) for _ in range(8)]
-    started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda c: invoke(c, name)[1], clients))
-    elapsed = time.monotonic() - started
-    assert len(set(results)) == 8, "each concurrent call ran in its own environment"
-    assert elapsed < 2.5, f"8 concurrent 1-second invocations took {elapsed:.2f}s"
+    assert len({stream for stream, _, _ in results}) == 8, "each concurrent call ran in its own environment"
+    # All eight were running at the same moment (no wall-clock threshold: a busy machine may start them slowly).
+    assert max(start for _, start, _ in results) < min(end for _, _, end in results), results

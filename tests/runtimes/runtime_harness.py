@@ -126,10 +126,30 @@ class MockRuntimeAPI:
                     return
                 self._send(200, body, headers)
 
+            def read_chunked(self):
+                """A chunked body (a streamed response) and its trailers."""
+                body, trailers = b"", {}
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        break
+                    body += self.rfile.read(size)
+                    self.rfile.readline()
+                while True:
+                    line = self.rfile.readline().strip()
+                    if not line:
+                        return body, trailers
+                    name, _, value = line.decode().partition(":")
+                    trailers[name.strip()] = value.strip()
+
             def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
                 headers = {k: v for k, v in self.headers.items()}
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    body, trailers = self.read_chunked()
+                    headers.update(trailers)
+                else:
+                    length = int(self.headers.get("Content-Length") or 0)
+                    body = self.rfile.read(length) if length else b""
                 parts = self.path[len(PREFIX):].strip("/").split("/")
                 with api.cond:
                     if parts == ["init", "error"]:

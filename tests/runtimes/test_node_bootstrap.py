@@ -352,7 +352,7 @@ def test_console_json_format(start):
     assert re.fullmatch(TIMESTAMP, docs[0]["timestamp"])
 
 
-def test_streaming_handler_is_buffered(start):
+def test_streaming_handler_streams_its_response(start):
     code = """
 exports.handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
   responseStream.setContentType("text/plain");
@@ -363,6 +363,7 @@ exports.handler = awslambda.streamifyResponse(async (event, responseStream, cont
 """
     out = node(start, {"index.js": code}).invoke()
     assert out.kind == "response" and out.raw == b"hello fn" and out.content_type == "text/plain"
+    assert out.headers.get("Lambda-Runtime-Function-Response-Mode") == "streaming"
 
 
 def test_many_invocations_on_one_connection(start):
