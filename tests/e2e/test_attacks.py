@@ -131,8 +131,9 @@ def test_a_fork_bomb_stays_in_its_environment(server, lam, create, name):
     try:
         r, out = invoke(lam, name + "-bomb", {"marker": marker, "seconds": 45})
         assert "FunctionError" not in r, out
+        # Refused with EAGAIN: the environment's pids limit held. (`most` counts /proc entries, which is not a snapshot
+        # while processes come and go, so it is reported, not compared with the limit.)
         assert out["refused"], f"the bomb never hit the pids limit ({out['most']} processes)"
-        assert out["most"] <= 1024, out
         # The bomb is still going in its environment; another function answers all the same (no timing asserted,
         # only that the call completes within a generous read timeout).
         patient = server.client(read_timeout=60)
