@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Wire-level pieces every AWS-compatible service shares: error shape, timestamps, JSON coding.
@@ -47,6 +49,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // CloudWatch Logs as a domain: log groups, streams, PutLogEvents' rules, tokens, filter patterns, retention;
+        // the LogStore protocol.
+        .target(name: "CloudWatchLogs", dependencies: [
+            "AWSProtocol", "JSONText",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // The CloudWatch Logs JSON 1.1 protocol (Logs_20140328.*, signing name logs) over CloudWatchLogs.
+        .target(name: "LogsAPI", dependencies: ["AWSProtocol", "CloudWatchLogs"], swiftSettings: strict),
         // The SQS JSON 1.0 protocol over Queues.
         .target(name: "SQSAPI", dependencies: ["AWSProtocol", "Queues"], swiftSettings: strict),
         // The IAM policy language: parsing, AWS's validation, compiled statements, evaluation.
@@ -71,7 +82,7 @@ let package = Package(
         .target(name: "APIGatewayAPI", dependencies: ["AWSProtocol", "HTTPAPIs"], swiftSettings: strict),
         // The embedded Store: SQLite through GRDB.
         .target(name: "SQLiteStore", dependencies: [
-            "Catalog", "FunctionLogs", "Queues", "Identity", "HTTPAPIs",
+            "Catalog", "FunctionLogs", "Queues", "Identity", "HTTPAPIs", "CloudWatchLogs",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // C helpers the server calls around process launch: spawn with fd mapping, fd passing, pidfd.
@@ -100,9 +111,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // Prometheus metrics: names, per-function series, state gauges set at scrape, the text exposition.
+        .target(name: "PlatformMetrics", dependencies: [
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], swiftSettings: strict),
         // Synchronous invocation: environment pools, lifecycle, limits, results.
         .target(name: "Invoker", dependencies: [
             "Catalog", "Sandbox", "RuntimeAPI", "RuntimeBootstraps", "FunctionLogs", "AWSProtocol", "BlobStore", "FunctionNetwork",
+            "PlatformMetrics",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -131,7 +148,7 @@ let package = Package(
         // Plain HTTP into functions: function URLs and HTTP APIs on their own listener (loopback address per
         // endpoint, Host routing), payload format 1.0/2.0 events, response mapping, CORS, streaming.
         .target(name: "HTTPIngress", dependencies: [
-            "AWSProtocol", "AccessPolicies", "Auth", "Identity", "Catalog", "Invoker", "HTTPAPIs", "JSONText",
+            "AWSProtocol", "AccessPolicies", "Auth", "Identity", "Catalog", "Invoker", "HTTPAPIs", "JSONText", "PlatformMetrics",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -140,7 +157,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
-            "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "IAMAPI", "STSAPI", "APIGatewayAPI", "Catalog", "Identity",
+            "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "IAMAPI", "STSAPI", "APIGatewayAPI", "Catalog", "Identity", "LogsAPI", "PlatformMetrics",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -150,13 +167,14 @@ let package = Package(
         .target(name: "Server", dependencies: [
             "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI", "Invoker", "Sandbox", "FunctionLogs",
             "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings", "Identity", "IAMAPI", "STSAPI", "FunctionNetwork",
-            "HTTPAPIs", "APIGatewayAPI", "HTTPIngress",
+            "HTTPAPIs", "APIGatewayAPI", "HTTPIngress", "CloudWatchLogs", "LogsAPI", "PlatformMetrics",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "swiftlet", dependencies: [
-            "Server", "Catalog", "FunctionNetwork", "swiftlet-sandbox",
+            "Server", "Catalog", "FunctionNetwork", "swiftlet-sandbox", "PlatformMetrics",
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -165,6 +183,7 @@ let package = Package(
         .executableTarget(name: "policy-bench", dependencies: ["AccessPolicies"], swiftSettings: strict),
 
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "PlatformMetricsTests", dependencies: ["PlatformMetrics"]),
         .testTarget(name: "AccessPoliciesTests", dependencies: ["AccessPolicies"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IAMAPI", "STSAPI", "SQLiteStore", "AccessPolicies", "AWSProtocol"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "SQLiteStore", "BlobStore", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -172,6 +191,7 @@ let package = Package(
         .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "SQLiteStore"]),
         .testTarget(name: "EventPatternsTests", dependencies: ["EventPatterns"]),
+        .testTarget(name: "CloudWatchLogsTests", dependencies: ["CloudWatchLogs", "SQLiteStore", "FunctionLogs"]),
         .testTarget(name: "AsyncTests", dependencies: ["AsyncInvocation", "EventSourceMappings", "Queues", "AWSProtocol"]),
         .testTarget(name: "HTTPAPIsTests", dependencies: ["HTTPAPIs", "APIGatewayAPI", "SQLiteStore", "AWSProtocol"]),
         .testTarget(name: "HTTPIngressTests", dependencies: ["HTTPIngress", "HTTPAPIs", "AWSProtocol"]),

@@ -125,19 +125,43 @@ extension FunctionCatalog {
             // Resolved against the layer store by `resolveLayers`; only the form is checked here.
             try FieldValidator.layers(v)
         }
-        if let v = s.logFormat {
-            try FieldValidator.oneOf(v, FieldValidator.logFormats, field: "loggingConfig.logFormat")
-            d.logFormat = v
-        }
-        if let v = s.logGroup {
-            try FieldValidator.maxLength(v, 512, field: "loggingConfig.logGroup")
-            d.logGroup = v.isEmpty ? nil : v
-        }
+        try applyLogging(s, to: &d)
         if let v = s.deadLetterTargetArn {
             d.deadLetterTargetArn = v.isEmpty ? nil : v
         }
         if let v = s.kmsKeyArn {
             d.kmsKeyArn = v.isEmpty ? nil : v
         }
+    }
+
+    /// `LoggingConfig`: members not given keep their values. Log levels exist only with the JSON format (INFO
+    /// unless given); asking for one while the format is, or stays, Text is refused as Lambda refuses it.
+    func applyLogging(_ s: FunctionSettings, to d: inout FunctionDefinition) throws(LambdaError) {
+        if let v = s.logFormat {
+            try FieldValidator.oneOf(v, FieldValidator.logFormats, field: "loggingConfig.logFormat")
+        }
+        if let v = s.applicationLogLevel {
+            try FieldValidator.oneOf(v, FieldValidator.applicationLogLevels, field: "loggingConfig.applicationLogLevel")
+        }
+        if let v = s.systemLogLevel {
+            try FieldValidator.oneOf(v, FieldValidator.systemLogLevels, field: "loggingConfig.systemLogLevel")
+        }
+        if let v = s.logGroup {
+            if !v.isEmpty { try FieldValidator.logGroup(v) }
+            d.logGroup = v.isEmpty ? nil : v
+        }
+        let format = s.logFormat ?? d.logFormat
+        if format == "JSON" {
+            d.applicationLogLevel = s.applicationLogLevel ?? d.applicationLogLevel ?? "INFO"
+            d.systemLogLevel = s.systemLogLevel ?? d.systemLogLevel ?? "INFO"
+        } else {
+            if s.applicationLogLevel != nil || s.systemLogLevel != nil {
+                throw .invalidParameter(
+                    "LogLevel is not supported when LogFormat is set to \"Text\". Remove LogLevel from your request or change the LogFormat to \"JSON\" and try again.")
+            }
+            d.applicationLogLevel = nil
+            d.systemLogLevel = nil
+        }
+        d.logFormat = format
     }
 }

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Identity
 import Logging
+import PlatformMetrics
 
 /// The one listener's request path: read the body, authenticate with SigV4, resolve the caller, check the
 /// permissions the operation needs, hand the request to the service that claims it, and encode whatever comes back
@@ -20,9 +21,14 @@ public struct EdgeResponder: HTTPResponder {
     /// Largest body read; larger requests get 413 before any service sees them.
     let maxBodyBytes: Int
     let region: String
+    /// Served on `GET /metrics`; every request is counted into it.
+    let metrics: PlatformMetrics
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    let metricsToken: String?
 
     public init(services: [any HostedService], verifier: SigV4Verifier, authorizer: Authorizer, health: HealthReport,
-                maxBodyBytes: Int = 72 * 1024 * 1024, logger: Logger) {
+                maxBodyBytes: Int = 72 * 1024 * 1024, metrics: PlatformMetrics = PlatformMetrics(), metricsToken: String? = nil,
+                logger: Logger) {
         self.services = services
         self.verifier = verifier
         self.authorizer = authorizer
@@ -30,6 +36,8 @@ public struct EdgeResponder: HTTPResponder {
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         self.region = health.region
+        self.metrics = metrics
+        self.metricsToken = metricsToken
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -43,14 +51,19 @@ public struct EdgeResponder: HTTPResponder {
                                signingService: segments.isEmpty ? Self.signingService(request) : nil)
         let service = services.first { $0.claims(route) }
         let errorProtocol = service?.errorProtocol ?? (route.target != nil ? .json(version: "1.1") : .restJSON)
+        var operation = OperationName.of(route, service: service, query: request.uri.query)
 
         let apiResponse: APIResponse
         do {
             if request.method == .get, segments == ["health"] {
+                operation = "Health"
                 apiResponse = try .json(health)
+            } else if request.method == .get, segments == ["metrics"] {
+                operation = "Metrics"
+                apiResponse = await scrape(request)
             } else {
                 apiResponse = try await dispatch(request, to: service, route: route, rawPath: rawPath, requestId: requestId,
-                                                 peer: context.remoteAddress?.ipAddress)
+                                                 peer: context.remoteAddress?.ipAddress, operation: &operation)
             }
         } catch let error as any AWSErrorConvertible {
             apiResponse = ErrorEncoder.response(ErrorEncoder.awsError(error, protocol: errorProtocol), protocol: errorProtocol,
@@ -63,12 +76,37 @@ public struct EdgeResponder: HTTPResponder {
             "requestId": "\(requestId)", "method": "\(request.method)", "path": "\(rawPath)",
             "status": "\(apiResponse.status)", "duration": "\(ContinuousClock.now - started)",
         ])
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        metrics.http.record([service?.signingName ?? (operation == "unknown" ? "unknown" : "swiftlet"), operation],
+                            status: apiResponse.status, seconds: Double(seconds) + Double(attoseconds) / 1e18)
         return Self.response(apiResponse, requestId: requestId)
     }
 
+    /// The Prometheus scrape: every series in the text exposition format, behind the bearer token when one is set.
+    private func scrape(_ request: Request) async -> APIResponse {
+        if let metricsToken {
+            let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? $0.dropFirst(7) : nil }
+            guard let presented, Self.constantTimeEqual(Array(presented.utf8), Array(metricsToken.utf8)) else {
+                return APIResponse(status: 401, headers: [("WWW-Authenticate", "Bearer realm=\"metrics\""),
+                                                          ("Content-Type", "text/plain; charset=utf-8")],
+                                   body: Array("Unauthorized: /metrics needs Authorization: Bearer <token>\n".utf8))
+            }
+        }
+        return APIResponse(status: 200, headers: [("Content-Type", PlatformMetrics.contentType)], body: await metrics.exposition())
+    }
+
+    /// Compares secrets without returning early on the first difference.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+
     private func dispatch(_ request: Request, to service: (any HostedService)?, route: RouteHints, rawPath: String,
-                          requestId: String, peer: String?) async throws -> APIResponse {
+                          requestId: String, peer: String?, operation: inout String) async throws -> APIResponse {
         let body = try await readBody(request)
+        if case .query = service?.errorProtocol, let action = OperationName.action(inForm: body) { operation = action }
         var headers: [(name: String, value: String)] = []
         for field in request.headers {
             headers.append((field.name.canonicalName, field.value))

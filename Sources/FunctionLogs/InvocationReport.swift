@@ -42,3 +42,168 @@ public enum PlatformLines {
                       parts.tm_hour, parts.tm_min, parts.tm_sec, Int(ms % 1000))
     }
 }
+
+/// How the platform writes its own records (Lambda's system logs) for a function: the START/END/REPORT text lines,
+/// or, with `LogFormat` JSON, one JSON object per event — `{"time": …, "type": "platform.…", "record": {…}}` — written
+/// only when the event's level is at least the function's `SystemLogLevel` (initStart, start and report are INFO;
+/// initRuntimeDone and runtimeDone DEBUG).
+public struct SystemLogFormat: Sendable, Equatable {
+    /// `SystemLogLevel`, least to most severe.
+    public enum Level: Int, Sendable, Comparable {
+        case debug, info, warn
+
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// How an invocation ended, as `platform.runtimeDone` and `platform.report` state it.
+    public enum Status: Sendable, Equatable {
+        case success
+        case timeout
+        /// The function or the platform failed it; the error type when one is known.
+        case error(type: String?)
+    }
+
+    /// nil: text lines; otherwise the least severe JSON record written.
+    public var jsonLevel: Level?
+
+    public static let text = SystemLogFormat(jsonLevel: nil)
+
+    public init(jsonLevel: Level?) {
+        self.jsonLevel = jsonLevel
+    }
+
+    /// From a function's `LoggingConfig`: `LogFormat` and `SystemLogLevel` (INFO when not given).
+    public init(logFormat: String, systemLogLevel: String?) {
+        guard logFormat == "JSON" else {
+            self.jsonLevel = nil
+            return
+        }
+        switch systemLogLevel {
+        case "DEBUG": self.jsonLevel = .debug
+        case "WARN": self.jsonLevel = .warn
+        default: self.jsonLevel = .info
+        }
+    }
+
+    private func writes(_ level: Level) -> Bool {
+        jsonLevel.map { level >= $0 } ?? false
+    }
+
+    /// What opens an invocation: `START …`, or `platform.start`.
+    public func start(requestId: String, version: String, at date: Date = Date()) -> String? {
+        guard jsonLevel != nil else { return PlatformLines.start(requestId: requestId, version: version) }
+        guard writes(.info) else { return nil }
+        return PlatformRecords.start(requestId: requestId, version: version, at: date)
+    }
+
+    /// What closes an invocation: `END` and `REPORT`, or `platform.runtimeDone` (DEBUG) and `platform.report`.
+    public func end(requestId: String, status: Status, durationMs: Double, memorySizeMB: Int, maxMemoryUsedMB: Int,
+                    initDurationMs: Double?, at date: Date = Date()) -> [String] {
+        guard jsonLevel != nil else {
+            return [PlatformLines.end(requestId: requestId),
+                    PlatformLines.report(requestId: requestId, durationMs: durationMs, memorySizeMB: memorySizeMB,
+                                         maxMemoryUsedMB: maxMemoryUsedMB, initDurationMs: initDurationMs)]
+        }
+        var records: [String] = []
+        if writes(.debug) {
+            records.append(PlatformRecords.runtimeDone(requestId: requestId, status: status, durationMs: durationMs, at: date))
+        }
+        if writes(.info) {
+            records.append(PlatformRecords.report(requestId: requestId, status: status, durationMs: durationMs,
+                                                  memorySizeMB: memorySizeMB, maxMemoryUsedMB: maxMemoryUsedMB,
+                                                  initDurationMs: initDurationMs, at: date))
+        }
+        return records
+    }
+
+    /// `platform.initStart` when an environment starts (JSON only: the text format has no line for it here).
+    public func initStart(functionName: String, version: String, runtime: String?, initializationType: String,
+                          at date: Date = Date()) -> String? {
+        guard writes(.info) else { return nil }
+        return PlatformRecords.initStart(functionName: functionName, version: version, runtime: runtime,
+                                         initializationType: initializationType, at: date)
+    }
+
+    /// `platform.initRuntimeDone` (DEBUG) when the runtime first asks for an invocation.
+    public func initRuntimeDone(initializationType: String, at date: Date = Date()) -> String? {
+        guard writes(.debug) else { return nil }
+        return PlatformRecords.initRuntimeDone(initializationType: initializationType, at: date)
+    }
+}
+
+/// Lambda's JSON system-log records, one line each.
+public enum PlatformRecords {
+    public static func start(requestId: String, version: String, at date: Date) -> String {
+        record("platform.start", at: date, "{\"requestId\":\(quoted(requestId)),\"version\":\(quoted(version))}")
+    }
+
+    public static func runtimeDone(requestId: String, status: SystemLogFormat.Status, durationMs: Double, at date: Date) -> String {
+        record("platform.runtimeDone", at: date,
+               "{\"requestId\":\(quoted(requestId)),\(statusFields(status)),\"metrics\":{\"durationMs\":\(decimal(durationMs))}}")
+    }
+
+    /// `{"requestId", "metrics": {durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB[, initDurationMs]}, "status"[, "errorType"]}`
+    public static func report(requestId: String, status: SystemLogFormat.Status, durationMs: Double, memorySizeMB: Int,
+                              maxMemoryUsedMB: Int, initDurationMs: Double?, at date: Date) -> String {
+        var metrics = "\"durationMs\":\(decimal(durationMs)),\"billedDurationMs\":\(PlatformLines.billedMilliseconds(durationMs))"
+        metrics += ",\"memorySizeMB\":\(memorySizeMB),\"maxMemoryUsedMB\":\(maxMemoryUsedMB)"
+        if let initDurationMs { metrics += ",\"initDurationMs\":\(decimal(initDurationMs))" }
+        return record("platform.report", at: date,
+                      "{\"requestId\":\(quoted(requestId)),\"metrics\":{\(metrics)},\(statusFields(status))}")
+    }
+
+    public static func initStart(functionName: String, version: String, runtime: String?, initializationType: String,
+                                 at date: Date) -> String {
+        var body = "{\"initializationType\":\(quoted(initializationType)),\"phase\":\"init\""
+        if let runtime { body += ",\"runtimeVersion\":\(quoted(runtimeVersion(runtime)))" }
+        body += ",\"functionName\":\(quoted(functionName)),\"functionVersion\":\(quoted(version))}"
+        return record("platform.initStart", at: date, body)
+    }
+
+    public static func initRuntimeDone(initializationType: String, at date: Date) -> String {
+        record("platform.initRuntimeDone", at: date,
+               "{\"initializationType\":\(quoted(initializationType)),\"phase\":\"init\",\"status\":\"success\"}")
+    }
+
+    /// A runtime identifier as Lambda's runtimeVersion names its family: `python3.12` → `python:3.12`.
+    static func runtimeVersion(_ runtime: String) -> String {
+        guard let split = runtime.firstIndex(where: { $0.isNumber || $0 == "." }) else { return runtime }
+        let rest = runtime[split...].drop(while: { $0 == "." })
+        return "\(runtime[..<split]):\(rest)"
+    }
+
+    private static func record(_ type: String, at date: Date, _ body: String) -> String {
+        "{\"time\":\"\(PlatformLines.timestamp(date))\",\"type\":\"\(type)\",\"record\":\(body)}"
+    }
+
+    private static func statusFields(_ status: SystemLogFormat.Status) -> String {
+        switch status {
+        case .success: return "\"status\":\"success\""
+        case .timeout: return "\"status\":\"timeout\",\"errorType\":\"Sandbox.Timedout\""
+        case .error(let type?): return "\"status\":\"error\",\"errorType\":\(quoted(type))"
+        case .error(nil): return "\"status\":\"error\""
+        }
+    }
+
+    private static func decimal(_ value: Double) -> String {
+        String(format: "%.2f", value.isFinite ? max(0, value) : 0)
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

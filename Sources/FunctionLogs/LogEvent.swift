@@ -37,29 +37,9 @@ public enum LogNames {
     }
 }
 
-/// A stream as the store lists it.
-public struct LogStreamSummary: Sendable, Equatable {
-    public var group: String
-    public var stream: String
-    public var firstEventTimestamp: Int64?
-    public var lastEventTimestamp: Int64?
-    public var eventCount: Int
-
-    public init(group: String, stream: String, firstEventTimestamp: Int64?, lastEventTimestamp: Int64?, eventCount: Int) {
-        self.group = group
-        self.stream = stream
-        self.firstEventTimestamp = firstEventTimestamp
-        self.lastEventTimestamp = lastEventTimestamp
-        self.eventCount = eventCount
-    }
-}
-
 /// Where log events are kept (the server's store).
 public protocol LogEventStore: Sendable {
-    /// Appends events in order, creating their groups and streams as needed. One transaction.
-    func appendLogEvents(_ events: [LogEvent]) async throws
-    /// Streams of a group, by name.
-    func logStreams(group: String) async throws -> [LogStreamSummary]
-    /// Events of a stream in the order they were appended.
-    func logEvents(group: String, stream: String, limit: Int) async throws -> [LogEvent]
+    /// Appends events in order, creating their groups (with `newGroupRetentionDays`, nil: never expire) and streams
+    /// as needed. One transaction.
+    func appendLogEvents(_ events: [LogEvent], newGroupRetentionDays: Int?) async throws
 }

@@ -2,6 +2,7 @@ import AWSProtocol
 import Foundation
 import Logging
 import NIOCore
+import PlatformMetrics
 import Synchronization
 
 /// What answers the requests of one kind of endpoint.
@@ -26,6 +27,8 @@ public final class IngressRouter: Sendable {
     private let connections = Atomic<Int>(0)
     let accessLog: Logger?
     private let handlers = Mutex<[HTTPEndpointKind: any EndpointHandler]>([:])
+    /// Requests by endpoint kind and status (none until the server hands its metrics over).
+    private let requestMetrics = Mutex<RequestMetrics?>(nil)
 
     init(table: EndpointTable, accessLog: Logger?) {
         self.table = table
@@ -55,12 +58,29 @@ public final class IngressRouter: Sendable {
         connections.wrappingSubtract(1, ordering: .relaxed)
     }
 
+    /// Counts every request from now on into `metrics` (`swiftlet_ingress_requests_total`, by kind and status).
+    public func recordRequests(into metrics: PlatformMetrics) {
+        requestMetrics.withLock { $0 = metrics.ingress }
+    }
+
     func respond(to request: IngressRequest, localAddress: String?, host: String?) async -> IngressResponse {
+        let started = ContinuousClock.now
         guard let endpoint = table.endpoint(localAddress: localAddress, host: host),
               let handler = handlers.withLock({ $0[endpoint.kind] }) else {
-            return .message(404, "Not Found")
+            let response = IngressResponse.message(404, "Not Found")
+            record(kind: "none", status: response.status, since: started)
+            return response
         }
-        return await handler.respond(to: request, id: endpoint.id)
+        let response = await handler.respond(to: request, id: endpoint.id)
+        record(kind: endpoint.kind == .functionURL ? "function_url" : "http_api", status: response.status, since: started)
+        return response
+    }
+
+    /// Counts one answered request (a streamed body is timed to its head: the rest goes out after).
+    private func record(kind: String, status: Int, since started: ContinuousClock.Instant) {
+        guard let metrics = requestMetrics.withLock({ $0 }) else { return }
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        metrics.record([kind], status: status, seconds: Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     func logAccess(_ request: IngressRequest, status: Int, duration: Duration) {

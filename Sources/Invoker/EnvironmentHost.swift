@@ -166,6 +166,8 @@ public struct EnvironmentHost: Sendable {
             ("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType),
             ("AWS_LAMBDA_LOG_GROUP_NAME", logGroup),
             ("AWS_LAMBDA_LOG_STREAM_NAME", logStream),
+            // LoggingConfig as managed runtimes read it: the format, and with JSON the application log level.
+            ("AWS_LAMBDA_LOG_FORMAT", function.logFormat),
             ("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"),
             ("_AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129"),
             ("_AWS_XRAY_DAEMON_PORT", "2000"),
@@ -173,6 +175,9 @@ public struct EnvironmentHost: Sendable {
         ]
         if !runtimeId.hasPrefix("provided") {
             env.append(("AWS_EXECUTION_ENV", "AWS_Lambda_\(runtimeId)"))
+        }
+        if function.logFormat == "JSON", let level = function.applicationLogLevel {
+            env.append(("AWS_LAMBDA_LOG_LEVEL", level))
         }
         if let handler = function.handler { env.append(("_HANDLER", handler)) }
         if runtimeId.hasPrefix("python"), let sdk = pythonSDK {

@@ -20,6 +20,10 @@ struct EnvironmentSettings: Sendable {
     /// Provisioned environments are initialised before any invocation, report no `Init Duration` and are
     /// not shut down when idle.
     var provisioned = false
+    /// The platform's records in the function's `LoggingConfig` (START/END/REPORT, or JSON `platform.*` records).
+    var systemLogs: SystemLogFormat = .text
+    /// The runtime identifier, named by `platform.initStart`.
+    var runtime: String?
 }
 
 /// The end of one invocation in an environment, with the figures for its REPORT line.
@@ -136,6 +140,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     /// Serves the Runtime API, reads the output pipe and watches the process. Called once after launch.
     /// Serves the Runtime API and, when the environment has one, relays its endpoint listener to `endpointTarget`.
     func attach(endpointTarget: SocketAddress?) async throws {
+        writeSystemRecord(settings.systemLogs.initStart(functionName: settings.functionName, version: settings.version,
+                                                        runtime: settings.runtime, initializationType: initializationType))
         let api = try await RuntimeAPIServer.start(
             listeningSocket: sandbox.runtimeListener, handler: self, maxBodyBytes: Self.maxResponseBytes, group: loop)
         server.withLock { $0 = api }
@@ -203,14 +209,24 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         }
     }
 
+    /// `AWS_LAMBDA_INITIALIZATION_TYPE` of this environment, as the platform's init records name it.
+    private var initializationType: String { settings.provisioned ? "provisioned-concurrency" : "on-demand" }
+
+    /// Writes one of the platform's own records (nil: the function's SystemLogLevel leaves it out) to the log stream.
+    private func writeSystemRecord(_ record: String?) {
+        guard let record else { return }
+        logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: record))
+    }
+
     /// Marks the pending invocation delivered: starts its clock, its timeout and its log.
     private func markDelivered(_ s: inout State) {
         guard var p = s.pending, p.deliveredAt == nil else { return }
         p.deliveredAt = .now
         let requestId = p.invocation.requestId
-        let start = PlatformLines.start(requestId: requestId, version: settings.version)
-        p.lines.append(start)
-        logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: start))
+        if let start = settings.systemLogs.start(requestId: requestId, version: settings.version) {
+            p.lines.append(start)
+            writeSystemRecord(start)
+        }
         p.timeoutTask = loop.scheduleTask(in: .seconds(Int64(p.timeoutSeconds))) { [self] in
             timedOut(requestId)
         }
@@ -225,6 +241,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             if s.phase == .initializing {
                 initialised = true
                 s.initDurationMs = Self.milliseconds(ContinuousClock.now - createdAt)
+                writeSystemRecord(settings.systemLogs.initRuntimeDone(initializationType: initializationType))
                 for task in s.idleTasks { task.cancel() }
                 s.idleTasks.removeAll()
                 s.phase = s.pending == nil ? .idle : .busy
@@ -368,8 +385,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             p = s.pending!
             let requestId = p.invocation.requestId
             let durationMs = p.deliveredAt.map { Self.milliseconds(ContinuousClock.now - $0) } ?? 0
-            if p.deliveredAt == nil {
-                p.lines.append(PlatformLines.start(requestId: requestId, version: settings.version))
+            if p.deliveredAt == nil, let start = settings.systemLogs.start(requestId: requestId, version: settings.version) {
+                p.lines.append(start)
             }
             var initMs: Double?
             if !s.initReported {
@@ -377,16 +394,12 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
                 initMs = s.initDurationMs ?? Self.milliseconds(ContinuousClock.now - createdAt)
             }
             let usedMB = peak.map { ($0 + 1024 * 1024 - 1) / (1024 * 1024) } ?? 0
-            let end = PlatformLines.end(requestId: requestId)
-            let report = PlatformLines.report(requestId: requestId, durationMs: durationMs, memorySizeMB: settings.memorySizeMB,
-                                              maxMemoryUsedMB: min(usedMB, settings.memorySizeMB), initDurationMs: initMs)
-            p.lines.append(end)
-            p.lines.append(report)
+            let closing = settings.systemLogs.end(requestId: requestId, status: outcome.systemLogStatus, durationMs: durationMs,
+                                                  memorySizeMB: settings.memorySizeMB,
+                                                  maxMemoryUsedMB: min(usedMB, settings.memorySizeMB), initDurationMs: initMs)
+            p.lines.append(contentsOf: closing)
             let ts = LogNames.nowMs()
-            logs.append([
-                LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: end),
-                LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: report),
-            ])
+            logs.append(closing.map { LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: $0) })
             s.pending = nil
             s.lastFinished = requestId
             s.awaitingDrain = false
@@ -584,5 +597,16 @@ final class OutputReader: ChannelInboundHandler, Sendable {
             context.close(promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
+    }
+}
+
+extension EnvironmentOutcome {
+    /// The status the platform's JSON records give an invocation that ended so.
+    var systemLogStatus: SystemLogFormat.Status {
+        switch self {
+        case .response: return .success
+        case .functionError(_, let type): return .error(type: type)
+        case .platformError(let type, _): return type == "Sandbox.Timedout" ? .timeout : .error(type: type)
+        }
     }
 }

@@ -9,7 +9,8 @@ extension Invoker {
     /// iterating does not stop the invocation, whose remaining bytes are dropped.
     public func invokeStreaming(_ request: InvocationRequest) async throws -> InvocationStream {
         let function = request.function
-        let limiter = try concurrency.acquire(function.name) { provisionedElsewhere(function.name, version: request.version) }
+        let limiter = try acquireSlot(for: request)
+        let meter = startMeasuring(request)
         let (stream, sink) = InvocationStream.make()
         let pool = self.pool(for: function, version: request.version)
         let env: ExecutionEnvironment
@@ -17,6 +18,7 @@ extension Invoker {
             env = try await environment(for: request, pool: pool)
         } catch let error as InvokerError {
             limiter.release()
+            meter.failedToStart(error)
             let result = failedStart(request, error: error)
             let outcome = EnvironmentOutcome.functionError(ByteBuffer(bytes: result.payload), type: nil)
             sink.yield(.finished(InvocationStreamEnd(outcome, version: request.version, lines: result.logLines)))
@@ -24,12 +26,14 @@ extension Invoker {
             return stream
         } catch {
             limiter.release()
+            meter.failedToStart(error)
             throw error
         }
         let invocation = runtimeInvocation(request)
         // Not a child of the caller's task: the invocation runs to its end even when the caller goes away.
         Task {
             let completion = await env.run(invocation, timeoutSeconds: function.timeout, sink: sink)
+            meter.finished(in: env, outcome: completion.outcome)
             release(env, to: pool, after: completion)
             limiter.release()
             if !completion.streamed, case .response(let body) = completion.outcome {

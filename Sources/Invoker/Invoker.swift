@@ -6,6 +6,7 @@ import FunctionLogs
 import Logging
 import NIOCore
 import NIOPosix
+import PlatformMetrics
 import RuntimeAPI
 import Sandbox
 import Synchronization
@@ -33,36 +34,42 @@ public final class Invoker: Sendable {
     let logger: Logger
     let concurrency: ConcurrencyPools
     let group: any EventLoopGroup
-    private let pools = Mutex<[String: EnvironmentPool]>([:])
+    let pools = Mutex<[String: EnvironmentPool]>([:])
     /// Provisioned concurrency by function and qualifier.
     let provisioned = Mutex<[String: ProvisionedAllocation]>([:])
     /// Launches block on the launcher's handshake: they run here, off the cooperative pool.
     private let launchQueue = DispatchQueue(label: "swiftlet.launch", attributes: .concurrent)
+    let metrics: InvokerMetrics
 
     public init(host: EnvironmentHost, settings: Settings, logs: LogWriter, logger: Logger,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, metrics: PlatformMetrics = PlatformMetrics()) {
         self.host = host
         self.settings = settings
         self.logs = logs
         self.logger = logger
         self.concurrency = ConcurrencyPools(accountLimit: settings.maxConcurrency)
         self.group = group
+        self.metrics = InvokerMetrics(metrics)
     }
 
     /// Runs `request` and returns what the caller gets back.
     public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
         let function = request.function
-        let limiter = try concurrency.acquire(function.name) { provisionedElsewhere(function.name, version: request.version) }
+        let limiter = try acquireSlot(for: request)
         defer { limiter.release() }
+        let meter = startMeasuring(request)
         let pool = self.pool(for: function, version: request.version)
 
         let env: ExecutionEnvironment
         do {
             env = try await environment(for: request, pool: pool)
-        } catch let error as InvokerError {
+        } catch {
+            meter.failedToStart(error)
+            guard let error = error as? InvokerError else { throw error }
             return failedStart(request, error: error)
         }
         let completion = await env.run(runtimeInvocation(request), timeoutSeconds: function.timeout)
+        meter.finished(in: env, outcome: completion.outcome)
         release(env, to: pool, after: completion)
         return InvocationResult(
             payload: completion.outcome.payload,
@@ -202,7 +209,8 @@ public final class Invoker: Sendable {
         }
         let settings = EnvironmentSettings(
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
-            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned)
+            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
+            systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime)
         let env = ExecutionEnvironment(
             id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
             createdAt: started, onDeath: { [weak pool] env in

@@ -239,6 +239,63 @@ enum Migrations {
                 t.column("definition", .blob).notNull()
             }
         }
+        // CloudWatch Logs: groups (retention, tags) and streams get integer ids that events refer to, which keeps
+        // each event row small; a trigram full-text index over messages (detail none: rowids only) narrows
+        // FilterLogEvents. Deleted groups and streams leave their events to `log_purges`, removed in batches.
+        migrator.registerMigration("v10-cloudwatch-logs") { db in
+            try db.execute(sql: """
+                CREATE TABLE log_groups (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  name TEXT NOT NULL UNIQUE,
+                  created INTEGER NOT NULL,
+                  retention_days INTEGER,
+                  tags TEXT NOT NULL DEFAULT '{}');
+                INSERT INTO log_groups (name, created) SELECT log_group, MIN(created) FROM log_streams GROUP BY log_group;
+                ALTER TABLE log_streams RENAME TO log_streams_v2;
+                ALTER TABLE log_events RENAME TO log_events_v2;
+                DROP INDEX log_events_by_stream;
+                CREATE TABLE log_streams (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                  name TEXT NOT NULL,
+                  created INTEGER NOT NULL,
+                  first_event INTEGER,
+                  last_event INTEGER,
+                  last_ingestion INTEGER,
+                  stored_bytes INTEGER NOT NULL DEFAULT 0,
+                  sequence INTEGER NOT NULL DEFAULT 0,
+                  UNIQUE (group_id, name));
+                CREATE INDEX log_streams_by_last_event ON log_streams (group_id, last_event);
+                INSERT INTO log_streams (group_id, name, created, first_event, last_event, last_ingestion, stored_bytes)
+                  SELECT g.id, o.name, o.created, o.first_event, o.last_event, o.last_event, 0
+                  FROM log_streams_v2 o JOIN log_groups g ON g.name = o.log_group;
+                CREATE TABLE log_entries (
+                  id INTEGER PRIMARY KEY,
+                  group_id INTEGER NOT NULL,
+                  stream_id INTEGER NOT NULL,
+                  timestamp INTEGER NOT NULL,
+                  ingested INTEGER NOT NULL,
+                  message TEXT NOT NULL);
+                INSERT INTO log_entries (id, group_id, stream_id, timestamp, ingested, message)
+                  SELECT o.id, s.group_id, s.id, o.timestamp, o.timestamp, o.message
+                  FROM log_events_v2 o JOIN log_groups g ON g.name = o.log_group JOIN log_streams s ON s.group_id = g.id AND s.name = o.stream;
+                UPDATE log_streams SET stored_bytes = (SELECT COALESCE(SUM(length(CAST(message AS BLOB))), 0) FROM log_entries WHERE stream_id = log_streams.id);
+                DROP TABLE log_events_v2;
+                DROP TABLE log_streams_v2;
+                CREATE INDEX log_entries_by_stream ON log_entries (stream_id, timestamp);
+                CREATE INDEX log_entries_by_group ON log_entries (group_id, timestamp);
+                CREATE VIRTUAL TABLE log_entries_text USING fts5 (
+                  message, content = 'log_entries', content_rowid = 'id', tokenize = 'trigram case_sensitive 1', detail = 'none');
+                INSERT INTO log_entries_text (log_entries_text) VALUES ('rebuild');
+                CREATE TRIGGER log_entries_indexed AFTER INSERT ON log_entries BEGIN
+                  INSERT INTO log_entries_text (rowid, message) VALUES (new.id, new.message);
+                END;
+                CREATE TRIGGER log_entries_unindexed AFTER DELETE ON log_entries BEGIN
+                  INSERT INTO log_entries_text (log_entries_text, rowid, message) VALUES ('delete', old.id, old.message);
+                END;
+                CREATE TABLE log_purges (kind TEXT NOT NULL, owner_id INTEGER NOT NULL, PRIMARY KEY (kind, owner_id));
+                """)
+        }
         return migrator
     }
 }

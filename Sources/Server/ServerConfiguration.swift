@@ -29,8 +29,12 @@ public struct ServerConfiguration: Sendable {
     public var pythonSDKDirectory: String
     /// Function URLs' and HTTP APIs' listener.
     public var http: HTTPIngressConfiguration
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>` (nil: open to anyone who reaches the listener).
+    public var metricsToken: String?
     /// The process environment (root credentials may come from it).
     public var environment: [String: String]
+    /// Retention in days of the log groups the platform creates for functions (nil: never expire, AWS's default).
+    public var logRetentionDays: Int? = nil
 
     public init(
         host: String = "127.0.0.1",
@@ -48,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         functionNetwork: FunctionNetworkConfiguration = FunctionNetworkConfiguration(),
         pythonSDKDirectory: String = "/usr/local/lib/swiftlet/python-sdk",
         http: HTTPIngressConfiguration = HTTPIngressConfiguration(),
+        metricsToken: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.host = host
@@ -65,6 +70,7 @@ public struct ServerConfiguration: Sendable {
         self.functionNetwork = functionNetwork
         self.pythonSDKDirectory = pythonSDKDirectory
         self.http = http
+        self.metricsToken = metricsToken
         self.environment = environment
     }
 

@@ -17,7 +17,10 @@ import Identity
 import Invoker
 import LambdaAPI
 import Logging
+import PlatformMetrics
 import SQLiteStore
+import CloudWatchLogs
+import LogsAPI
 import Queues
 import SQSAPI
 import STSAPI
@@ -30,10 +33,13 @@ public struct SwiftletServer {
 
     public let configuration: ServerConfiguration
     let logger: Logger
+    /// What `/metrics` serves; the invoker, the edge and the ingress record into it.
+    let metrics: PlatformMetrics
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    public init(configuration: ServerConfiguration, logger: Logger, metrics: PlatformMetrics = PlatformMetrics()) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// The boto3 that `scripts/install-python-sdk` installed in `directory`, read from its `__init__.py`.
@@ -128,7 +134,7 @@ public struct SwiftletServer {
         code.collectGarbage(keeping: try await store.referencedBlobDigests())
         let empty = config.dataDir + "/sandbox/empty"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        let logWriter = LogWriter(store: store, logger: logger)
+        let logWriter = LogWriter(store: store, newGroupRetentionDays: config.logRetentionDays, logger: logger)
         let layers = try LayerCache(root: config.dataDir + "/layersets", code: code)
         // Merged layer trees are hard links, rebuilt on first use: none is kept across a restart.
         layers.collectGarbage(keeping: [])
@@ -137,7 +143,7 @@ public struct SwiftletServer {
                                   region: config.region, emptyDirectory: empty, platform: platform, network: networkPool,
                                   pythonSDK: pythonSDK.directory),
             settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
-            logs: logWriter, logger: logger)
+            logs: logWriter, logger: logger, metrics: metrics)
 
         let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
         let arns = ARNBuilder(region: config.region, accountId: config.accountId)
@@ -157,6 +163,8 @@ public struct SwiftletServer {
                                                   region: config.region, accessLog: config.http.accessLog),
                                   logger: logger)
         try await ingress.bind()
+        ingress.router.recordRequests(into: metrics)
+        MetricsCollectors.register(on: metrics, invoker: invoker, store: store, queues: queues, logger: logger)
         let lambda = LambdaService(
             catalog: catalog,
             codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),
@@ -170,7 +178,12 @@ public struct SwiftletServer {
         }
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
-            isolation: isolation, network: networkDescription, pythonSDK: pythonSDK.description, runtimes: runtimes.identifiers)
+            isolation: isolation, network: networkDescription, pythonSDK: pythonSDK.description, runtimes: runtimes.identifiers,
+            gauges: .init(storeBytes: { store.fileSizeBytes() }, logEventsDropped: { logWriter.droppedEvents }))
+        // CloudWatch Logs over the same store; the janitor enforces retention and purges deleted groups' events.
+        let logJanitor = LogJanitor(store: store, logger: logger)
+        let logs = LogsService(directory: LogsDirectory(store: store, arns: LogARNs(region: config.region, accountId: config.accountId),
+                                                        janitor: logJanitor))
         let sqs = SQSService(broker: queues)
         let iam = IAMService(directory: directory)
         let sts = STSService(sessions: roleSessions, authorizer: authorizer)
@@ -183,8 +196,8 @@ public struct SwiftletServer {
         for apiId in try await httpAPIs.allAPIIds() {
             try await ingress.register(kind: .httpAPI, id: apiId)
         }
-        let responder = EdgeResponder(services: [lambda, sqs, iam, sts, apiGateway], verifier: verifier, authorizer: authorizer,
-                                      health: health, logger: logger)
+        let responder = EdgeResponder(services: [lambda, sqs, iam, sts, apiGateway, logs], verifier: verifier, authorizer: authorizer,
+                                      health: health, metrics: metrics, metricsToken: config.metricsToken, logger: logger)
 
         let endpointFile = config.dataDir + "/endpoint"
         let logger = self.logger
@@ -196,6 +209,7 @@ public struct SwiftletServer {
                 StoreService(store: store, logger: logger),
                 IdentityService(directory: directory),
                 logWriter,
+                logJanitor,
                 NetworkService(pool: networkPool),
                 InvokerService(invoker: invoker, cgroups: setup.cgroups, logger: logger),
                 dispatcher,

@@ -3,6 +3,8 @@ import Catalog
 import Foundation
 import FunctionNetwork
 import Logging
+import Metrics
+import PlatformMetrics
 import Server
 
 @main
@@ -44,6 +46,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Domain of function URLs and HTTP APIs for Host-header routing (<id>.lambda-url.<region>.<domain>).")
     var httpDomain = "localhost"
     @Flag(help: "Log one line per function URL or HTTP API request (status, latency).") var httpAccessLog = false
+    @Option(help: "Require 'Authorization: Bearer <token>' on GET /metrics (default: the scrape is open to anyone who reaches the listener).")
+    var metricsToken: String?
+    @Option(help: "Retention in days of the log groups the platform creates for functions (0: never expire; else one of CloudWatch Logs' periods: 1, 3, 5, 7, 14, 30, …).")
+    var logRetentionDays = 0
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -54,8 +60,12 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--isolation must be one of: auto, sandbox, plain")
         }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        if let metricsToken, metricsToken.isEmpty { throw ValidationError("--metrics-token must not be empty") }
         guard asyncSpeedup > 0 else { throw ValidationError("--async-speedup must be positive") }
         if let maxSessionSeconds, maxSessionSeconds <= 0 { throw ValidationError("--max-session-seconds must be positive") }
+        guard logRetentionDays == 0 || ServerConfiguration.logRetentionPeriods.contains(logRetentionDays) else {
+            throw ValidationError("--log-retention-days must be 0 or one of \(ServerConfiguration.logRetentionPeriods.sorted())")
+        }
         guard FunctionNetworkConfiguration.Mode(rawValue: functionNetwork) != nil else {
             throw ValidationError("--function-network must be nat or none")
         }
@@ -75,7 +85,7 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "swiftlet")
-        let config = ServerConfiguration(
+        var config = ServerConfiguration(
             host: host, port: port, dataDir: dataDir, region: region, accountId: accountId,
             maxConcurrency: maxConcurrency, logLevel: level,
             idleTimeout: .seconds(idleTimeout), freezeAfter: freezeAfter < 0 ? nil : .milliseconds(freezeAfter),
@@ -86,7 +96,12 @@ struct Serve: AsyncParsableCommand {
                 subnet: IPv4Subnet(parsing: functionSubnet) ?? FunctionNetworkConfiguration.defaultSubnet, bridge: bridgeName),
             pythonSDKDirectory: pythonSdkDir,
             http: HTTPIngressConfiguration(port: httpPort, domain: httpDomain, accessLog: httpAccessLog))
-        try await SwiftletServer(configuration: config, logger: logger).run()
+        config.logRetentionDays = logRetentionDays == 0 ? nil : logRetentionDays
+        config.metricsToken = metricsToken
+        // Libraries that report through swift-metrics land on the same /metrics scrape.
+        let metrics = PlatformMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        try await SwiftletServer(configuration: config, logger: logger, metrics: metrics).run()
     }
 }
 

@@ -3,7 +3,6 @@ import base64
 import concurrent.futures
 import json
 import os
-import sqlite3
 import time
 
 import pytest
@@ -79,12 +78,16 @@ def test_python_hello_cold_then_warm(lam, create, name, server):
 def test_logs_are_kept_in_the_store(lam, create, name, server):
     create(name, Code={"ZipFile": make_zip({"app.py": PY_HELLO})})
     r, out = invoke(lam, name)
-    db = os.path.join(server.data_dir, "swiftlet.sqlite")
+    logs = server.client("logs")
 
     def stored():
-        with sqlite3.connect(db) as c:
-            return [m for (m,) in c.execute(
-                "SELECT message FROM log_events WHERE log_group = ? AND stream = ? ORDER BY id", (f"/aws/lambda/{name}", out["stream"]))]
+        # Through the CloudWatch Logs API, as a user reads them.
+        try:
+            events = logs.get_log_events(logGroupName=f"/aws/lambda/{name}", logStreamName=out["stream"],
+                                         startFromHead=True)["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            return []
+        return [e["message"].rstrip("\n") for e in events]
     messages = wait_for(lambda: (lambda m: m if any(x.startswith("REPORT") for x in m) else None)(stored()), timeout=10, what="logs")
     assert "init ran" in messages
     assert messages.index("init ran") < next(i for i, m in enumerate(messages) if m.startswith("START"))

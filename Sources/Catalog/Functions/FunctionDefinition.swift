@@ -17,8 +17,15 @@ public struct FunctionDefinition: Codable, Sendable, Equatable {
     public var architectures: [String]
     public var layers: [FunctionLayer]
     public var packageType: String
+    /// `LoggingConfig.LogFormat`: `Text` or `JSON`.
     public var logFormat: String
+    /// A custom log group; nil for `/aws/lambda/<name>`.
     public var logGroup: String?
+    /// `LoggingConfig.ApplicationLogLevel`: the least severe level the runtime writes; set (INFO unless given) only
+    /// when `logFormat` is JSON, nil for Text. Absent from definitions stored before it existed, which are Text.
+    public var applicationLogLevel: String? = nil
+    /// `LoggingConfig.SystemLogLevel`: the least severe platform record written; as `applicationLogLevel`.
+    public var systemLogLevel: String? = nil
     public var deadLetterTargetArn: String?
     public var kmsKeyArn: String?
     public var code: CodeIdentity

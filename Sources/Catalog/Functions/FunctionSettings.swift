@@ -12,6 +12,8 @@ public struct FunctionSettings: Sendable, Equatable {
     public var layers: [String]?
     public var logFormat: String?
     public var logGroup: String?
+    public var applicationLogLevel: String?
+    public var systemLogLevel: String?
     public var deadLetterTargetArn: String?
     public var kmsKeyArn: String?
 
@@ -19,7 +21,8 @@ public struct FunctionSettings: Sendable, Equatable {
         runtime: String? = nil, role: String? = nil, handler: String? = nil, description: String? = nil,
         timeout: Int? = nil, memorySize: Int? = nil, ephemeralStorageSize: Int? = nil,
         environment: [String: String]? = nil, tracingMode: String? = nil, layers: [String]? = nil,
-        logFormat: String? = nil, logGroup: String? = nil, deadLetterTargetArn: String? = nil, kmsKeyArn: String? = nil
+        logFormat: String? = nil, logGroup: String? = nil, applicationLogLevel: String? = nil, systemLogLevel: String? = nil,
+        deadLetterTargetArn: String? = nil, kmsKeyArn: String? = nil
     ) {
         self.runtime = runtime
         self.role = role
@@ -33,6 +36,8 @@ public struct FunctionSettings: Sendable, Equatable {
         self.layers = layers
         self.logFormat = logFormat
         self.logGroup = logGroup
+        self.applicationLogLevel = applicationLogLevel
+        self.systemLogLevel = systemLogLevel
         self.deadLetterTargetArn = deadLetterTargetArn
         self.kmsKeyArn = kmsKeyArn
     }

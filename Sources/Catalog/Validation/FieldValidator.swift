@@ -11,6 +11,9 @@ public enum FieldValidator {
     public static let maxTags = 50
     public static let tracingModes = ["Active", "PassThrough"]
     public static let logFormats = ["Text", "JSON"]
+    public static let applicationLogLevels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
+    public static let systemLogLevels = ["DEBUG", "INFO", "WARN"]
+    public static let logGroupPattern = "[\\.\\-_/#A-Za-z0-9]+"
     public static let rolePattern = "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"
     public static let handlerPattern = "[^\\s]+"
     public static let layerPattern = "arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+"
@@ -77,6 +80,15 @@ public enum FieldValidator {
     public static func tagCount(_ count: Int) throws(LambdaError) {
         if count > maxTags {
             throw .invalidParameter("Number of tags exceeds resource tag limit of \(maxTags).")
+        }
+    }
+
+    /// `LoggingConfig.LogGroup`: 1 to 512 characters of CloudWatch Logs' group-name alphabet.
+    public static func logGroup(_ value: String) throws(LambdaError) {
+        try maxLength(value, 512, field: "loggingConfig.logGroup")
+        if !matches(value, logGroupPattern) {
+            throw .validation(field: "loggingConfig.logGroup", value: value,
+                              constraint: "Member must satisfy regular expression pattern: \(logGroupPattern)")
         }
     }
 

@@ -28,8 +28,8 @@ extension FunctionConfiguration {
             PackageType: d.packageType,
             Architectures: d.architectures,
             EphemeralStorage: LambdaAPI.EphemeralStorage(Size: d.ephemeralStorageSize),
-            LoggingConfig: LambdaAPI.LoggingConfig(LogFormat: d.logFormat, ApplicationLogLevel: nil, SystemLogLevel: nil,
-                                         LogGroup: d.logGroup ?? "/aws/lambda/\(d.name)"),
+            LoggingConfig: LambdaAPI.LoggingConfig(LogFormat: d.logFormat, ApplicationLogLevel: d.applicationLogLevel,
+                                                   SystemLogLevel: d.systemLogLevel, LogGroup: d.logGroup ?? "/aws/lambda/\(d.name)"),
             SnapStart: LambdaAPI.SnapStartResponse(ApplyOn: "None", OptimizationStatus: "Off"),
             DeadLetterConfig: d.deadLetterTargetArn.map { LambdaAPI.DeadLetterConfig(TargetArn: $0) },
             KMSKeyArn: d.kmsKeyArn
@@ -64,6 +64,7 @@ extension FunctionSettings {
             timeout: r.Timeout, memorySize: r.MemorySize, ephemeralStorageSize: r.EphemeralStorage?.Size,
             environment: r.Environment.map { $0.Variables ?? [:] }, tracingMode: r.TracingConfig?.Mode, layers: r.Layers,
             logFormat: r.LoggingConfig?.LogFormat, logGroup: r.LoggingConfig?.LogGroup,
+            applicationLogLevel: r.LoggingConfig?.ApplicationLogLevel, systemLogLevel: r.LoggingConfig?.SystemLogLevel,
             deadLetterTargetArn: r.DeadLetterConfig?.TargetArn, kmsKeyArn: r.KMSKeyArn
         )
     }

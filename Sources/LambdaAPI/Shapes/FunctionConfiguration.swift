@@ -54,6 +54,8 @@ public struct EphemeralStorage: Codable, Sendable, Equatable {
     public var Size: Int
 }
 
+/// A function's CloudWatch Logs settings, in requests (members not given keep their values) and in its
+/// configuration (the levels appear only with `LogFormat` JSON).
 public struct LoggingConfig: Codable, Sendable, Equatable {
     public var LogFormat: String?
     public var ApplicationLogLevel: String?
