@@ -173,7 +173,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "swiftlet", dependencies: [
-            "Server", "Catalog", "FunctionNetwork", "swiftlet-sandbox", "PlatformMetrics",
+            "Server", "Catalog", "FunctionNetwork", "swiftlet-sandbox", "PlatformMetrics", "Auth",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
