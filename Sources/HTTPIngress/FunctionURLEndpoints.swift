@@ -43,13 +43,15 @@ struct FunctionURLEndpoints: EndpointHandler {
         guard let payload = try? AWSJSON.encoder().encode(event), payload.count <= Self.maxEventBytes else {
             return .message(413, key: "Message", "Request must be smaller than \(Self.maxEventBytes) bytes for the InvokeFunction operation")
         }
-        let prepared: InvocationRequest
+        var prepared: InvocationRequest
         do throws(FunctionInvoking.Failure) {
             prepared = try await invoking.prepare(config.functionName, qualifier: config.qualifier, payload: Array(payload),
                                                   requestId: request.requestId)
         } catch {
             return failure(error)
         }
+        // The event's `x-amzn-trace-id` (the caller's, or the Root the front end generated) is the trace it runs in.
+        prepared.traceId = facts.headers["x-amzn-trace-id"]
         let response: IngressResponse
         if config.invokeMode == "RESPONSE_STREAM" {
             response = await streamed(prepared)

@@ -13,15 +13,19 @@ public struct InvocationRequest: Sendable {
     /// The decoded `X-Amz-Client-Context` JSON, if any.
     public var clientContext: String?
     public var requestId: String
+    /// The caller's `X-Amzn-Trace-Id`, if any. The invoker keeps its `Root` and `Sampled` decision when it is a
+    /// valid X-Ray header (with a fresh `Parent`); otherwise, or when nil, it starts a new trace.
+    public var traceId: String?
 
     public init(function: FunctionDefinition, version: String, invokedFunctionArn: String, payload: [UInt8],
-                clientContext: String?, requestId: String) {
+                clientContext: String?, requestId: String, traceId: String? = nil) {
         self.function = function
         self.version = version
         self.invokedFunctionArn = invokedFunctionArn
         self.payload = payload
         self.clientContext = clientContext
         self.requestId = requestId
+        self.traceId = traceId
     }
 }
 

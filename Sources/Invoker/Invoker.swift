@@ -94,7 +94,7 @@ public final class Invoker: Sendable {
             payload: ByteBuffer(bytes: request.payload),
             deadlineMs: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + Int64(request.function.timeout) * 1000,
             invokedFunctionArn: request.invokedFunctionArn,
-            traceId: Self.traceHeader(),
+            traceId: Self.traceHeader(continuing: request.traceId, active: request.function.tracingMode == "Active"),
             clientContext: request.clientContext)
     }
 
@@ -300,14 +300,51 @@ public final class Invoker: Sendable {
         (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased().prefix(32).description
     }
 
-    /// An X-Ray trace header for the invocation: `Root=1-<8 hex time>-<24 hex>;Parent=<16 hex>;Sampled=0`.
-    static func traceHeader() -> String {
+    /// The X-Ray trace header an invocation runs under (`Lambda-Runtime-Trace-Id`, `_X_AMZN_TRACE_ID`):
+    /// `Root=1-<8 hex time>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>`. A valid `incoming` header's `Root` is kept and
+    /// its `Sampled=0|1` decision honoured; without one (absent, `?`), or without a valid incoming header, the
+    /// function's tracing mode decides: sampled when `active`. `Parent` is always new: this invocation's segment.
+    static func traceHeader(continuing incoming: String? = nil, active: Bool = false) -> String {
+        let parsed = incoming.flatMap(parseTraceHeader)
+        let root = parsed?.root ?? newTraceRoot()
+        let sampled = parsed?.sampled ?? active
         // Random hex without UUID strings (their Foundation bridging showed up on the invoke path's profile).
-        let time = hex(UInt64(UInt32(Date().timeIntervalSince1970)), digits: 8)
-        let root = hex(UInt64.random(in: 0...UInt64.max), digits: 16) + hex(UInt64.random(in: 0...UInt64.max), digits: 8)
         let parent = hex(UInt64.random(in: 0...UInt64.max), digits: 16)
-        let lineage = hex(UInt64.random(in: 0...UInt64.max), digits: 8)
-        return "Root=1-\(time)-\(root);Parent=\(parent);Sampled=0;Lineage=1:\(lineage):0"
+        return "Root=\(root);Parent=\(parent);Sampled=\(sampled ? 1 : 0)"
+    }
+
+    /// A new trace id: `1-<8 hex seconds>-<24 random hex>`.
+    static func newTraceRoot() -> String {
+        let time = hex(UInt64(UInt32(Date().timeIntervalSince1970)), digits: 8)
+        let random = hex(UInt64.random(in: 0...UInt64.max), digits: 16) + hex(UInt64.random(in: 0...UInt64.max), digits: 8)
+        return "1-\(time)-\(random)"
+    }
+
+    /// The `Root` and sampling decision (nil when absent or `?`) of an `X-Amzn-Trace-Id` header; nil unless it has a
+    /// well-formed `Root=1-<8 hex>-<24 hex>`. Keys are matched case-insensitively, fields split on `;`.
+    static func parseTraceHeader(_ header: String) -> (root: String, sampled: Bool?)? {
+        var root: String?
+        var sampled: Bool?
+        for field in header.split(separator: ";") {
+            let pair = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { continue }
+            let key = pair[0].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = pair[1].trimmingCharacters(in: .whitespaces)
+            switch key {
+            case "root": root = value
+            case "sampled": sampled = value == "1" ? true : value == "0" ? false : nil
+            default: continue
+            }
+        }
+        guard let root, isTraceRoot(root) else { return nil }
+        return (root, sampled)
+    }
+
+    /// Whether `root` is `1-<8 hex>-<24 hex>`.
+    static func isTraceRoot(_ root: String) -> Bool {
+        let parts = root.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "1", parts[1].count == 8, parts[2].count == 24 else { return false }
+        return parts[1].allSatisfy(\.isHexDigit) && parts[2].allSatisfy(\.isHexDigit)
     }
 
     /// The low `digits` hex digits of `value`, zero-padded.

@@ -50,7 +50,8 @@ extension LambdaService {
         let result = try await invoker.invoke(InvocationRequest(
             function: definition, version: version,
             invokedFunctionArn: catalog.arns.function(definition.name, qualifier: qualifier),
-            payload: payload, clientContext: clientContext, requestId: request.requestId))
+            payload: payload, clientContext: clientContext, requestId: request.requestId,
+            traceId: request.header("x-amzn-trace-id")))
         var headers: [(String, String)] = [
             ("content-type", "application/json"),
             ("x-amz-executed-version", result.executedVersion),

@@ -35,7 +35,8 @@ extension LambdaService {
         let stream = try await invoker.invokeStreaming(InvocationRequest(
             function: definition, version: version,
             invokedFunctionArn: catalog.arns.function(definition.name, qualifier: qualifier),
-            payload: payload, clientContext: clientContext, requestId: request.requestId))
+            payload: payload, clientContext: clientContext, requestId: request.requestId,
+            traceId: request.header("x-amzn-trace-id")))
         let tail = logType == "Tail"
         let headers: [(name: String, value: String)] = [
             ("content-type", "application/vnd.amazon.eventstream"),
