@@ -162,7 +162,11 @@ public struct SwiftletServer {
         let ingress = HTTPIngress(settings: .init(host: config.host, port: config.http.port, domain: config.http.domain,
                                                   region: config.region, accessLog: config.http.accessLog),
                                   logger: logger)
-        try await ingress.bind()
+        do {
+            try await ingress.bind()
+        } catch {
+            throw ServerStartError.httpListener(host: config.host, port: config.http.port, reason: "\(error)")
+        }
         ingress.router.recordRequests(into: metrics)
         MetricsCollectors.register(on: metrics, invoker: invoker, store: store, queues: queues, logger: logger)
         let lambda = LambdaService(

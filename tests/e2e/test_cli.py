@@ -46,3 +46,20 @@ def test_cli_validation_error(server, name, tmp_path):
             "--role", "arn:aws:iam::000000000000:role/r", "--zip-file", f"fileb://{zip_path}", "--timeout", "901")
     assert r.returncode != 0
     assert "InvalidParameterValueException" in r.stderr and "'timeout'" in r.stderr
+
+
+def test_a_taken_http_port_is_reported_by_its_flag(tmp_path):
+    import socket
+    import subprocess
+    from conftest import BIN
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        port = taken.getsockname()[1]
+        run = subprocess.run([BIN, "serve", "--port", "0", "--http-port", str(port), "--data-dir", str(tmp_path / "d"),
+                              "--log-level", "warning"], capture_output=True, text=True, timeout=60)
+    finally:
+        taken.close()
+    assert run.returncode != 0
+    assert f"127.0.0.1:{port}" in run.stderr and "--http-port" in run.stderr, run.stderr
