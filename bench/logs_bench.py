@@ -9,15 +9,12 @@ index included). Asserts nothing. Usage:
     python3 bench/logs_bench.py [--bin .build/release/swiftlet] [--events 1000000] [--runs 30]
 """
 import argparse
-import configparser
 import json
 import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
@@ -25,32 +22,12 @@ import boto3
 from botocore.config import Config
 
 
-def percentile(values, p):
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+sys.path.insert(0, os.path.dirname(__file__))
+from invoke_bench import Server as BaseServer, percentile  # noqa: E402
 
 
-class Server:
-    def __init__(self, binary):
-        self.dir = tempfile.mkdtemp(prefix="swiftlet-logs-bench-")
-        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--http-port", "0", "--data-dir", self.dir, "--log-level", "warning"],
-                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "server.log"), "wb"))
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with open(os.path.join(self.dir, "endpoint")) as f:
-                    self.endpoint = f.read().strip()
-                urllib.request.urlopen(self.endpoint + "/health", timeout=1).read()
-                break
-            except (OSError, ValueError):
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("server did not start")
-                time.sleep(0.05)
-        parser = configparser.ConfigParser()
-        parser.read(os.path.join(self.dir, "credentials"))
-        self.key, self.secret = parser["default"]["aws_access_key_id"], parser["default"]["aws_secret_access_key"]
+class Server(BaseServer):
+    """invoke_bench's server, with clients of any service and the store's size."""
 
     def client(self, service):
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", aws_access_key_id=self.key,
@@ -61,8 +38,7 @@ class Server:
             return json.load(r)["storeBytes"]
 
     def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
+        super().stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -131,10 +131,7 @@ struct FunctionURLEndpoints: EndpointHandler {
             for permission in permissions where !authorizer.resourcePolicyPermitsAnonymous(permission) { throw Denied() }
             return nil
         }
-        var headers = request.headers.map { (name: $0.name.lowercased(), value: $0.value) }
-        if !headers.contains(where: { $0.name == "host" }) { headers.append(("host", "")) }
-        let signable = SignableRequest(method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
-                                       headers: headers, bodySHA256: Hex.sha256(bytes: request.body))
+        let signable = request.signable
         let verified = try verifier.verify(signable, service: "lambda")
         var caller = try authorizer.caller(verified)
         if caller.needsAuthorization {

@@ -161,10 +161,7 @@ extension HTTPAPIEndpoints {
 
     /// An `AWS_IAM` route: a SigV4 signature for `execute-api` whose signer may `execute-api:Invoke` the route.
     private func iamAllows(_ request: IngressRequest, routeArn: String) -> Bool {
-        var headers = request.headers.map { (name: $0.name.lowercased(), value: $0.value) }
-        if !headers.contains(where: { $0.name == "host" }) { headers.append(("host", "")) }
-        let signable = SignableRequest(method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
-                                       headers: headers, bodySHA256: Hex.sha256(bytes: request.body))
+        let signable = request.signable
         do {
             let verified = try verifier.verify(signable, service: "execute-api")
             var caller = try authorizer.caller(verified)

@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 
 /// One HTTP request as the ingress read it: the wire's facts, before any endpoint interprets them.
@@ -41,7 +42,15 @@ public struct IngressRequest: Sendable {
         return found
     }
 
-    /// The path split into percent-decoded segments.
+    /// The request as SigV4 verifies it (function URLs with AWS_IAM, HTTP API routes with AWS_IAM).
+    var signable: SignableRequest {
+        var fields = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        if !fields.contains(where: { $0.name == "host" }) { fields.append(("host", "")) }
+        return SignableRequest(method: method, rawPath: rawPath, rawQuery: rawQuery, headers: fields,
+                               bodySHA256: Hex.sha256(bytes: body))
+    }
+
+    /// The path, percent-decoded.
     var decodedPath: String {
         rawPath.removingPercentEncoding ?? rawPath
     }

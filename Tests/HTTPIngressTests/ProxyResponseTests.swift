@@ -135,7 +135,10 @@ import Testing
         let endpoint = EndpointTable.Endpoint(kind: .httpAPI, id: "api1")
         let address = table.add(endpoint)
         #expect(table.endpoint(localAddress: address, host: "whatever") == endpoint)
-        #expect(!table.isFree(.init(kind: .httpAPI, id: "other")) || LoopbackAddress.of(.httpAPI, id: "other") != address)
+        // Its address is its own (free for itself), another endpoint's address is free, and it is taken while routed.
+        #expect(table.isFree(endpoint))
+        #expect(LoopbackAddress.of(.httpAPI, id: "other") != address && table.isFree(.init(kind: .httpAPI, id: "other")))
+        #expect(table.endpoint(localAddress: address, host: nil) == endpoint)
         #expect(table.remove(endpoint) == address)
         #expect(table.endpoint(localAddress: address, host: nil) == nil)
     }
