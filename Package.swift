@@ -80,9 +80,52 @@ let package = Package(
         ], swiftSettings: strict),
         // The API Gateway v2 REST-JSON API (signing name apigateway) over HTTPAPIs.
         .target(name: "APIGatewayAPI", dependencies: ["AWSProtocol", "HTTPAPIs"], swiftSettings: strict),
+        // The one delivery path: durable deliveries to an ARN (function, queue, topic, bus), retries, dead letters.
+        .target(name: "Delivery", dependencies: [
+            "AWSProtocol",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // Schedule expressions (at/rate/cron, time zones) and the one timer engine; EventBridge Scheduler's
+        // schedules and groups; the ScheduleStore protocol.
+        .target(name: "Schedules", dependencies: [
+            "AWSProtocol", "Delivery", "JSONText",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // EventBridge Scheduler's REST-JSON API (signing name scheduler) over Schedules.
+        .target(name: "SchedulerAPI", dependencies: ["AWSProtocol", "Schedules"], swiftSettings: strict),
+        // EventBridge as a domain: buses, rules (patterns and schedules), targets, input transformers, archives,
+        // replays; the EventStore protocol.
+        .target(name: "Events", dependencies: [
+            "AWSProtocol", "Delivery", "EventPatterns", "JSONText", "Schedules", "AccessPolicies",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // The EventBridge JSON 1.1 protocol (AWSEvents.*, signing name events) over Events.
+        .target(name: "EventsAPI", dependencies: ["AWSProtocol", "Events"], swiftSettings: strict),
+        // SNS as a domain: topics, subscriptions, filter policies, message signing, delivery; the TopicStore protocol.
+        .target(name: "Topics", dependencies: [
+            "AWSProtocol", "Delivery", "EventPatterns", "JSONText", "AccessPolicies",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // The SNS query protocol (signing name sns) over Topics.
+        .target(name: "SNSAPI", dependencies: ["AWSProtocol", "Topics"], swiftSettings: strict),
+        // CloudWatch metrics as a domain: series, 1-minute and high-resolution points, statistics and percentile
+        // sketches, roll-ups and retention, EMF; the MetricStore protocol.
+        .target(name: "CloudWatchMetrics", dependencies: [
+            "AWSProtocol", "JSONText",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // The CloudWatch API (smithy-rpc-v2-cbor, JSON 1.0 and query; signing name monitoring) over CloudWatchMetrics.
+        .target(name: "CloudWatchAPI", dependencies: ["AWSProtocol", "CloudWatchMetrics"], swiftSettings: strict),
         // The embedded Store: SQLite through GRDB.
         .target(name: "SQLiteStore", dependencies: [
             "Catalog", "FunctionLogs", "Queues", "Identity", "HTTPAPIs", "CloudWatchLogs",
+            "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // C helpers the server calls around process launch: spawn with fd mapping, fd passing, pidfd.
@@ -127,7 +170,7 @@ let package = Package(
         ], swiftSettings: strict),
         // Asynchronous invocation: the durable event queue's dispatcher, retries, destinations, DLQs.
         .target(name: "AsyncInvocation", dependencies: [
-            "AWSProtocol", "Catalog", "Invoker", "Queues",
+            "AWSProtocol", "Catalog", "Invoker", "Queues", "Delivery",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -158,6 +201,7 @@ let package = Package(
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
             "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "IAMAPI", "STSAPI", "APIGatewayAPI", "Catalog", "Identity", "LogsAPI", "PlatformMetrics",
+            "EventsAPI", "SchedulerAPI", "SNSAPI", "CloudWatchAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -168,6 +212,7 @@ let package = Package(
             "Edge", "Auth", "Catalog", "SQLiteStore", "BlobStore", "LambdaAPI", "Invoker", "Sandbox", "FunctionLogs",
             "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings", "Identity", "IAMAPI", "STSAPI", "FunctionNetwork",
             "HTTPAPIs", "APIGatewayAPI", "HTTPIngress", "CloudWatchLogs", "LogsAPI", "PlatformMetrics",
+            "Delivery", "Events", "EventsAPI", "Schedules", "SchedulerAPI", "Topics", "SNSAPI", "CloudWatchMetrics", "CloudWatchAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -195,6 +240,11 @@ let package = Package(
         .testTarget(name: "AsyncTests", dependencies: ["AsyncInvocation", "EventSourceMappings", "Queues", "AWSProtocol"]),
         .testTarget(name: "HTTPAPIsTests", dependencies: ["HTTPAPIs", "APIGatewayAPI", "SQLiteStore", "AWSProtocol"]),
         .testTarget(name: "HTTPIngressTests", dependencies: ["HTTPIngress", "HTTPAPIs", "AWSProtocol"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "SQLiteStore"]),
+        .testTarget(name: "SchedulesTests", dependencies: ["Schedules", "SchedulerAPI", "SQLiteStore", "Delivery", "AWSProtocol"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "EventsAPI", "SQLiteStore", "Delivery", "EventPatterns", "AWSProtocol"]),
+        .testTarget(name: "TopicsTests", dependencies: ["Topics", "SNSAPI", "SQLiteStore", "Delivery", "AWSProtocol"]),
+        .testTarget(name: "CloudWatchMetricsTests", dependencies: ["CloudWatchMetrics", "CloudWatchAPI", "SQLiteStore", "AWSProtocol"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

@@ -1,5 +1,6 @@
 import AWSProtocol
 import Catalog
+import Delivery
 import Foundation
 import Invoker
 import Logging
@@ -26,6 +27,13 @@ public final class AsyncDispatcher: Service, Sendable {
     private static let key = "async"
     static let claimPacing: Duration = .milliseconds(5)
     private let state = Mutex(State())
+    private let deliveryPath = Mutex<DeliveryService?>(nil)
+
+    /// Where records and dead letters for topics and event buses go (the one delivery path), set while wiring.
+    public var deliveries: DeliveryService? {
+        get { deliveryPath.withLock { $0 } }
+        set { deliveryPath.withLock { $0 = newValue } }
+    }
 
     private struct State {
         /// Events claimed and not finished: running or waiting for their function's turn.
@@ -212,15 +220,21 @@ public final class AsyncDispatcher: Service, Sendable {
             responseContext: result.map { .init(statusCode: 200, executedVersion: $0.executedVersion, functionError: $0.functionError) },
             responsePayload: result.map { JSONValue(parsing: $0.payload) ?? .string(String(decoding: $0.payload, as: UTF8.self)) })
         if let destination = success ? config.onSuccess : config.onFailure, await mayDeliver(definition, to: destination) {
-            try await deliver(record.json, to: destination)
+            try await deliver(record.json, to: destination, success: success)
         }
         if !success, let dlq = definition.deadLetterTargetArn, await mayDeliver(definition, to: dlq) {
             let errorMessage = result.flatMap { JSONValue(parsing: $0.payload)?["errorMessage"]?.stringValue } ?? condition
-            try await sendToQueue(String(decoding: event.payload, as: UTF8.self), arn: dlq, attributes: [
-                "RequestID": MessageAttributeValue(DataType: "String", StringValue: event.id),
-                "ErrorCode": MessageAttributeValue(DataType: "Number", StringValue: "200"),
-                "ErrorMessage": MessageAttributeValue(DataType: "String", StringValue: errorMessage),
-            ])
+            let body = String(decoding: event.payload, as: UTF8.self)
+            if Delivery.channel(forARN: dlq) == "sns" {
+                try await handOver(body, to: dlq, attributes: [
+                    "RequestID": .string(event.id), "ErrorCode": .number(200), "ErrorMessage": .string(errorMessage)])
+            } else {
+                try await sendToQueue(body, arn: dlq, attributes: [
+                    "RequestID": MessageAttributeValue(DataType: "String", StringValue: event.id),
+                    "ErrorCode": MessageAttributeValue(DataType: "Number", StringValue: "200"),
+                    "ErrorMessage": MessageAttributeValue(DataType: "String", StringValue: errorMessage),
+                ])
+            }
         }
         try await store.finish(event.id)
         if !success {
@@ -237,15 +251,50 @@ public final class AsyncDispatcher: Service, Sendable {
         return false
     }
 
-    /// A queue or a function (invoked asynchronously with the record as its event).
-    private func deliver(_ body: String, to arn: String) async throws {
-        if arn.split(separator: ":", maxSplits: 3).dropFirst(2).first == "sqs" {
+    /// A queue, a topic, an event bus, or a function (invoked asynchronously with the record as its event).
+    private func deliver(_ body: String, to arn: String, success: Bool) async throws {
+        let service = Delivery.channel(forARN: arn)
+        if service == "sqs" {
             try await sendToQueue(body, arn: arn, attributes: [:])
+        } else if service == "sns" {
+            try await handOver(body, to: arn, attributes: [:])
+        } else if service == "events" {
+            // EventBridge receives the record as the detail of a `lambda` event (PutEvents' entry shape).
+            let entry: JSONValue = .object([
+                "Source": .string("lambda"),
+                "DetailType": .string(success ? "Lambda Function Invocation Result - Success" : "Lambda Function Invocation Result - Failure"),
+                "Detail": .string(body),
+                "Resources": .array([.string(catalog.arns.function(Self.functionName(inRecord: body) ?? "", qualifier: nil))]),
+            ])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            try await handOver(String(decoding: try encoder.encode(entry), as: UTF8.self), to: arn, attributes: [:])
         } else {
             let (target, qualifier) = try await catalog.resolve(arn)
             try await accept(functionName: target.name, qualifier: qualifier, payload: Array(body.utf8),
                              requestId: UUID().uuidString.lowercased())
         }
+    }
+
+    /// A topic or bus: through the one delivery path (durable; retried there). The function's role was checked.
+    private func handOver(_ body: String, to arn: String, attributes: [String: DeliveryAttribute]) async throws {
+        guard let deliveries, let channel = Delivery.channel(forARN: arn) else {
+            logger.warning("no delivery path for the destination; the record is dropped", metadata: ["destination": "\(arn)"])
+            return
+        }
+        let now = clock()
+        try await deliveries.accept([Delivery(
+            id: UUID().uuidString.lowercased(), channel: channel, target: arn, payload: body, attributes: attributes,
+            origin: DeliveryOrigin(), retry: DeliveryRetryPolicy(maximumRetries: 3, maximumAgeSeconds: 21_600,
+                                                                 backoff: .exponential(initialMs: 1_000, maxMs: 60_000, jitter: 0.2)),
+            acceptedAt: now)])
+    }
+
+    /// The function name in an invocation record's `requestContext.functionArn`.
+    static func functionName(inRecord body: String) -> String? {
+        guard let arn = JSONValue(parsing: Array(body.utf8))?["requestContext"]?["functionArn"]?.stringValue else { return nil }
+        let parts = arn.split(separator: ":")
+        return parts.count > 6 ? String(parts[6]) : nil
     }
 
     private func sendToQueue(_ body: String, arn: String, attributes: [String: MessageAttributeValue]) async throws {

@@ -22,7 +22,7 @@ extension FunctionCatalog {
         return (id.name, effective ?? "$LATEST")
     }
 
-    /// Destinations Swiftlet can deliver to: queues and functions of this server.
+    /// Destinations Swiftlet can deliver to: queues, functions, topics and event buses of this server.
     func checkDestination(_ arn: String?, field: String) throws {
         guard let arn, !arn.isEmpty else { return }
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
@@ -30,8 +30,11 @@ extension FunctionCatalog {
         guard parts.count >= 6, parts[0] == "arn", ["sqs", "lambda", "sns", "events", "s3"].contains(service) else {
             throw LambdaError.invalidParameter("The destination ARN \(arn) is invalid.")
         }
-        if service != "sqs" && service != "lambda" {
-            throw LambdaError.invalidParameter("Destination \(arn): only SQS queues and Lambda functions of this server are supported as destinations.")
+        if service == "s3" {
+            throw LambdaError.invalidParameter("Destination \(arn): S3 buckets are not supported as destinations by Swiftlet.")
+        }
+        if service == "events" && !(parts.count >= 6 && parts[5].hasPrefix("event-bus/")) {
+            throw LambdaError.invalidParameter("The destination ARN \(arn) is invalid.")
         }
         if service == "lambda" && !(parts.count >= 7 && parts[5] == "function") {
             throw LambdaError.invalidParameter("The destination ARN \(arn) is invalid.")

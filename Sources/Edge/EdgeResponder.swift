@@ -61,6 +61,9 @@ public struct EdgeResponder: HTTPResponder {
             } else if request.method == .get, segments == ["metrics"] {
                 operation = "Metrics"
                 apiResponse = await scrape(request)
+            } else if request.method == .get, let document = await publicDocument(route) {
+                operation = "PublicDocument"
+                apiResponse = document
             } else {
                 apiResponse = try await dispatch(request, to: service, route: route, rawPath: rawPath, requestId: requestId,
                                                  peer: context.remoteAddress?.ipAddress, operation: &operation)
@@ -80,6 +83,14 @@ public struct EdgeResponder: HTTPResponder {
         metrics.http.record([service?.signingName ?? (operation == "unknown" ? "unknown" : "swiftlet"), operation],
                             status: apiResponse.status, seconds: Double(seconds) + Double(attoseconds) / 1e18)
         return Self.response(apiResponse, requestId: requestId)
+    }
+
+    /// An unsigned document a service publishes (only `GET`), or nil.
+    private func publicDocument(_ route: RouteHints) async -> APIResponse? {
+        for service in services {
+            if let document = await service.publicDocument(route) { return document }
+        }
+        return nil
     }
 
     /// The Prometheus scrape: every series in the text exposition format, behind the bearer token when one is set.

@@ -32,6 +32,13 @@ public protocol HostedService: Sendable {
     /// The IAM permissions the request needs; the edge checks them (for every caller but root) before `handle`.
     func permissions(for request: APIRequest) async throws -> [RequiredPermission]
     func handle(_ request: APIRequest, caller: Caller) async throws -> APIResponse
+    /// A document anyone may `GET` without signing (SNS's signing certificate at `SigningCertURL`); nil when the
+    /// path is not one of the service's.
+    func publicDocument(_ route: RouteHints) async -> APIResponse?
+}
+
+extension HostedService {
+    public func publicDocument(_ route: RouteHints) async -> APIResponse? { nil }
 }
 
 extension LambdaService: HostedService {

@@ -1,3 +1,4 @@
+import AWSProtocol
 import Foundation
 import Logging
 import Synchronization

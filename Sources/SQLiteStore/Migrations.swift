@@ -296,6 +296,11 @@ enum Migrations {
                 CREATE TABLE log_purges (kind TEXT NOT NULL, owner_id INTEGER NOT NULL, PRIMARY KEY (kind, owner_id));
                 """)
         }
+        migrator.registerMigration("v11-deliveries") { db in try deliveries(db) }
+        migrator.registerMigration("v12-events") { db in try events(db) }
+        migrator.registerMigration("v13-schedules") { db in try schedules(db) }
+        migrator.registerMigration("v14-topics") { db in try topics(db) }
+        migrator.registerMigration("v15-metrics") { db in try metrics(db) }
         return migrator
     }
 }

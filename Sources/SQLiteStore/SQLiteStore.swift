@@ -1,4 +1,5 @@
 import Catalog
+import Delivery
 import Queues
 import Foundation
 import GRDB
@@ -11,6 +12,10 @@ public final class SQLiteStore: Store, QueueStore {
     let asyncEventWriter: GroupCommit<AsyncEvent>
     /// Finished async events, deleted in groups.
     let finishedEventWriter: GroupCommit<String>
+    /// Accepted deliveries (each submission all or none), committed in groups.
+    let deliveryWriter: GroupCommit<[Delivery]>
+    /// Finished deliveries, deleted in groups.
+    let finishedDeliveryWriter: GroupCommit<String>
     public var kind: String { "sqlite" }
 
     public init(path: String) throws {
@@ -25,6 +30,8 @@ public final class SQLiteStore: Store, QueueStore {
         self.path = path
         self.asyncEventWriter = GroupCommit { events in try await SQLiteStore.insertEvents(events, into: pool) }
         self.finishedEventWriter = GroupCommit { ids in try await SQLiteStore.deleteEvents(ids, from: pool) }
+        self.deliveryWriter = GroupCommit { groups in try await SQLiteStore.insertDeliveries(groups.flatMap { $0 }, into: pool) }
+        self.finishedDeliveryWriter = GroupCommit { ids in try await SQLiteStore.deleteDeliveries(ids, from: pool) }
         try Migrations.migrator.migrate(pool)
     }
 

@@ -5,6 +5,7 @@ import EventSourceMappings
 import Auth
 import BlobStore
 import Catalog
+import Delivery
 import Edge
 import Foundation
 import FunctionLogs
@@ -200,7 +201,25 @@ public struct SwiftletServer {
         for apiId in try await httpAPIs.allAPIIds() {
             try await ingress.register(kind: .httpAPI, id: apiId)
         }
-        let responder = EdgeResponder(services: [lambda, sqs, iam, sts, apiGateway, logs], verifier: verifier, authorizer: authorizer,
+        // The one delivery path (rule targets, subscriptions, schedules, destinations) and the second-stage services.
+        let router = DeliveryRouter()
+        let deliveries = DeliveryService(store: store, router: router, parallelism: 32, speedup: config.asyncSpeedup, logger: logger)
+        let deliveryAuthorization = DeliveryAuthorization(authorizer: authorizer, accountId: config.accountId)
+        router.register("lambda", LambdaDeliverySink(catalog: catalog, dispatcher: dispatcher, authorization: deliveryAuthorization))
+        router.register("sqs", QueueDeliverySink(queues: queues, authorization: deliveryAuthorization))
+        dispatcher.deliveries = deliveries
+        let context = WiringContext(
+            configuration: config, store: store, deliveries: deliveries, router: router, catalog: catalog, queues: queues,
+            dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logger: logger,
+            endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
+        var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
+        var background: [any Service] = [deliveries]
+        for wiring in Wirings.all {
+            let wired = try await wiring.wire(context)
+            hosted += wired.hosted
+            background += wired.services
+        }
+        let responder = EdgeResponder(services: hosted, verifier: verifier, authorizer: authorizer,
                                       health: health, metrics: metrics, metricsToken: config.metricsToken, logger: logger)
 
         let endpointFile = config.dataDir + "/endpoint"
@@ -219,7 +238,7 @@ public struct SwiftletServer {
                 dispatcher,
                 mappings,
                 ingress,
-            ],
+            ] + background,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 let url = "http://\(config.host):\(port)"

@@ -23,6 +23,8 @@ extension FunctionCatalog {
     public static func sendPermission(to arn: String) -> (action: String, service: String)? {
         if arn.hasPrefix("arn:aws:sqs:") { return ("sqs:SendMessage", "SQS") }
         if arn.hasPrefix("arn:aws:lambda:") { return ("lambda:InvokeFunction", "Lambda") }
+        if arn.hasPrefix("arn:aws:sns:") { return ("sns:Publish", "SNS") }
+        if arn.hasPrefix("arn:aws:events:") { return ("events:PutEvents", "EventBridge") }
         return nil
     }
 

@@ -1,0 +1,1 @@
+// The CloudWatchAPI module; its files are named after what they hold.

@@ -1,0 +1,1 @@
+// The CloudWatchMetrics module; its files are named after what they hold.

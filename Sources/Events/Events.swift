@@ -1,0 +1,1 @@
+// The Events module; its files are named after what they hold.

@@ -1,0 +1,1 @@
+// The EventsAPI module; its files are named after what they hold.

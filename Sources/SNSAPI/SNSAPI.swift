@@ -1,0 +1,1 @@
+// The SNSAPI module; its files are named after what they hold.

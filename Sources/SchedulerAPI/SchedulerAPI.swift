@@ -1,0 +1,1 @@
+// The SchedulerAPI module; its files are named after what they hold.

@@ -1,0 +1,1 @@
+// The Schedules module; its files are named after what they hold.

@@ -1,0 +1,48 @@
+import AsyncInvocation
+import Catalog
+import Delivery
+import Edge
+import HTTPIngress
+import Identity
+import Invoker
+import Logging
+import PlatformMetrics
+import Queues
+import SQLiteStore
+import ServiceLifecycle
+
+/// What the composition root hands a second-stage service (events, schedules, topics, metrics) to wire itself:
+/// the store, the one delivery path and its router, and the parts of Lambda and SQS it delivers to.
+struct WiringContext: Sendable {
+    let configuration: ServerConfiguration
+    let store: SQLiteStore
+    /// The one delivery path: producers `accept` deliveries; sinks register on `router` by channel.
+    let deliveries: DeliveryService
+    let router: DeliveryRouter
+    let catalog: FunctionCatalog
+    let queues: QueueBroker
+    let dispatcher: AsyncDispatcher
+    let invoker: Invoker
+    let authorizer: Authorizer
+    let metrics: PlatformMetrics
+    let logger: Logger
+    /// The main listener as reached from this host (`http://127.0.0.1:8900`), once it is bound.
+    let endpointURL: @Sendable () -> String?
+}
+
+/// What a wired service adds to the server: APIs the edge routes to, and background services run (and shut
+/// down) with the rest.
+struct WiredService {
+    var hosted: [any HostedService] = []
+    var services: [any Service] = []
+}
+
+/// A second-stage service's wiring: each lives in its own `…Wiring.swift`.
+protocol ServiceWiring {
+    static func wire(_ context: WiringContext) async throws -> WiredService
+}
+
+enum Wirings {
+    /// In order: a later one may rely on sinks an earlier one registered (all are registered before any runs).
+    static let all: [any ServiceWiring.Type] = [SchedulerWiring.self, EventsWiring.self, TopicsWiring.self, MetricsWiring.self]
+}

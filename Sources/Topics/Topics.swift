@@ -1,0 +1,1 @@
+// The Topics module; its files are named after what they hold.
