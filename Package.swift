@@ -26,7 +26,7 @@ let package = Package(
     ],
     targets: [
         // Wire-level pieces every AWS-compatible service shares: error shape, timestamps, JSON coding.
-        .target(name: "AWSProtocol", swiftSettings: strict),
+        .target(name: "AWSProtocol", dependencies: ["JSONText"], swiftSettings: strict),
         // SigV4 verification and signing, root credentials.
         .target(name: "Auth", dependencies: [
             "AWSProtocol",
@@ -108,11 +108,12 @@ let package = Package(
         .target(name: "Topics", dependencies: [
             "AWSProtocol", "Delivery", "EventPatterns", "JSONText", "AccessPolicies",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         // The SNS query protocol (signing name sns) over Topics.
-        .target(name: "SNSAPI", dependencies: ["AWSProtocol", "Topics"], swiftSettings: strict),
+        .target(name: "SNSAPI", dependencies: ["AWSProtocol", "Topics", "Delivery"], swiftSettings: strict),
         // CloudWatch metrics as a domain: series, 1-minute and high-resolution points, statistics and percentile
         // sketches, roll-ups and retention, EMF; the MetricStore protocol.
         .target(name: "CloudWatchMetrics", dependencies: [
@@ -243,7 +244,12 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "SQLiteStore"]),
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules", "SchedulerAPI", "SQLiteStore", "Delivery", "AWSProtocol"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "EventsAPI", "SQLiteStore", "Delivery", "EventPatterns", "AWSProtocol"]),
-        .testTarget(name: "TopicsTests", dependencies: ["Topics", "SNSAPI", "SQLiteStore", "Delivery", "AWSProtocol"]),
+        .testTarget(name: "TopicsTests", dependencies: [
+            "Topics", "SNSAPI", "SQLiteStore", "Delivery", "AWSProtocol", "JSONText",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "CloudWatchMetricsTests", dependencies: ["CloudWatchMetrics", "CloudWatchAPI", "SQLiteStore", "AWSProtocol"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]

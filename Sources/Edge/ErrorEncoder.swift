@@ -11,6 +11,7 @@ enum ErrorEncoder {
         switch (error, proto) {
         case (let denied as AccessDenied, .restJSON): denied.awsError
         case (let denied as AccessDenied, .json): denied.jsonError
+        case (let denied as AccessDenied, .rpcV2CBOR): denied.queryError
         case (let denied as AccessDenied, .query): denied.queryError
         case (let auth as AuthError, .query): auth.queryError
         default: error.awsError
@@ -20,6 +21,15 @@ enum ErrorEncoder {
     static func response(_ error: AWSError, protocol proto: ErrorProtocol, requestId: String) -> APIResponse {
         if case .query(let namespace) = proto {
             return QueryResponse.error(error, namespace: namespace, requestId: requestId)
+        }
+        if case .rpcV2CBOR(let queryCompatible) = proto {
+            var headers: [(name: String, value: String)] = error.headers.map { ($0.key, $0.value) }
+            headers.append((RPCv2CBOR.protocolHeader, RPCv2CBOR.protocolName))
+            headers.append(("content-type", RPCv2CBOR.contentType))
+            if queryCompatible, !headers.contains(where: { $0.name.lowercased() == "x-amzn-query-error" }) { headers.append(("x-amzn-query-error", "\(error.code);\(error.status >= 500 ? "Receiver" : "Sender")")) }
+            var pairs: [(key: CBORValue, value: CBORValue)] = [(.text("__type"), .text(error.code)), (.text("message"), .text(error.message))]
+            for (key, value) in error.fields.sorted(by: { $0.key < $1.key }) { pairs.append((.text(key), .text(value))) }
+            return APIResponse(status: error.status, headers: headers, body: CBORWriter.encode(.map(pairs)))
         }
         var body: [String: String] = error.fields
         var headers: [(name: String, value: String)] = error.headers.map { ($0.key, $0.value) }
@@ -33,7 +43,7 @@ enum ErrorEncoder {
             body["__type"] = error.code
             body["message"] = error.message
             headers.append(("content-type", "application/x-amz-json-\(version)"))
-        case .query:
+        case .query, .rpcV2CBOR:
             break
         }
         let encoder = JSONEncoder()

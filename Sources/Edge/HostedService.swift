@@ -11,6 +11,9 @@ public enum ErrorProtocol: Sendable {
     case json(version: String)
     /// Query (IAM, STS, SNS): `<ErrorResponse xmlns=…><Error><Code>…`.
     case query(namespace: String)
+    /// Smithy RPC v2 CBOR (CloudWatch): a CBOR body `{"__type": …, "message": …}`; a query-compatible service adds
+    /// `x-amzn-query-error: <Code>;Sender|Receiver`, which botocore takes the error code from.
+    case rpcV2CBOR(queryCompatible: Bool)
 }
 
 /// What the edge knows of a request before it picks a service.

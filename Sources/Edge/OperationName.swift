@@ -11,6 +11,10 @@ enum OperationName {
             guard let dot = target.lastIndex(of: ".") else { return target }
             return String(target[target.index(after: dot)...])
         }
+        // Smithy RPC v2: `/service/<Service>/operation/<Operation>`.
+        if route.pathSegments.count == 4, route.pathSegments[0] == "service", route.pathSegments[2] == "operation" {
+            return route.pathSegments[3]
+        }
         if service is LambdaService {
             return LambdaRoute.match(method: route.method, segments: route.pathSegments, query: { name in
                 query.flatMap { QueryString.parse($0).first { $0.name == name }?.value }

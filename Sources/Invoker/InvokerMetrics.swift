@@ -21,6 +21,7 @@ struct InvokerMetrics: Sendable {
 struct InvocationMeter {
     let series: FunctionSeries
     let started: ContinuousClock.Instant
+    let observer: (any InvocationObserver)?
 
     /// Records an invocation that ran in `env` and ended with `outcome`. An environment created after the invocation
     /// began was started for it: a cold start, whose initialisation is left out of the duration and recorded apart.
@@ -33,11 +34,17 @@ struct InvocationMeter {
             series.initDuration.record(initSeconds)
             functionStarted = max(started, env.createdAt + .nanoseconds(Int64(initSeconds * 1e9)))
         }
-        series.duration.record((now - functionStarted).seconds)
+        let seconds = (now - functionStarted).seconds
+        series.duration.record(seconds)
         switch outcome {
         case .response: break
         case .functionError: series.functionErrors.increment()
         case .platformError: series.platformErrors.increment()
+        }
+        if let observer {
+            if case .response = outcome { observer.finished(series, seconds: seconds, error: false) } else {
+                observer.finished(series, seconds: seconds, error: true)
+            }
         }
     }
 
@@ -45,6 +52,7 @@ struct InvocationMeter {
     /// not there) counts as a function error, anything else as the platform's.
     func failedToStart(_ error: any Error) {
         if error is InvokerError { series.functionErrors.increment() } else { series.platformErrors.increment() }
+        observer?.finished(series, seconds: (ContinuousClock.now - started).seconds, error: true)
     }
 }
 
@@ -56,8 +64,10 @@ extension Invoker {
                 provisionedElsewhere(request.function.name, version: request.version)
             }
         } catch {
-            metrics.platform.invocations.series(function: request.function.name, invokedARN: request.invokedFunctionArn,
-                                                version: request.version).throttles.increment()
+            let series = metrics.platform.invocations.series(function: request.function.name, invokedARN: request.invokedFunctionArn,
+                                                             version: request.version)
+            series.throttles.increment()
+            metrics.platform.observer?.throttled(series)
             throw error
         }
     }
@@ -67,7 +77,22 @@ extension Invoker {
         let series = metrics.platform.invocations.series(function: request.function.name, invokedARN: request.invokedFunctionArn,
                                                          version: request.version)
         series.invocations.increment()
-        return InvocationMeter(series: series, started: .now)
+        let observer = metrics.platform.observer
+        observer?.invoked(series)
+        return InvocationMeter(series: series, started: .now, observer: observer)
+    }
+
+    /// Invocations running now, per function, and the unreserved concurrency pool's use (CloudWatch's
+    /// ConcurrentExecutions and UnreservedConcurrentExecutions are sampled from it).
+    public func runningInvocations() -> (byFunction: [String: Int], unreserved: Int) {
+        let all = pools.withLock { Array($0.values) }
+        var running: [String: Int] = [:]
+        for pool in all {
+            for env in pool.environments where env.state.withLock({ $0.pending != nil }) {
+                running[pool.functionName, default: 0] += 1
+            }
+        }
+        return (running, concurrency.unreserved.current)
     }
 
     /// Publishes the environments of every pool by state, the invocations running per function and the unreserved

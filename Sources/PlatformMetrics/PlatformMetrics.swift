@@ -15,6 +15,13 @@ public final class PlatformMetrics: Sendable {
     /// Function URLs' and HTTP APIs' requests by endpoint kind and status.
     public let ingress: RequestMetrics
     private let collectors = Mutex<[@Sendable () async -> Void]>([])
+    private let observers = Mutex<(any InvocationObserver)?>(nil)
+
+    /// Told of every invocation as it is counted (set once while the server is wired).
+    public var observer: (any InvocationObserver)? {
+        get { observers.withLock { $0 } }
+        set { observers.withLock { $0 = newValue } }
+    }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry

@@ -2,6 +2,7 @@ import AsyncInvocation
 import Catalog
 import Delivery
 import Edge
+import FunctionLogs
 import HTTPIngress
 import Identity
 import Invoker
@@ -9,6 +10,7 @@ import Logging
 import PlatformMetrics
 import Queues
 import SQLiteStore
+import Schedules
 import ServiceLifecycle
 
 /// What the composition root hands a second-stage service (events, schedules, topics, metrics) to wire itself:
@@ -19,12 +21,16 @@ struct WiringContext: Sendable {
     /// The one delivery path: producers `accept` deliveries; sinks register on `router` by channel.
     let deliveries: DeliveryService
     let router: DeliveryRouter
+    /// The one timer engine: each kind (`rule`, `schedule`) registers its handler while wired.
+    let timers: TimerEngine
     let catalog: FunctionCatalog
     let queues: QueueBroker
     let dispatcher: AsyncDispatcher
     let invoker: Invoker
     let authorizer: Authorizer
     let metrics: PlatformMetrics
+    /// Function logs on their way to the store.
+    let logWriter: LogWriter
     let logger: Logger
     /// The main listener as reached from this host (`http://127.0.0.1:8900`), once it is bound.
     let endpointURL: @Sendable () -> String?

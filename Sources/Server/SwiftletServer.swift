@@ -20,6 +20,7 @@ import LambdaAPI
 import Logging
 import PlatformMetrics
 import SQLiteStore
+import Schedules
 import CloudWatchLogs
 import LogsAPI
 import Queues
@@ -208,12 +209,14 @@ public struct SwiftletServer {
         router.register("lambda", LambdaDeliverySink(catalog: catalog, dispatcher: dispatcher, authorization: deliveryAuthorization))
         router.register("sqs", QueueDeliverySink(queues: queues, authorization: deliveryAuthorization))
         dispatcher.deliveries = deliveries
+        // The one timer engine (schedule rules, Scheduler's schedules): firings commit deliveries, then wake the path.
+        let timers = TimerEngine(store: store, wake: { deliveries.wake() }, logger: logger)
         let context = WiringContext(
-            configuration: config, store: store, deliveries: deliveries, router: router, catalog: catalog, queues: queues,
-            dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logger: logger,
+            configuration: config, store: store, deliveries: deliveries, router: router, timers: timers, catalog: catalog, queues: queues,
+            dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logWriter: logWriter, logger: logger,
             endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
-        var background: [any Service] = [deliveries]
+        var background: [any Service] = [deliveries, timers]
         for wiring in Wirings.all {
             let wired = try await wiring.wire(context)
             hosted += wired.hosted

@@ -1,1 +1,0 @@
-// The CloudWatchAPI module; its files are named after what they hold.

@@ -1,0 +1,74 @@
+import AWSProtocol
+import CloudWatchMetrics
+import Foundation
+
+/// The CloudWatch API (signing name `monitoring`) over a `MetricsDirectory`, in the protocols botocore speaks to
+/// it: smithy RPC v2 CBOR (`POST /service/GraniteServiceVersion20100801/operation/<Op>`, botocore's default) and
+/// JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`). The operations are written once over `Codable`
+/// shapes; `Wire` says how a request's body is read and an answer written.
+public struct CloudWatchService: Sendable {
+    public static let monitoringSigningName = "monitoring"
+    public static let serviceName = "GraniteServiceVersion20100801"
+    public static let targetPrefix = serviceName + "."
+
+    /// How one request's shapes travel.
+    public enum Wire: Sendable {
+        case cbor
+        case json
+
+        func decode<T: Decodable>(_ type: T.Type, from request: APIRequest) throws -> T {
+            do {
+                switch self {
+                case .cbor: return try RPCv2CBOR.decode(T.self, from: request.body)
+                case .json: return try CBORBridge.decoder.decode(T.self, from: Data(request.body.isEmpty ? Array("{}".utf8) : request.body))
+                }
+            } catch let DecodingError.keyNotFound(key, _) {
+                throw MetricsError.missingParameter("The parameter \(key.stringValue) is required.")
+            } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+                let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+                throw MetricsError.invalidParameterValue("The value for parameter \(path) is not of the expected type.")
+            } catch let error as AWSError {
+                throw error
+            } catch {
+                throw MetricsError.invalidParameterValue("The request body could not be read as \(T.self).")
+            }
+        }
+
+        func encode(_ value: some Encodable) throws -> APIResponse {
+            switch self {
+            case .cbor: return try RPCv2CBOR.response(value)
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .secondsSince1970
+                encoder.outputFormatting = [.withoutEscapingSlashes]
+                return APIResponse(status: 200, headers: [("content-type", "application/x-amz-json-1.0")], body: Array(try encoder.encode(value)))
+            }
+        }
+    }
+
+    public let directory: MetricsDirectory
+    public let wire: Wire
+
+    public init(directory: MetricsDirectory, wire: Wire) {
+        self.directory = directory
+        self.wire = wire
+    }
+
+    /// The operation a request names, in either protocol.
+    public static func operation(_ request: APIRequest) -> String {
+        if let op = RPCv2CBOR.operation(inPath: request.pathSegments, service: serviceName) { return op }
+        let target = request.header("x-amz-target") ?? ""
+        return target.hasPrefix(targetPrefix) ? String(target.dropFirst(targetPrefix.count)) : target
+    }
+
+    public func handle(_ request: APIRequest) async throws -> APIResponse {
+        switch Self.operation(request) {
+        case "PutMetricData": return try await putMetricData(request)
+        case "GetMetricStatistics": return try await getMetricStatistics(request)
+        case "GetMetricData": return try await getMetricData(request)
+        case "ListMetrics": return try await listMetrics(request)
+        case let other:
+            throw AWSError(code: "InvalidAction", status: 400, message: "The action \(other) is not valid for this web service.")
+        }
+    }
+}

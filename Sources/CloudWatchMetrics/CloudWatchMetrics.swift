@@ -1,1 +1,0 @@
-// The CloudWatchMetrics module; its files are named after what they hold.

@@ -1,0 +1,38 @@
+/// The AWS/Lambda metrics of one function resource as Lambda publishes them: account-wide (no dimension), by
+/// `FunctionName`, by `FunctionName` + `Resource` (the function, `name:version` or `name:alias`), and, for an
+/// alias, by `FunctionName` + `ExecutedVersion`.
+public struct LambdaMetrics: Sendable {
+    public static let namespace = "AWS/Lambda"
+
+    public let invocations: [MetricIdentity]
+    public let errors: [MetricIdentity]
+    public let duration: [MetricIdentity]
+    public let throttles: [MetricIdentity]
+
+    public init(function: String, resource: String, executedVersion: String) {
+        var sets: [[MetricDimension]] = [[], [MetricDimension(name: "FunctionName", value: function)]]
+        sets.append([MetricDimension(name: "FunctionName", value: function), MetricDimension(name: "Resource", value: resource)])
+        if let colon = resource.firstIndex(of: ":") {
+            let qualifier = resource[resource.index(after: colon)...]
+            if !qualifier.allSatisfy(\.isNumber) && qualifier != "$LATEST" {
+                sets.append([MetricDimension(name: "FunctionName", value: function),
+                             MetricDimension(name: "ExecutedVersion", value: executedVersion)])
+            }
+        }
+        func named(_ name: String) -> [MetricIdentity] {
+            sets.map { MetricIdentity(namespace: Self.namespace, name: name, dimensions: $0) }
+        }
+        invocations = named("Invocations")
+        errors = named("Errors")
+        duration = named("Duration")
+        throttles = named("Throttles")
+    }
+
+    /// `ConcurrentExecutions` of one function (nil: account-wide), and `UnreservedConcurrentExecutions`.
+    public static func concurrentExecutions(function: String?) -> MetricIdentity {
+        MetricIdentity(namespace: namespace, name: "ConcurrentExecutions",
+                       dimensions: function.map { [MetricDimension(name: "FunctionName", value: $0)] } ?? [])
+    }
+
+    public static let unreservedConcurrentExecutions = MetricIdentity(namespace: namespace, name: "UnreservedConcurrentExecutions", dimensions: [])
+}

@@ -1,0 +1,234 @@
+"""CloudWatch metrics through boto3's `cloudwatch` client (botocore speaks smithy RPC v2 CBOR to it by default; the
+JSON 1.0 protocol is exercised too): Lambda's AWS/Lambda metrics, PutMetricData round trips with statistics and
+percentiles, ListMetrics, EMF lines in function logs, and the errors."""
+import datetime
+import json
+import time
+import uuid
+
+import botocore.config
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import make_zip, wait_for
+
+
+@pytest.fixture(scope="module")
+def cw(server):
+    return server.client("cloudwatch")
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def window(minutes=10):
+    now = utcnow()
+    return now - datetime.timedelta(minutes=minutes), now + datetime.timedelta(minutes=1)
+
+
+def stats(cw, namespace, metric, dimensions, statistics=("Sum",), extended=None, period=60, unit=None):
+    start, end = window()
+    args = dict(Namespace=namespace, MetricName=metric, Dimensions=dimensions, StartTime=start, EndTime=end, Period=period)
+    if extended:
+        args["ExtendedStatistics"] = list(extended)
+    else:
+        args["Statistics"] = list(statistics)
+    if unit:
+        args["Unit"] = unit
+    return cw.get_metric_statistics(**args)["Datapoints"]
+
+
+def total(points, key="Sum"):
+    return sum(p[key] for p in points)
+
+
+def test_client_speaks_cbor_by_default(cw):
+    assert cw.meta.service_model.protocol == "smithy-rpc-v2-cbor"
+
+
+def test_lambda_invocations_errors_duration_and_throttles(lam, create, name, cw):
+    code = "def handler(event, context):\n    if event.get('fail'):\n        raise ValueError('no')\n    return 1\n"
+    create(name, Code={"ZipFile": make_zip({"app.py": code})})
+    for _ in range(3):
+        lam.invoke(FunctionName=name, Payload=b"{}")
+    lam.invoke(FunctionName=name, Payload=json.dumps({"fail": True}).encode())
+    dims = [{"Name": "FunctionName", "Value": name}]
+    points = wait_for(lambda: (p := stats(cw, "AWS/Lambda", "Invocations", dims)) and total(p) == 4 and p, what="4 invocations")
+    assert all(p["Unit"] == "Count" for p in points)
+    assert total(stats(cw, "AWS/Lambda", "Errors", dims)) == 1
+    duration = stats(cw, "AWS/Lambda", "Duration", dims, statistics=("SampleCount", "Average", "Maximum", "Minimum"))
+    assert sum(p["SampleCount"] for p in duration) == 4
+    assert all(0 < p["Minimum"] <= p["Average"] <= p["Maximum"] < 30_000 for p in duration)
+    assert all(p["Unit"] == "Milliseconds" for p in duration)
+    p99 = stats(cw, "AWS/Lambda", "Duration", dims, extended=("p50", "p99"))
+    assert all(set(p["ExtendedStatistics"]) == {"p50", "p99"} for p in p99)
+    # The Resource dimension and the account-wide series hold the same invocations.
+    resource = [{"Name": "FunctionName", "Value": name}, {"Name": "Resource", "Value": name}]
+    assert total(stats(cw, "AWS/Lambda", "Invocations", resource)) == 4
+    assert total(stats(cw, "AWS/Lambda", "Invocations", [])) >= 4
+
+    # Reserved concurrency 0: every invoke is throttled and counted.
+    lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+    with pytest.raises(ClientError):
+        lam.invoke(FunctionName=name, Payload=b"{}")
+    # (the client retries a throttle once: one or two throttles)
+    wait_for(lambda: total(stats(cw, "AWS/Lambda", "Throttles", dims)) >= 1, what="a throttle")
+    assert total(stats(cw, "AWS/Lambda", "Invocations", dims)) == 4
+
+    # The same through GetMetricData, newest first, with labels and ids.
+    start, end = window()
+    result = cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[
+        {"Id": "inv", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "Invocations", "Dimensions": dims},
+                                      "Period": 60, "Stat": "Sum"}},
+        {"Id": "err", "Label": "errors", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "Errors",
+                                                                    "Dimensions": dims}, "Period": 60, "Stat": "Sum"}},
+        {"Id": "p90", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "Duration", "Dimensions": dims},
+                                     "Period": 60, "Stat": "p90"}},
+        {"Id": "hidden", "ReturnData": False, "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "Errors",
+                                                                         "Dimensions": dims}, "Period": 60, "Stat": "Sum"}},
+    ])["MetricDataResults"]
+    by_id = {r["Id"]: r for r in result}
+    assert set(by_id) == {"inv", "err", "p90"}
+    assert sum(by_id["inv"]["Values"]) == 4 and by_id["inv"]["Label"] == "Invocations"
+    assert by_id["err"]["Label"] == "errors" and sum(by_id["err"]["Values"]) == 1
+    assert all(r["StatusCode"] == "Complete" for r in result)
+    ts = by_id["inv"]["Timestamps"]
+    assert ts == sorted(ts, reverse=True)
+    assert all(isinstance(t, datetime.datetime) for t in ts)
+
+
+def test_put_metric_data_round_trip_with_statistics_and_percentiles(cw):
+    ns = "Test/" + uuid.uuid4().hex[:8]
+    dims = [{"Name": "Route", "Value": "/orders"}]
+    now = utcnow()
+    cw.put_metric_data(Namespace=ns, MetricData=[
+        {"MetricName": "Latency", "Dimensions": dims, "Timestamp": now, "Values": [10, 20, 30, 40], "Counts": [1, 1, 1, 97],
+         "Unit": "Milliseconds"},
+        {"MetricName": "Latency", "Dimensions": dims, "Timestamp": now, "Value": 5, "Unit": "Milliseconds"},
+        {"MetricName": "Batch", "Dimensions": dims, "Timestamp": now,
+         "StatisticValues": {"SampleCount": 4, "Sum": 10, "Minimum": 1, "Maximum": 4}, "Unit": "Count"},
+    ])
+    points = stats(cw, ns, "Latency", dims, statistics=("SampleCount", "Sum", "Minimum", "Maximum", "Average"))
+    assert len(points) == 1
+    p = points[0]
+    assert (p["SampleCount"], p["Sum"], p["Minimum"], p["Maximum"]) == (101, 10 + 20 + 30 + 40 * 97 + 5, 5, 40)
+    assert p["Average"] == pytest.approx(p["Sum"] / 101)
+    assert p["Unit"] == "Milliseconds"
+    ext = stats(cw, ns, "Latency", dims, extended=("p50", "p99", "p0.0", "p100"))[0]["ExtendedStatistics"]
+    assert ext["p50"] == pytest.approx(40, rel=0.02) and ext["p99"] == pytest.approx(40, rel=0.02)
+    assert ext["p0.0"] == 5 and ext["p100"] == 40
+    batch = stats(cw, ns, "Batch", dims, statistics=("SampleCount", "Sum", "Average"))[0]
+    assert (batch["SampleCount"], batch["Sum"], batch["Average"]) == (4, 10, 2.5)
+    # Percentiles of statistic sets cannot be told: the datapoint has none.
+    assert "ExtendedStatistics" not in stats(cw, ns, "Batch", dims, extended=("p50",))[0]
+    # Unit filter.
+    assert stats(cw, ns, "Latency", dims, unit="Seconds") == []
+    # ListMetrics, with dimension filters.
+    listed = cw.list_metrics(Namespace=ns)["Metrics"]
+    assert sorted(m["MetricName"] for m in listed) == ["Batch", "Latency"]
+    assert listed[0]["Dimensions"] == dims
+    assert cw.list_metrics(Namespace=ns, Dimensions=[{"Name": "Route", "Value": "/other"}])["Metrics"] == []
+    assert len(cw.list_metrics(Namespace=ns, MetricName="Latency", Dimensions=[{"Name": "Route"}])["Metrics"]) == 1
+    # High resolution: 1-second periods.
+    cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "Hi", "Value": v, "StorageResolution": 1, "Timestamp": now}
+                                                 for v in (1, 2, 3)])
+    hi = stats(cw, ns, "Hi", [], statistics=("Sum",), period=1)
+    assert total(hi) == 6
+
+
+def test_json_protocol_serves_the_same(server):
+    """botocore's model also offers the JSON 1.0 protocol (`X-Amz-Target: GraniteServiceVersion20100801.*`): a botocore
+    client told to speak it gets the same answers and errors."""
+    session = botocore.session.get_session()
+    data = session.get_service_data("cloudwatch")  # the loader's cached model: the client below is made from it
+    assert "json" in data["metadata"]["protocols"]
+    data["metadata"]["protocol"] = "json"
+    client = session.create_client("cloudwatch", endpoint_url=server.endpoint, region_name="us-east-1",
+                                   aws_access_key_id=server.access_key, aws_secret_access_key=server.secret_key,
+                                   config=botocore.config.Config(retries={"max_attempts": 0}))
+    seen = []
+    client.meta.events.register("before-send.cloudwatch.*", lambda request, **kw: seen.append(dict(request.headers)))
+    ns = "Json/" + uuid.uuid4().hex[:6]
+    client.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "M", "Value": 7}])
+    assert seen[-1]["X-Amz-Target"] == b"GraniteServiceVersion20100801.PutMetricData"
+    start, end = window()
+    points = client.get_metric_statistics(Namespace=ns, MetricName="M", StartTime=start, EndTime=end, Period=60,
+                                          Statistics=["Sum"])["Datapoints"]
+    assert points[0]["Sum"] == 7 and isinstance(points[0]["Timestamp"], datetime.datetime)
+    with pytest.raises(ClientError) as e:
+        client.put_metric_data(Namespace="AWS/Mine", MetricData=[{"MetricName": "M", "Value": 7}])
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
+def test_errors_name_the_field(cw):
+    def code(call):
+        with pytest.raises(ClientError) as e:
+            call()
+        return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"], e.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+    c, m, s = code(lambda: cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[{"MetricName": "X", "Value": 1}]))
+    assert (c, s) == ("InvalidParameterValue", 400) and "Namespace" in m
+    c, m, _ = code(lambda: cw.put_metric_data(Namespace="N", MetricData=[{"MetricName": "X", "Value": 1, "StatisticValues": {
+        "SampleCount": 1, "Sum": 1, "Minimum": 1, "Maximum": 1}}]))
+    assert c == "InvalidParameterCombination" and "MetricData.member.1.Value" in m
+    c, m, _ = code(lambda: cw.put_metric_data(Namespace="N", MetricData=[{"MetricName": "X", "Values": [1, 2], "Counts": [1]}]))
+    assert c == "InvalidParameterValue" and "Counts" in m
+    c, m, _ = code(lambda: cw.put_metric_data(Namespace="N", MetricData=[{"MetricName": "X", "Value": 1, "StorageResolution": 30}]))
+    assert c == "InvalidParameterValue" and "StorageResolution" in m
+    c, m, _ = code(lambda: cw.put_metric_data(Namespace="N", MetricData=[{"MetricName": "X", "Value": 1, "Unit": "Parsecs"}]))
+    assert c == "InvalidParameterValue" and "Unit" in m
+    old = utcnow() - datetime.timedelta(days=20)
+    c, m, _ = code(lambda: cw.put_metric_data(Namespace="N", MetricData=[{"MetricName": "X", "Value": 1, "Timestamp": old}]))
+    assert c == "InvalidParameterValue" and "Timestamp" in m
+    start, end = window()
+    c, m, _ = code(lambda: cw.get_metric_statistics(Namespace="N", MetricName="X", StartTime=start, EndTime=end, Period=61,
+                                                    Statistics=["Sum"]))
+    assert c == "InvalidParameterValue" and "Period" in m
+    c, m, _ = code(lambda: cw.get_metric_statistics(Namespace="N", MetricName="X", StartTime=end, EndTime=start, Period=60,
+                                                    Statistics=["Sum"]))
+    assert c == "InvalidParameterValue" and "StartTime" in m
+    c, m, _ = code(lambda: cw.get_metric_statistics(Namespace="N", MetricName="X", StartTime=start - datetime.timedelta(days=2),
+                                                    EndTime=end, Period=60, Statistics=["Sum"]))
+    assert c == "InvalidParameterCombination" and "1440" in m
+    c, m, _ = code(lambda: cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[
+        {"Id": "Bad", "MetricStat": {"Metric": {"Namespace": "N", "MetricName": "X"}, "Period": 60, "Stat": "Sum"}}]))
+    assert c == "ValidationError" and "Id" in m
+    c, m, _ = code(lambda: cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[
+        {"Id": "a", "MetricStat": {"Metric": {"Namespace": "N", "MetricName": "X"}, "Period": 60, "Stat": "Median"}}]))
+    assert c == "ValidationError" and "Stat" in m
+
+
+def test_get_metric_data_pages_by_max_datapoints(cw):
+    ns = "Page/" + uuid.uuid4().hex[:6]
+    now = utcnow()
+    cw.put_metric_data(Namespace=ns, MetricData=[
+        {"MetricName": "M", "Value": i, "Timestamp": now - datetime.timedelta(minutes=i)} for i in range(5)])
+    start, end = window()
+    query = [{"Id": "m", "MetricStat": {"Metric": {"Namespace": ns, "MetricName": "M"}, "Period": 60, "Stat": "Sum"}}]
+    first = cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=query, MaxDatapoints=3, ScanBy="TimestampAscending")
+    assert len(first["MetricDataResults"][0]["Values"]) == 3 and "NextToken" in first
+    second = cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=query, MaxDatapoints=3, ScanBy="TimestampAscending",
+                                NextToken=first["NextToken"])
+    assert len(second["MetricDataResults"][0]["Values"]) == 2 and "NextToken" not in second
+    values = first["MetricDataResults"][0]["Values"] + second["MetricDataResults"][0]["Values"]
+    assert values == [4, 3, 2, 1, 0]
+
+
+def test_emf_lines_in_function_logs_become_metrics(lam, create, name, cw):
+    ns = "Emf/" + uuid.uuid4().hex[:6]
+    code = f"""
+import json, time
+def handler(event, context):
+    print(json.dumps({{"_aws": {{"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{{
+        "Namespace": "{ns}", "Dimensions": [["service"]],
+        "Metrics": [{{"Name": "Orders", "Unit": "Count"}}]}}]}}, "service": "cart", "Orders": event["n"]}}))
+    return 0
+"""
+    create(name, Code={"ZipFile": make_zip({"app.py": code})})
+    for n in (2, 3):
+        lam.invoke(FunctionName=name, Payload=json.dumps({"n": n}).encode())
+    dims = [{"Name": "service", "Value": "cart"}]
+    points = wait_for(lambda: (p := stats(cw, ns, "Orders", dims)) and total(p) == 5 and p, what="EMF metric")
+    assert points[0]["Unit"] == "Count"
