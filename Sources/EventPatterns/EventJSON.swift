@@ -16,7 +16,8 @@ public indirect enum EventJSON: Sendable, Equatable {
         self.init(text)
     }
 
-    init(_ text: JSONText) {
+    /// The same document read by `JSONText` (numbers as written; a field named twice takes its last value).
+    public init(_ text: JSONText) {
         switch text {
         case .null: self = .null
         case .bool(let b): self = .bool(b)

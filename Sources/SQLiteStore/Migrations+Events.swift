@@ -1,7 +1,17 @@
 import GRDB
 
 extension Migrations {
-    /// Tables of the `events` store (filled in by the module that owns them).
+    /// EventBridge: buses and rules (a rule's targets and tags inside its definition), each as its JSON definition.
     static func events(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE event_buses (
+              name TEXT PRIMARY KEY,
+              definition BLOB NOT NULL);
+            CREATE TABLE event_rules (
+              bus TEXT NOT NULL,
+              name TEXT NOT NULL,
+              definition BLOB NOT NULL,
+              PRIMARY KEY (bus, name));
+            """)
     }
 }

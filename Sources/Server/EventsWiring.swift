@@ -1,6 +1,50 @@
-/// Wires the Events service (filled in by its module's work).
+import AWSProtocol
+import Delivery
+import Events
+import EventsAPI
+import Logging
+
+/// Wires EventBridge: the bus directory over the store (loaded now), its schedule rules' timers, its API, and the `events` delivery sink
+/// through which Lambda destinations, Scheduler targets and other buses' rules put events on a bus.
 enum EventsWiring: ServiceWiring {
     static func wire(_ context: WiringContext) async throws -> WiredService {
-        WiredService()
+        let deliveries = context.deliveries
+        let bridge = EventBridge(store: context.store, arns: EventARNs(region: context.configuration.region, accountId: context.configuration.accountId),
+                                 logger: context.logger, accept: { try await deliveries.accept($0) })
+        try await bridge.load()
+        let schedules = ScheduleRuleTimers(bridge: bridge, engine: context.timers)
+        bridge.setScheduleObserver(schedules)
+        context.timers.register(kind: ScheduleRuleTimers.kind, handler: schedules)
+        let authorization = DeliveryAuthorization(authorizer: context.authorizer, accountId: context.configuration.accountId)
+        context.router.register("events", EventBusDeliverySink(bridge: bridge, authorization: authorization))
+        return WiredService(hosted: [EventsService(bridge: bridge)])
+    }
+}
+
+/// `events`: puts a PutEvents entry on the bus (or, with `context["format"] == "event"`, forwards a whole event,
+/// keeping its id), matching the bus's rules; the resulting deliveries are durable before this returns. A role
+/// needs `events:PutEvents` on the bus; a service of another account needs the bus's policy to allow it (one of
+/// this account is allowed, as AWS).
+struct EventBusDeliverySink: DeliverySink {
+    let bridge: EventBridge
+    let authorization: DeliveryAuthorization
+
+    func deliver(_ delivery: Delivery) async throws(DeliveryFailure) {
+        guard let (_, policy) = bridge.policy(ofBusArn: delivery.target) else {
+            throw .notFound("Event bus \(delivery.target) does not exist.")
+        }
+        let otherAccount = delivery.origin.sourceAccount.map { $0 != authorization.accountId } ?? false
+        if delivery.origin.roleArn != nil || otherAccount {
+            try authorization.check(delivery.origin, action: "events:PutEvents", resource: delivery.target, resourcePolicy: policy)
+        }
+        do {
+            try await bridge.ingest(payload: delivery.payload, forwarded: delivery.context["format"] == "event", busArn: delivery.target)
+        } catch {
+            switch error {
+            case .resourceNotFound(let message): throw .notFound(message)
+            case .validation(let message): throw .init(code: "InvalidArgument", message: message, retryable: false)
+            default: throw .transient("InternalException", error.awsError.message)
+            }
+        }
     }
 }

@@ -1,1 +1,0 @@
-// The Events module; its files are named after what they hold.

@@ -1,1 +1,0 @@
-// The EventsAPI module; its files are named after what they hold.

@@ -1,1 +1,0 @@
-// The SNSAPI module; its files are named after what they hold.

@@ -1,1 +1,0 @@
-// The SchedulerAPI module; its files are named after what they hold.

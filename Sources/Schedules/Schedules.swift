@@ -1,1 +1,0 @@
-// The Schedules module; its files are named after what they hold.

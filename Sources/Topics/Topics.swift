@@ -1,1 +1,0 @@
-// The Topics module; its files are named after what they hold.
