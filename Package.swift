@@ -123,10 +123,21 @@ let package = Package(
         ], swiftSettings: strict),
         // The CloudWatch API (smithy-rpc-v2-cbor, JSON 1.0 and query; signing name monitoring) over CloudWatchMetrics.
         .target(name: "CloudWatchAPI", dependencies: ["AWSProtocol", "CloudWatchMetrics"], swiftSettings: strict),
+        // Traces as a domain: X-Ray segments and subsegments, trace summaries and filter expressions, the daemon's UDP
+        // listener, the platform's own Lambda segments; the TraceStore protocol.
+        .target(name: "Traces", dependencies: [
+            "AWSProtocol", "JSONText",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        // The X-Ray REST-JSON API (signing name xray) over Traces.
+        .target(name: "XRayAPI", dependencies: ["AWSProtocol", "Traces"], swiftSettings: strict),
         // The embedded Store: SQLite through GRDB.
         .target(name: "SQLiteStore", dependencies: [
             "Catalog", "FunctionLogs", "Queues", "Identity", "HTTPAPIs", "CloudWatchLogs",
-            "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics",
+            "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // C helpers the server calls around process launch: spawn with fd mapping, fd passing, pidfd.
@@ -202,7 +213,7 @@ let package = Package(
         // The one listener: HTTP, SigV4, service routing, AWS error encoding.
         .target(name: "Edge", dependencies: [
             "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "IAMAPI", "STSAPI", "APIGatewayAPI", "Catalog", "Identity", "LogsAPI", "PlatformMetrics",
-            "EventsAPI", "SchedulerAPI", "SNSAPI", "CloudWatchAPI",
+            "EventsAPI", "SchedulerAPI", "SNSAPI", "CloudWatchAPI", "XRayAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -214,6 +225,7 @@ let package = Package(
             "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings", "Identity", "IAMAPI", "STSAPI", "FunctionNetwork",
             "HTTPAPIs", "APIGatewayAPI", "HTTPIngress", "CloudWatchLogs", "LogsAPI", "PlatformMetrics",
             "Delivery", "Events", "EventsAPI", "Schedules", "SchedulerAPI", "Topics", "SNSAPI", "CloudWatchMetrics", "CloudWatchAPI",
+            "Traces", "XRayAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -251,6 +263,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CloudWatchMetricsTests", dependencies: ["CloudWatchMetrics", "CloudWatchAPI", "SQLiteStore", "AWSProtocol"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "XRayAPI", "SQLiteStore", "AWSProtocol"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

@@ -301,6 +301,7 @@ enum Migrations {
         migrator.registerMigration("v13-schedules") { db in try schedules(db) }
         migrator.registerMigration("v14-topics") { db in try topics(db) }
         migrator.registerMigration("v15-metrics") { db in try metrics(db) }
+        migrator.registerMigration("v16-traces") { db in try traces(db) }
         return migrator
     }
 }
