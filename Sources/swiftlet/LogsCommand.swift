@@ -31,7 +31,7 @@ struct Logs: AsyncParsableCommand {
         let client: LogsClient
         do {
             client = try LogsClient(dataDir: dataDir, endpoint: endpoint, region: region)
-        } catch let error as LogsCommandError {
+        } catch let error as CommandError {
             Self.writeError(error.description)
             throw ExitCode.failure
         }
@@ -45,7 +45,7 @@ struct Logs: AsyncParsableCommand {
                 let events = try await client.filterAll(group: group, pattern: filter, startTime: tail.queryStartTime)
                 let fresh = tail.accept(events)
                 if !fresh.isEmpty { Self.writeOut(fresh.map(Self.format).joined()) }
-            } catch let error as LogsCommandError {
+            } catch let error as CommandError {
                 if case .api(let type, _) = error, type == "ResourceNotFoundException" {
                     if !follow {
                         Self.writeError("no logs yet for \(function)")
@@ -135,23 +135,6 @@ struct LogTail {
     }
 }
 
-/// Why a request to the Logs API failed.
-enum LogsCommandError: Error, CustomStringConvertible {
-    /// The server answered with an AWS error (`__type`, `message`).
-    case api(type: String, message: String)
-    /// The server could not be reached or answered something that is not the Logs API.
-    case transport(String)
-    /// Local setup: the credentials or endpoint file.
-    case setup(String)
-
-    var description: String {
-        switch self {
-        case .api(let type, let message): message.isEmpty ? type : "\(type): \(message)"
-        case .transport(let text), .setup(let text): text
-        }
-    }
-}
-
 /// A minimal CloudWatch Logs client: SigV4-signed JSON 1.1 POSTs of FilterLogEvents with the root credentials.
 struct LogsClient: Sendable {
     /// One event of a FilterLogEvents answer.
@@ -174,47 +157,11 @@ struct LogsClient: Sendable {
         var nextToken: String?
     }
 
-    private struct ErrorResponse: Decodable {
-        var type: String?
-        var message: String?
-        var Message: String?
-
-        enum CodingKeys: String, CodingKey {
-            case type = "__type", message, Message
-        }
-    }
-
-    let url: URL
-    let host: String
-    let signer: SigV4Signer
+    let server: ServerClient
 
     /// Reads `<dataDir>/credentials` and, unless `endpoint` is given, `<dataDir>/endpoint`.
     init(dataDir: String, endpoint: String?, region: String) throws {
-        let credentialsPath = (dataDir as NSString).appendingPathComponent("credentials")
-        let credentials: Credentials?
-        do {
-            credentials = try CredentialsFile.read(path: credentialsPath)
-        } catch {
-            throw LogsCommandError.setup("cannot read \(credentialsPath): \(error)")
-        }
-        guard let credentials else {
-            throw LogsCommandError.setup("no credentials in \(credentialsPath) (has the server run with --data-dir \(dataDir)?)")
-        }
-        var base = endpoint
-        if base == nil {
-            let endpointPath = (dataDir as NSString).appendingPathComponent("endpoint")
-            guard let text = try? String(contentsOfFile: endpointPath, encoding: .utf8) else {
-                throw LogsCommandError.setup("no endpoint in \(endpointPath) (is the server running? else pass --endpoint)")
-            }
-            base = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard let base, let url = URL(string: base), let scheme = url.scheme, scheme == "http" || scheme == "https",
-              let hostName = url.host, !hostName.isEmpty else {
-            throw LogsCommandError.setup("invalid endpoint URL \(base ?? "")")
-        }
-        self.url = url.appendingPathComponent("/")
-        self.host = url.port.map { "\(hostName):\($0)" } ?? hostName
-        self.signer = SigV4Signer(credentials: credentials, region: region, service: "logs")
+        server = try ServerClient(dataDir: dataDir, endpoint: endpoint, region: region, service: "logs")
     }
 
     /// Every event of `group` from `startTime` on that matches `pattern`, following `nextToken` to the end.
@@ -225,50 +172,16 @@ struct LogsClient: Sendable {
             let request = FilterRequest(logGroupName: group, filterPattern: pattern.flatMap { $0.isEmpty ? nil : $0 },
                                         startTime: startTime, nextToken: token)
             let body = try JSONEncoder().encode(request)
-            let data = try await post(target: "Logs_20140328.FilterLogEvents", body: body)
+            let data = try await server.post(target: "Logs_20140328.FilterLogEvents", contentType: "application/x-amz-json-1.1", body: body)
             let page: FilterResponse
             do {
                 page = try JSONDecoder().decode(FilterResponse.self, from: data)
             } catch {
-                throw LogsCommandError.transport("unexpected FilterLogEvents answer from \(url): \(error)")
+                throw CommandError.transport("unexpected FilterLogEvents answer from \(server.url): \(error)")
             }
             events += page.events ?? []
             token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
         return events
-    }
-
-    /// POSTs `body` signed for `target`; the body of a 2xx answer, else the AWS error it carries.
-    private func post(target: String, body: Data) async throws -> Data {
-        let contentType = "application/x-amz-json-1.1"
-        let signable = SignableRequest(
-            method: "POST", rawPath: "/", rawQuery: "",
-            headers: [("host", host), ("content-type", contentType), ("x-amz-target", target)],
-            bodySHA256: Hex.sha256(bytes: body))
-        var request = URLRequest(url: url, timeoutInterval: 60)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        request.setValue(target, forHTTPHeaderField: "X-Amz-Target")
-        for (name, value) in signer.authorizationHeaders(for: signable) {
-            request.setValue(value, forHTTPHeaderField: name)
-        }
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            throw LogsCommandError.transport("cannot reach \(url): \(error.localizedDescription)")
-        }
-        guard let http = response as? HTTPURLResponse else {
-            throw LogsCommandError.transport("no HTTP answer from \(url)")
-        }
-        if (200..<300).contains(http.statusCode) { return data }
-        guard let error = try? JSONDecoder().decode(ErrorResponse.self, from: data), let rawType = error.type else {
-            throw LogsCommandError.transport("HTTP \(http.statusCode) from \(url): \(String(decoding: data.prefix(500), as: UTF8.self))")
-        }
-        // `__type` may carry a namespace (`com.amazonaws.logs#ResourceNotFoundException`).
-        let type = rawType.split(separator: "#").last.map(String.init) ?? rawType
-        throw LogsCommandError.api(type: type, message: error.message ?? error.Message ?? "")
     }
 }
