@@ -106,7 +106,7 @@ let package = Package(
         .target(name: "EventsAPI", dependencies: ["AWSProtocol", "Events"], swiftSettings: strict),
         // SNS as a domain: topics, subscriptions, filter policies, message signing, delivery; the TopicStore protocol.
         .target(name: "Topics", dependencies: [
-            "AWSProtocol", "Delivery", "EventPatterns", "JSONText", "AccessPolicies",
+            "AWSProtocol", "Delivery", "JSONText", "AccessPolicies",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),

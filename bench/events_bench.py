@@ -7,8 +7,9 @@ Starts its own server (release build by default) on a free port with a temporary
   p50/p99 latency; every event matches one rule whose target is a queue, so each answer waits for its durable
   delivery.
 - Accepted entries per second with 4 callers sending 10 entries per request, against 10 rules and against 1,000
-  rules (900 indexed by `source`, 100 constraining only `detail`, which every event is tried against); each event
-  matches one rule with a queue target.
+  rules (900 filed under their `source`, 100 under `detail.kind`); each event matches one rule: first one without
+  targets (the cost of accepting and matching), then one with a queue target (each entry also becomes a durable
+  delivery, and the delivery loop sends them to the queue on the same two cores meanwhile).
 - PutEvents → SQS: from sending PutEvents to the message arriving on a long-polling receive (p50/p99).
 - PutEvents → Lambda (warm): from sending PutEvents to the function's handler starting (the handler reports
   time.time() to a queue; same host clock).
@@ -132,7 +133,13 @@ def bench_throughput(server, rules, seconds, callers=4):
     t = time.perf_counter()
     make_rules(events, bus, rules, arn)
     setup = time.perf_counter() - t
-    entries = [{"Source": "app-0", "DetailType": "bench", "Detail": json.dumps({"n": 1, "kind": "x"}), "EventBusName": bus}] * 10
+    for source, what in (("app-1", "matching a rule without targets"), ("app-0", "matching a rule with a queue target")):
+        run_throughput(server, bus, rules, source, what, setup, url, seconds, callers)
+
+
+def run_throughput(server, bus, rules, source, what, setup, url, seconds, callers):
+    sqs = server.client("sqs")
+    entries = [{"Source": source, "DetailType": "bench", "Detail": json.dumps({"n": 1, "kind": "x"}), "EventBusName": bus}] * 10
     headers, body = signed_put_events(server.endpoint, server.key, server.secret, entries)
     host, port = host_port(server.endpoint)
     stop = threading.Event()
@@ -145,7 +152,7 @@ def bench_throughput(server, rules, seconds, callers=4):
     drainer.join()
     accepted = sum(a for _, a in results)
     latencies = [l for ls, _ in results for l in ls]
-    print(f"  {rules:>5} rules (created in {setup:.1f} s): {accepted / seconds:,.0f} entries/s accepted "
+    print(f"  {rules:>5} rules, each event {what}: {accepted / seconds:,.0f} entries/s accepted "
           f"({callers} callers x 10 entries/request; request p50 {percentile(latencies, 50):.2f} ms, p99 {percentile(latencies, 99):.2f} ms)")
 
 
@@ -242,7 +249,7 @@ def main():
     build = "release" if "/release/" in os.path.abspath(args.bin) else "debug"
     server = Server(args.bin)
     try:
-        print(f"== EventBridge ({build} build, {os.cpu_count()} cores, loopback)")
+        print(f"== EventBridge ({build} build, {os.cpu_count()} cores, loopback, load average {os.getloadavg()[0]:.1f} at start)")
         bench_single(server, args.seconds)
         bench_throughput(server, 10, args.seconds)
         bench_throughput(server, 1000, args.seconds)

@@ -47,10 +47,12 @@ public struct CloudWatchService: Sendable {
     }
 
     public let directory: MetricsDirectory
+    public let alarms: AlarmDirectory?
     public let wire: Wire
 
-    public init(directory: MetricsDirectory, wire: Wire) {
+    public init(directory: MetricsDirectory, alarms: AlarmDirectory?, wire: Wire) {
         self.directory = directory
+        self.alarms = alarms
         self.wire = wire
     }
 
@@ -67,6 +69,17 @@ public struct CloudWatchService: Sendable {
         case "GetMetricStatistics": return try await getMetricStatistics(request)
         case "GetMetricData": return try await getMetricData(request)
         case "ListMetrics": return try await listMetrics(request)
+        case "PutMetricAlarm": return try await putMetricAlarm(request)
+        case "DescribeAlarms": return try await describeAlarms(request)
+        case "DescribeAlarmsForMetric": return try await describeAlarmsForMetric(request)
+        case "DeleteAlarms": return try await deleteAlarms(request)
+        case "EnableAlarmActions": return try await setAlarmActions(request, enabled: true)
+        case "DisableAlarmActions": return try await setAlarmActions(request, enabled: false)
+        case "SetAlarmState": return try await setAlarmState(request)
+        case "DescribeAlarmHistory": return try await describeAlarmHistory(request)
+        case "TagResource": return try await tagResource(request)
+        case "UntagResource": return try await untagResource(request)
+        case "ListTagsForResource": return try await listTagsForResource(request)
         case let other:
             throw AWSError(code: "InvalidAction", status: 400, message: "The action \(other) is not valid for this web service.")
         }

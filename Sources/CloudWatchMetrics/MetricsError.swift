@@ -10,6 +10,7 @@ public enum MetricsError: Error, Sendable, AWSErrorConvertible {
     case resourceNotFound(String)
     case limitExceeded(String)
     case validation(String)
+    case invalidFormat(String)
 
     public var awsError: AWSError {
         switch self {
@@ -20,6 +21,7 @@ public enum MetricsError: Error, Sendable, AWSErrorConvertible {
         case .resourceNotFound(let m): AWSError(code: "ResourceNotFound", status: 404, message: m)
         case .limitExceeded(let m): AWSError(code: "LimitExceeded", status: 400, message: m)
         case .validation(let m): AWSError(code: "ValidationError", status: 400, message: m)
+        case .invalidFormat(let m): AWSError(code: "InvalidFormat", status: 400, message: m)
         }
     }
 }

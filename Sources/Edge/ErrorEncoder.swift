@@ -10,7 +10,8 @@ enum ErrorEncoder {
     static func awsError(_ error: any AWSErrorConvertible, protocol proto: ErrorProtocol) -> AWSError {
         switch (error, proto) {
         case (let denied as AccessDenied, .restJSON): denied.awsError
-        case (let denied as AccessDenied, .json): denied.jsonError
+        // JSON 1.0 services here (SQS, CloudWatch) are query-compatible; JSON 1.1 ones (EventBridge, Logs) are not.
+        case (let denied as AccessDenied, .json(let version)): version == "1.0" ? denied.jsonError : denied.awsError
         case (let denied as AccessDenied, .rpcV2CBOR): denied.queryError
         case (let denied as AccessDenied, .query): denied.queryError
         case (let auth as AuthError, .query): auth.queryError

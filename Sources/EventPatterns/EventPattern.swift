@@ -182,6 +182,30 @@ public struct EventPattern: Sendable, Equatable {
 
     // MARK: Indexing
 
+    /// Every field (as its path of names) for which the pattern asks only exact strings, outside `$or`, in path
+    /// order: an index may file the pattern under any one of them, since an event matches only with one of those
+    /// strings there (or, for an array, in one of its elements).
+    public var exactStringFields: [(path: [String], values: [String])] {
+        var out: [(path: [String], values: [String])] = []
+        func walk(_ node: Node, _ path: [String]) {
+            guard case .object(let fields, _) = node else { return }
+            for (key, child) in fields.sorted(by: { $0.key < $1.key }) {
+                switch child {
+                case .object: walk(child, path + [key])
+                case .values(let rules):
+                    var values: [String] = []
+                    for rule in rules {
+                        guard case .equals(.string(let s)) = rule else { values = []; break }
+                        values.append(s)
+                    }
+                    if !values.isEmpty { out.append((path + [key], values)) }
+                }
+            }
+        }
+        walk(root, [])
+        return out
+    }
+
     /// The strings a top-level field must equal when the pattern asks only exact strings of it (`"source":
     /// ["shop", "crm"]`), so rules can be indexed by them; nil when the field is unconstrained or compared otherwise.
     public func exactStrings(at field: String) -> [String]? {

@@ -4,7 +4,8 @@ import Foundation
 
 /// The IAM permission each operation needs: `events:<Operation>` on the bus (`event-bus/<name>`) or the rule
 /// (`rule/<name>` on the default bus, `rule/<bus>/<name>` on others); PutEvents on every bus its entries name;
-/// PutTargets with a target `RoleArn` also `iam:PassRole` on the role. Tags become `aws:ResourceTag/…`,
+/// PutTargets with a target `RoleArn` also `iam:PassRole` on the role; archives and replays on their ARNs (and
+/// CreateArchive/StartReplay on the bus or archive they read, StartReplay `events:PutEvents` on its destination). Tags become `aws:ResourceTag/…`,
 /// `aws:RequestTag/…` and `aws:TagKeys`.
 extension EventsService {
     public func permissions(for request: APIRequest) async throws -> [RequiredPermission] {
@@ -42,6 +43,19 @@ extension EventsService {
                                                           context: ["iam:PassedToService": [EventBridge.servicePrincipal]]))
                 }
             }
+        case "CreateArchive", "DescribeArchive", "UpdateArchive", "DeleteArchive":
+            permissions = [RequiredPermission(action: action, resource: members.ArchiveName.map(arns.archive) ?? accountWide + "archive/*")]
+            if operation == "CreateArchive", let source = members.EventSourceArn {
+                permissions.append(RequiredPermission(action: action, resource: source))
+            }
+        case "StartReplay", "DescribeReplay", "CancelReplay":
+            permissions = [RequiredPermission(action: action, resource: members.ReplayName.map(arns.replay) ?? accountWide + "replay/*")]
+            if operation == "StartReplay" {
+                if let source = members.EventSourceArn { permissions.append(RequiredPermission(action: action, resource: source)) }
+                if let destination = members.Destination?.Arn { permissions.append(RequiredPermission(action: "events:PutEvents", resource: destination)) }
+            }
+        case "ListArchives", "ListReplays":
+            permissions = [RequiredPermission(action: action, resource: "*")]
         case "TagResource", "UntagResource", "ListTagsForResource":
             permissions = [RequiredPermission(action: action, resource: members.ResourceARN ?? "*")]
         default:
@@ -69,6 +83,10 @@ struct EventsMembers: Decodable {
         var EventBusName: String?
     }
 
+    struct DestinationMembers: Decodable {
+        var Arn: String?
+    }
+
     struct TargetMembers: Decodable {
         var RoleArn: String?
     }
@@ -77,6 +95,10 @@ struct EventsMembers: Decodable {
     var Rule: String?
     var EventBusName: String?
     var ResourceARN: String?
+    var ArchiveName: String?
+    var ReplayName: String?
+    var EventSourceArn: String?
+    var Destination: DestinationMembers?
     var Entries: [EntryMembers]?
     var Targets: [TargetMembers]?
     var Tags: [Tag]?

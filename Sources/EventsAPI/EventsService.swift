@@ -37,6 +37,15 @@ public struct EventsService: Sendable {
         case "UntagResource": return try await untagResource(request)
         case "ListTagsForResource": return try listTagsForResource(request)
         case "TestEventPattern": return try testEventPattern(request)
+        case "CreateArchive": return try await createArchive(request)
+        case "DescribeArchive": return try await describeArchive(request)
+        case "ListArchives": return try await listArchives(request)
+        case "UpdateArchive": return try await updateArchive(request)
+        case "DeleteArchive": return try await deleteArchive(request)
+        case "StartReplay": return try await startReplay(request)
+        case "DescribeReplay": return try describeReplay(request)
+        case "ListReplays": return try listReplays(request)
+        case "CancelReplay": return try await cancelReplay(request)
         case let other: throw EventsError.unknownOperation(other)
         }
     }

@@ -37,6 +37,10 @@ struct EnvironmentCompletion: Sendable {
     var streamed = false
     /// The Content-Type the runtime declared (streaming invocations only).
     var contentType: String?
+    /// When the runtime received the event, answered it, and when the invocation was finished (for traces).
+    var deliveredAt: ContinuousClock.Instant?
+    var answeredAt: ContinuousClock.Instant?
+    var finishedAt: ContinuousClock.Instant?
 }
 
 /// One execution environment: a sandboxed runtime process tree, its Runtime API and its log stream.
@@ -52,6 +56,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         var timeoutSeconds: Int
         var continuation: CheckedContinuation<EnvironmentCompletion, Never>
         var deliveredAt: ContinuousClock.Instant?
+        /// When the runtime posted its response or error.
+        var answeredAt: ContinuousClock.Instant?
         var lines: [String] = []
         var outcome: EnvironmentOutcome?
         var timeoutTask: Scheduled<Void>?
@@ -307,6 +313,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             }
             guard p.outcome == nil, p.stream == nil else { return .invalidStateTransition }
             p.outcome = outcome
+            p.answeredAt = .now
             if p.sink != nil { p.contentType = headers?.contentType }
             p.timeoutTask?.cancel()
             s.pending = p
@@ -405,7 +412,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             s.awaitingDrain = false
             if s.phase == .busy { s.phase = .idle }
             return (p.continuation, EnvironmentCompletion(outcome: outcome, lines: p.lines, reusable: s.phase != .dead && !s.draining,
-                                                          streamed: p.stream != nil, contentType: p.contentType ?? p.stream?.contentType))
+                                                          streamed: p.stream != nil, contentType: p.contentType ?? p.stream?.contentType,
+                                                          deliveredAt: p.deliveredAt, answeredAt: p.answeredAt, finishedAt: .now))
         }
         if let (continuation, completion) = resume {
             continuation.resume(returning: completion)

@@ -9,16 +9,19 @@ extension Invoker {
     /// iterating does not stop the invocation, whose remaining bytes are dropped.
     public func invokeStreaming(_ request: InvocationRequest) async throws -> InvocationStream {
         let function = request.function
+        let received = ContinuousClock.now
         let limiter = try acquireSlot(for: request)
         let meter = startMeasuring(request)
         let (stream, sink) = InvocationStream.make()
         let pool = self.pool(for: function, version: request.version)
+        let trace = Self.traceContext(continuing: request.traceId, active: function.tracingMode == "Active")
         let env: ExecutionEnvironment
         do {
             env = try await environment(for: request, pool: pool)
         } catch let error as InvokerError {
             limiter.release()
             meter.failedToStart(error)
+            if trace.sampled { recordTrace(trace, request, received: received, env: nil, completion: nil, failed: true) }
             let result = failedStart(request, error: error)
             let outcome = EnvironmentOutcome.functionError(ByteBuffer(bytes: result.payload), type: nil)
             sink.yield(.finished(InvocationStreamEnd(outcome, version: request.version, lines: result.logLines)))
@@ -29,13 +32,14 @@ extension Invoker {
             meter.failedToStart(error)
             throw error
         }
-        let invocation = runtimeInvocation(request)
+        let invocation = runtimeInvocation(request, trace: trace)
         // Not a child of the caller's task: the invocation runs to its end even when the caller goes away.
         Task {
             let completion = await env.run(invocation, timeoutSeconds: function.timeout, sink: sink)
             meter.finished(in: env, outcome: completion.outcome)
             release(env, to: pool, after: completion)
             limiter.release()
+            if trace.sampled { recordTrace(trace, request, received: received, env: env, completion: completion) }
             if !completion.streamed, case .response(let body) = completion.outcome {
                 sink.yield(.started(contentType: completion.contentType, streaming: false))
                 sink.yield(.chunk(body))

@@ -40,6 +40,8 @@ public final class Invoker: Sendable {
     /// Launches block on the launcher's handshake: they run here, off the cooperative pool.
     private let launchQueue = DispatchQueue(label: "swiftlet.launch", attributes: .concurrent)
     let metrics: InvokerMetrics
+    /// Who gets sampled invocations' facts, and the X-Ray daemon environments reach.
+    let tracing = InvocationTracing()
 
     public init(host: EnvironmentHost, settings: Settings, logs: LogWriter, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, metrics: PlatformMetrics = PlatformMetrics()) {
@@ -55,22 +57,26 @@ public final class Invoker: Sendable {
     /// Runs `request` and returns what the caller gets back.
     public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
         let function = request.function
+        let received = ContinuousClock.now
         let limiter = try acquireSlot(for: request)
         defer { limiter.release() }
         let meter = startMeasuring(request)
         let pool = self.pool(for: function, version: request.version)
+        let trace = Self.traceContext(continuing: request.traceId, active: function.tracingMode == "Active")
 
         let env: ExecutionEnvironment
         do {
             env = try await environment(for: request, pool: pool)
         } catch {
             meter.failedToStart(error)
+            if trace.sampled { recordTrace(trace, request, received: received, env: nil, completion: nil, failed: true) }
             guard let error = error as? InvokerError else { throw error }
             return failedStart(request, error: error)
         }
-        let completion = await env.run(runtimeInvocation(request), timeoutSeconds: function.timeout)
+        let completion = await env.run(runtimeInvocation(request, trace: trace), timeoutSeconds: function.timeout)
         meter.finished(in: env, outcome: completion.outcome)
         release(env, to: pool, after: completion)
+        if trace.sampled { recordTrace(trace, request, received: received, env: env, completion: completion) }
         return InvocationResult(
             payload: completion.outcome.payload,
             functionError: completion.outcome.isError ? "Unhandled" : nil,
@@ -88,13 +94,13 @@ public final class Invoker: Sendable {
     }
 
     /// The event as the runtime's `next` receives it.
-    func runtimeInvocation(_ request: InvocationRequest) -> RuntimeInvocation {
+    func runtimeInvocation(_ request: InvocationRequest, trace: InvocationTraceContext) -> RuntimeInvocation {
         RuntimeInvocation(
             requestId: request.requestId,
             payload: ByteBuffer(bytes: request.payload),
             deadlineMs: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + Int64(request.function.timeout) * 1000,
             invokedFunctionArn: request.invokedFunctionArn,
-            traceId: Self.traceHeader(continuing: request.traceId, active: request.function.tracingMode == "Active"),
+            traceId: trace.header,
             clientContext: request.clientContext)
     }
 
@@ -178,10 +184,10 @@ public final class Invoker: Sendable {
         let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
         let spec: SandboxSpec
         do {
-            spec = try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
-                                          logStream: logStream, cgroups: cgroups,
-                                          initializationType: provisioned ? "provisioned-concurrency" : "on-demand",
-                                          networkNamespace: network?.path)
+            spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
+                                                         logStream: logStream, cgroups: cgroups,
+                                                         initializationType: provisioned ? "provisioned-concurrency" : "on-demand",
+                                                         networkNamespace: network?.path))
         } catch let error as InvokerError {
             releaseNetwork()
             if let cgroups { await cgroups.remove() }
@@ -211,16 +217,19 @@ public final class Invoker: Sendable {
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
             timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
             systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime)
+        let xrayRelay = await startXRayRelay(launched)
         let env = ExecutionEnvironment(
             id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
             createdAt: started, onDeath: { [weak pool] env in
                 pool?.remove(env)
                 releaseNetwork()
+                xrayRelay?.close(promise: nil)
             })
         do {
             try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) })
         } catch {
             env.terminate()
+            xrayRelay?.close(promise: nil)
             // The reaper may not watch it yet, so its death may never be noticed: give back what it holds now
             // (releasing the network twice is harmless).
             releaseNetwork()
@@ -305,12 +314,7 @@ public final class Invoker: Sendable {
     /// its `Sampled=0|1` decision honoured; without one (absent, `?`), or without a valid incoming header, the
     /// function's tracing mode decides: sampled when `active`. `Parent` is always new: this invocation's segment.
     static func traceHeader(continuing incoming: String? = nil, active: Bool = false) -> String {
-        let parsed = incoming.flatMap(parseTraceHeader)
-        let root = parsed?.root ?? newTraceRoot()
-        let sampled = parsed?.sampled ?? active
-        // Random hex without UUID strings (their Foundation bridging showed up on the invoke path's profile).
-        let parent = hex(UInt64.random(in: 0...UInt64.max), digits: 16)
-        return "Root=\(root);Parent=\(parent);Sampled=\(sampled ? 1 : 0)"
+        traceContext(continuing: incoming, active: active).header
     }
 
     /// A new trace id: `1-<8 hex seconds>-<24 random hex>`.

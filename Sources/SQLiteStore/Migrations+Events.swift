@@ -1,7 +1,8 @@
 import GRDB
 
 extension Migrations {
-    /// EventBridge: buses and rules (a rule's targets and tags inside its definition), each as its JSON definition.
+    /// EventBridge: buses, rules (a rule's targets and tags inside its definition), archives and replays, each as its
+    /// JSON definition; archived events as their text with the time they were received.
     static func events(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE event_buses (
@@ -12,6 +13,18 @@ extension Migrations {
               name TEXT NOT NULL,
               definition BLOB NOT NULL,
               PRIMARY KEY (bus, name));
+            CREATE TABLE event_archives (
+              name TEXT PRIMARY KEY,
+              definition BLOB NOT NULL);
+            CREATE TABLE event_archive_events (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              archive TEXT NOT NULL,
+              received_at INTEGER NOT NULL,
+              event TEXT NOT NULL);
+            CREATE INDEX event_archive_events_by_time ON event_archive_events (archive, received_at, seq);
+            CREATE TABLE event_replays (
+              name TEXT PRIMARY KEY,
+              definition BLOB NOT NULL);
             """)
     }
 }

@@ -2,7 +2,7 @@ import GRDB
 
 extension Migrations {
     /// CloudWatch metrics: one row per metric (its canonical key), one per metric, resolution, period start and
-    /// unit with the period's aggregate and percentile sketch.
+    /// unit with the period's aggregate and percentile sketch; metric alarms (one document each) and their history.
     static func metrics(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE metric_series (
@@ -26,6 +26,16 @@ extension Migrations {
               sketch BLOB NOT NULL,
               PRIMARY KEY (series_id, resolution, start, unit)) WITHOUT ROWID;
             CREATE INDEX metric_points_by_age ON metric_points (resolution, start);
+            CREATE TABLE metric_alarms (
+              name TEXT PRIMARY KEY,
+              document BLOB NOT NULL,
+              tags TEXT NOT NULL DEFAULT '{}');
+            CREATE TABLE alarm_history (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              name TEXT NOT NULL,
+              timestamp REAL NOT NULL,
+              document BLOB NOT NULL);
+            CREATE INDEX alarm_history_by_time ON alarm_history (timestamp);
             """)
     }
 }

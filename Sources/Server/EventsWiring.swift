@@ -3,6 +3,7 @@ import Delivery
 import Events
 import EventsAPI
 import Logging
+import Queues
 
 /// Wires EventBridge: the bus directory over the store (loaded now), its schedule rules' timers, its API, and the `events` delivery sink
 /// through which Lambda destinations, Scheduler targets and other buses' rules put events on a bus.
@@ -17,7 +18,9 @@ enum EventsWiring: ServiceWiring {
         context.timers.register(kind: ScheduleRuleTimers.kind, handler: schedules)
         let authorization = DeliveryAuthorization(authorizer: context.authorizer, accountId: context.configuration.accountId)
         context.router.register("events", EventBusDeliverySink(bridge: bridge, authorization: authorization))
-        return WiredService(hosted: [EventsService(bridge: bridge)])
+        context.router.register(EventBridge.archiveChannel, EventArchiveDeliverySink(bridge: bridge))
+        context.router.register(EventBridge.fifoQueueChannel, FifoQueueTargetSink(queues: context.queues, router: context.router))
+        return WiredService(hosted: [EventsService(bridge: bridge)], services: [ReplayRunner(bridge: bridge)])
     }
 }
 
@@ -46,5 +49,37 @@ struct EventBusDeliverySink: DeliverySink {
             default: throw .transient("InternalException", error.awsError.message)
             }
         }
+    }
+}
+
+/// `events-archive`: stores an event in an archive (it rode the same durable batch as the event's deliveries).
+struct EventArchiveDeliverySink: DeliverySink {
+    let bridge: EventBridge
+
+    func deliver(_ delivery: Delivery) async throws(DeliveryFailure) {
+        do {
+            try await bridge.archiveEvent(archiveArn: delivery.target, text: delivery.payload, receivedAt: delivery.acceptedAt)
+        } catch {
+            throw .transient("InternalException", "The archive did not take the event: \(error)")
+        }
+    }
+}
+
+/// `events-sqs-fifo`: a rule's FIFO queue target. EventBridge uses the event id as deduplication id unless the
+/// queue has content-based deduplication (then the queue derives it from the body); the send itself is the `sqs`
+/// sink's (queue policy, FIFO checks).
+struct FifoQueueTargetSink: DeliverySink {
+    let queues: QueueBroker
+    let router: DeliveryRouter
+
+    func deliver(_ delivery: Delivery) async throws(DeliveryFailure) {
+        guard let sink = router.sink(for: "sqs") else { throw .notFound("No queue sink is registered.") }
+        var send = delivery
+        send.channel = "sqs"
+        if let name = queues.addressing.name(fromARN: delivery.target),
+           let queue = try? await queues.store.queue(named: name), queue.attributes.contentBasedDeduplication {
+            send.deduplicationId = nil
+        }
+        try await sink.deliver(send)
     }
 }

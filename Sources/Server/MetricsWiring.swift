@@ -1,5 +1,6 @@
 import CloudWatchAPI
 import CloudWatchMetrics
+import Delivery
 import Foundation
 import FunctionLogs
 
@@ -15,9 +16,43 @@ enum MetricsWiring: ServiceWiring {
                 directory.publish(EmbeddedMetricFormat.data(in: event.message, fallbackTimestampMs: event.timestamp))
             }
         }
+        let config = context.configuration
+        let deliveries = context.deliveries
+        let alarms = AlarmDirectory(store: context.store, metrics: directory, region: config.region, accountId: config.accountId,
+                                    logger: context.logger) { transition in
+            await notify(transition, deliveries: deliveries, region: config.region, accountId: config.accountId)
+        }
         return WiredService(
-            hosted: [CloudWatchService(directory: directory, wire: .cbor), CloudWatchService(directory: directory, wire: .json)],
+            hosted: [CloudWatchService(directory: directory, alarms: alarms, wire: .cbor),
+                     CloudWatchService(directory: directory, alarms: alarms, wire: .json)],
             services: [recorder, MetricJanitor(store: context.store, logger: context.logger),
-                       ConcurrencySampler(invoker: context.invoker, recorder: recorder)])
+                       ConcurrencySampler(invoker: context.invoker, recorder: recorder), alarms])
+    }
+
+    /// An alarm's state change to each of its actions, through the one delivery path: the SNS message to topics
+    /// (as `cloudwatch.amazonaws.com`), the alarm event to functions (as `lambda.alarms.cloudwatch.amazonaws.com`,
+    /// which the function's policy must allow).
+    static func notify(_ transition: AlarmTransition, deliveries: DeliveryService, region: String, accountId: String) async {
+        let now = deliveries.now
+        let retry = DeliveryRetryPolicy(maximumRetries: 3, maximumAgeSeconds: 3600, backoff: .exponential(initialMs: 1_000, maxMs: 60_000, jitter: 0.2))
+        var batch: [Delivery] = []
+        for action in transition.actions {
+            guard let channel = Delivery.channel(forARN: action) else { continue }
+            let id = UUID().uuidString.lowercased()
+            if channel == "sns" {
+                let (message, subject) = AlarmNotification.snsMessage(transition, accountId: accountId, region: region)
+                batch.append(Delivery(id: id, channel: "sns", target: action, payload: message,
+                                      origin: DeliveryOrigin(servicePrincipal: "cloudwatch.amazonaws.com", sourceArn: transition.alarm.AlarmArn,
+                                                             sourceAccount: accountId),
+                                      retry: retry, acceptedAt: now, context: ["subject": subject]))
+            } else if channel == "lambda" {
+                batch.append(Delivery(id: id, channel: "lambda", target: action,
+                                      payload: AlarmNotification.lambdaEvent(transition, accountId: accountId, region: region),
+                                      origin: DeliveryOrigin(servicePrincipal: "lambda.alarms.cloudwatch.amazonaws.com",
+                                                             sourceArn: transition.alarm.AlarmArn, sourceAccount: accountId),
+                                      retry: retry, acceptedAt: now))
+            }
+        }
+        try? await deliveries.accept(batch)
     }
 }

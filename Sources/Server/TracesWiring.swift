@@ -1,6 +1,65 @@
-/// Wires the Traces service (filled in by its module's work).
+import Foundation
+import Invoker
+import Logging
+import ServiceLifecycle
+import Traces
+import XRayAPI
+
+/// X-Ray: the recorder the platform's Lambda segments and the daemon's datagrams feed, the UDP daemon on
+/// `127.0.0.1:<SWIFTLET_XRAY_DAEMON_PORT or 2000>` (an ephemeral port when that one is taken) (plain-process functions get it as `AWS_XRAY_DAEMON_ADDRESS`),
+/// the retention janitor, and the REST-JSON API.
 enum TracesWiring: ServiceWiring {
+    static let daemonHost = "127.0.0.1"
+    static let defaultDaemonPort = 2000
+
     static func wire(_ context: WiringContext) async throws -> WiredService {
-        WiredService()
+        let recorder = TraceRecorder(store: context.store, logger: context.logger)
+        let directory = TraceDirectory(store: context.store, recorder: recorder)
+        var services: [any Service] = [recorder, TraceJanitor(store: context.store, logger: context.logger)]
+        var daemonAddress: (host: String, port: Int)?
+        let port = daemonPort(context.logger)
+        if let port {
+            // A port already taken (another daemon, a second server) falls back to an ephemeral one: functions are
+            // told where it is, so their segments still arrive.
+            for candidate in port == 0 ? [0] : [port, 0] {
+                do {
+                    let daemon = try await XRayDaemon.bind(host: daemonHost, port: candidate, recorder: recorder, logger: context.logger)
+                    services.append(daemon)
+                    daemonAddress = (daemon.host, daemon.port)
+                    break
+                } catch {
+                    context.logger.warning("the X-Ray daemon could not listen", metadata: [
+                        "address": "\(daemonHost):\(candidate)", "error": "\(error)"])
+                }
+            }
+        }
+        context.invoker.trace(with: LambdaTracer(recorder: recorder), daemon: daemonAddress)
+        return WiredService(hosted: [XRayService(directory: directory)], services: services)
+    }
+
+    /// `SWIFTLET_XRAY_DAEMON_PORT` (0: ephemeral; `off`: no daemon), else 2000.
+    static func daemonPort(_ logger: Logger) -> Int? {
+        guard let raw = ProcessInfo.processInfo.environment["SWIFTLET_XRAY_DAEMON_PORT"], !raw.isEmpty else { return defaultDaemonPort }
+        if raw == "off" { return nil }
+        guard let port = Int(raw), (0...65535).contains(port) else {
+            logger.error("SWIFTLET_XRAY_DAEMON_PORT is not a port; the X-Ray daemon is off", metadata: ["value": "\(raw)"])
+            return nil
+        }
+        return port
+    }
+}
+
+/// Turns the invoker's facts of a sampled invocation into Lambda's two segments and records them.
+struct LambdaTracer: InvocationTracer {
+    let recorder: TraceRecorder
+
+    func record(_ facts: InvocationTraceFacts) {
+        let invocation = LambdaInvocation(
+            traceId: facts.context.root, functionSegmentId: facts.context.parent, callerSegmentId: facts.context.incomingParent,
+            functionName: facts.functionName, functionArn: facts.invokedFunctionArn, requestId: facts.requestId,
+            received: facts.received, initStart: facts.initStart, initEnd: facts.initEnd, invocationStart: facts.invocationStart,
+            invocationEnd: facts.invocationEnd, finished: facts.finished, functionError: facts.functionError,
+            platformError: facts.platformError)
+        recorder.record(LambdaSegments.documents(for: invocation))
     }
 }

@@ -37,6 +37,14 @@ public enum SNSDeliveryPolicy {
         return retry(fromHealthy: chosen)
     }
 
+    /// The `Content-Type` of HTTP/S notifications: the subscription's `requestPolicy.headerContentType`, else the
+    /// topic's `http.defaultRequestPolicy.headerContentType`, else SNS's `text/plain; charset=UTF-8`.
+    public static func contentType(for subscription: Subscription, topic: Topic) -> String {
+        let own = subscription.attributes["DeliveryPolicy"].flatMap(JSONText.object)?["requestPolicy"]?["headerContentType"]?.stringValue
+        let inherited = topic.attributes["DeliveryPolicy"].flatMap(JSONText.object)?["http"]?["defaultRequestPolicy"]?["headerContentType"]?.stringValue
+        return own ?? inherited ?? "text/plain; charset=UTF-8"
+    }
+
     static func retry(fromHealthy policy: JSONText) -> DeliveryRetryPolicy {
         let retries = policy["numRetries"]?.intValue ?? 3
         let minDelay = Int64(policy["minDelayTarget"]?.intValue ?? 20)

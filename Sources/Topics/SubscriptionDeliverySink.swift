@@ -105,7 +105,7 @@ public struct SubscriptionDeliverySink: DeliverySink {
             ("x-amz-sns-message-type", type),
             ("x-amz-sns-message-id", envelope.messageId),
             ("x-amz-sns-topic-arn", envelope.topicArn),
-            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Type", delivery.context["contentType"] ?? "text/plain; charset=UTF-8"),
             ("User-Agent", "Amazon Simple Notification Service Agent"),
         ]
         if type == "Notification" { headers.append(("x-amz-sns-subscription-arn", delivery.target)) }

@@ -82,17 +82,14 @@ extension TopicBroker {
                 throw TopicError.invalidParameter("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
             }
             groupId = group
-            var seen = deduplication[topic.arn, default: [:]]
-            seen = seen.filter { $0.value.expiresAt > now }
             sequence += 1
             sequenceNumber = String(format: "%020llu", sequence)
-            if let earlier = seen[deduplicationId!] {
-                deduplication[topic.arn] = seen
-                return (PublishResult(messageId: earlier.messageId, sequenceNumber: sequenceNumber), [])
+            if let earlier = deduplication[topic.arn, default: DeduplicationWindow()].seen(deduplicationId!, now: now) {
+                return (PublishResult(messageId: earlier, sequenceNumber: sequenceNumber), [])
             }
             messageId = UUID().uuidString.lowercased()
-            seen[deduplicationId!] = (messageId, now + Self.deduplicationWindowMs)
-            deduplication[topic.arn] = seen
+            deduplication[topic.arn, default: DeduplicationWindow()].remember(deduplicationId!, messageId: messageId,
+                                                                             until: now + Self.deduplicationWindowMs)
         } else {
             if input.messageDeduplicationId != nil {
                 throw TopicError.invalidParameter("MessageDeduplicationId",
@@ -118,6 +115,7 @@ extension TopicBroker {
             if subscription.rawMessageDelivery { context["raw"] = "true" }
             if let dlq = SubscriptionAttributes.deadLetterTarget(subscription) { context["deadLetterTarget"] = dlq }
             if let sequenceNumber { context["sequenceNumber"] = sequenceNumber }
+            if subscription.isHTTP { context["contentType"] = SNSDeliveryPolicy.contentType(for: subscription, topic: topic) }
             planned.append(Delivery(
                 id: UUID().uuidString.lowercased(), channel: SubscriptionDeliverySink.channel, target: arn, payload: message,
                 attributes: input.attributes, messageGroupId: groupId, deduplicationId: deduplicationId, origin: origin,

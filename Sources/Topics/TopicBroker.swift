@@ -21,7 +21,7 @@ public actor TopicBroker {
     /// Unsubscribed per topic since start (`SubscriptionsDeleted`).
     var deletedCounts: [String: Int] = [:]
     /// FIFO topics: deduplication ids seen in the last five minutes, with the message id they got.
-    var deduplication: [String: [String: (messageId: String, expiresAt: Int64)]] = [:]
+    var deduplication: [String: DeduplicationWindow] = [:]
     var sequence: UInt64 = 0
 
     public static let maxMessageBytes = 262_144

@@ -1,4 +1,5 @@
 import Delivery
+import EventPatterns
 import Events
 import Foundation
 import Logging
@@ -96,5 +97,33 @@ import Testing
         #expect(try EventBridge.testPattern(#"{"detail": {"x": [{"numeric": [">=", 5]}]}}"#, event: event))
         #expect(try !EventBridge.testPattern(#"{"source": ["other"]}"#, event: event))
         #expect(throws: EventsError.self) { try EventBridge.testPattern(#"{"source": ["s"]}"#, event: #"{"source": "s"}"#) }
+    }
+}
+
+/// The index files each rule under one exact-string field and still finds every rule that matches.
+@Suite struct RuleIndexTests {
+    @Test func indexedAndUnindexedRulesMatchAsAFullScanWould() throws {
+        let arns = EventARNs(region: "us-east-1", accountId: "1")
+        let patterns = [
+            #"{"source": ["a", "b"]}"#, #"{"detail-type": ["t"]}"#, #"{"detail": {"kind": ["k"]}}"#,
+            #"{"detail": {"n": [{"numeric": [">", 1]}]}}"#, #"{"source": [{"prefix": "a"}], "detail": {"tags": ["x"]}}"#,
+            #"{"source": ["a"], "$or": [{"detail-type": ["t"]}, {"detail": {"kind": ["k"]}}]}"#,
+        ]
+        let rules = patterns.enumerated().map { i, p in CompiledRule(EventRule(busName: "default", name: "r\(i)", eventPattern: p), arns: arns) }
+        let disabled = CompiledRule(EventRule(busName: "default", name: "off", eventPattern: #"{"source": ["a"]}"#, state: .disabled), arns: arns)
+        let index = RuleIndex(rules + [disabled])
+        let events = [
+            #"{"source": "a", "detail-type": "t", "detail": {"kind": "k", "n": 2, "tags": ["y", "x"]}}"#,
+            #"{"source": "b", "detail-type": "u", "detail": {"kind": ["z", "k"]}}"#,
+            #"{"source": "c", "detail-type": "u", "detail": {"n": 0}}"#,
+            #"{"source": "ab", "detail": [{"tags": "x"}]}"#,
+        ]
+        for text in events {
+            let event = try #require(EventJSON(parsing: Array(text.utf8)))
+            let scanned = rules.filter { $0.pattern?.matches(event) == true }.map(\.rule.name)
+            #expect(index.matches(event).map(\.rule.name) == scanned, "\(text)")
+        }
+        let first = try #require(EventJSON(parsing: Array(events[0].utf8)))
+        #expect(index.matches(first).map(\.rule.name) == ["r0", "r1", "r2", "r3", "r4", "r5"])
     }
 }

@@ -137,3 +137,21 @@ struct TopicBrokerTests {
         #expect(try await again.subscriptionAttributes(sub)["Protocol"] == "lambda")
     }
 }
+
+/// FIFO deduplication ids are remembered for five minutes, then forgotten in the order they came.
+struct DeduplicationWindowTests {
+    @Test func expires() {
+        var window = DeduplicationWindow()
+        window.remember("a", messageId: "m-a", until: 100)
+        window.remember("b", messageId: "m-b", until: 200)
+        #expect(window.seen("a", now: 99) == "m-a")
+        #expect(window.seen("a", now: 100) == nil)
+        #expect(window.seen("b", now: 150) == "m-b")
+        window.remember("a", messageId: "m-a2", until: 400)
+        #expect(window.seen("a", now: 300) == "m-a2")
+        #expect(window.seen("b", now: 300) == nil)
+        for i in 0..<3000 { window.remember("x\(i)", messageId: "m", until: 500 + Int64(i)) }
+        #expect(window.seen("x2999", now: 3000) == "m")
+        #expect(window.seen("x0", now: 3000) == nil)
+    }
+}

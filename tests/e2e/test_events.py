@@ -7,6 +7,7 @@ and user guide ("Amazon EventBridge events" for the envelope, "Amazon EventBridg
 resource-based policies for Amazon EventBridge": a queue target needs a queue policy allowing
 events.amazonaws.com sqs:SendMessage, a Lambda target a function policy allowing lambda:InvokeFunction), and
 botocore's events/2015-10-07 model for member names and error types."""
+import hashlib
 import json
 import time
 import uuid
@@ -110,6 +111,16 @@ def test_fifo_queue_target_uses_the_group_and_the_event_id(events, sqs):
     assert sorted(json.loads(m["Body"])["detail"]["n"] for m in messages) == [0, 1, 2]
     assert {m["Attributes"]["MessageGroupId"] for m in messages} == {"g1"}
     assert sorted(m["Attributes"]["MessageDeduplicationId"] for m in messages) == sorted(ids)
+    # With content-based deduplication the queue derives the id from the body instead.
+    name = unique("rule")
+    events.put_rule(Name=name, EventPattern=json.dumps({"source": [source + "-cbd"]}))
+    url2, arn2 = target_queue(sqs, fifo=True)
+    sqs.set_queue_attributes(QueueUrl=url2, Attributes={"ContentBasedDeduplication": "true"})
+    events.put_targets(Rule=name, Targets=[{"Id": "q", "Arn": arn2, "SqsParameters": {"MessageGroupId": "g2"}}])
+    r = events.put_events(Entries=[{"Source": source + "-cbd", "DetailType": "t", "Detail": "{}"}])
+    [m] = collect(sqs, url2, 1, timeout=20)
+    assert m["Attributes"]["MessageDeduplicationId"] == hashlib.sha256(m["Body"].encode()).hexdigest()
+    assert m["Attributes"]["MessageDeduplicationId"] != r["Entries"][0]["EventId"]
 
 
 def test_input_input_path_and_transformer(events, sqs):
@@ -362,3 +373,69 @@ def test_schedule_rule_fires_the_scheduled_event(events, sqs):
     events.disable_rule(Name=name)
     events.remove_targets(Rule=name, Ids=["q"])
     events.delete_rule(Name=name)
+
+
+def test_iam_scopes_operations_to_bus_and_rule_arns(server, events):
+    iam = server.client("iam")
+    user = unique("evuser")
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    bus = unique("iam-bus")
+    events.create_event_bus(Name=bus)
+    iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{bus}"},
+        {"Effect": "Allow", "Action": ["events:PutRule", "events:PutTargets"], "Resource": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{bus}/mine-*"},
+    ]}))
+    client = server.client_as("events", key["AccessKeyId"], key["SecretAccessKey"])
+    assert client.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": "{}", "EventBusName": bus}])["FailedEntryCount"] == 0
+    client.put_rule(Name="mine-1", EventBusName=bus, EventPattern=json.dumps({"source": ["s"]}))
+    for call in (lambda: client.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": "{}"}]),
+                 lambda: client.put_rule(Name="other", EventBusName=bus, EventPattern=json.dumps({"source": ["s"]})),
+                 lambda: client.put_rule(Name="mine-2", EventPattern=json.dumps({"source": ["s"]})),
+                 lambda: client.put_targets(Rule="mine-1", EventBusName=bus, Targets=[
+                     {"Id": "q", "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:x", "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/any"}])):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert e.value.response["Error"]["Code"] == "AccessDeniedException"
+
+
+def test_archive_and_replay_carry_replay_name(events, sqs):
+    bus = unique("arch-bus")
+    bus_arn = events.create_event_bus(Name=bus)["EventBusArn"]
+    archive = unique("arch")
+    created = events.create_archive(ArchiveName=archive, EventSourceArn=bus_arn, EventPattern=json.dumps({"source": ["keep"]}),
+                                    RetentionDays=7)
+    assert created["State"] == "ENABLED" and created["ArchiveArn"].endswith(f":archive/{archive}")
+    with pytest.raises(ClientError) as e:
+        events.create_archive(ArchiveName=archive, EventSourceArn=bus_arn)
+    assert e.value.response["Error"]["Code"] == "ResourceAlreadyExistsException"
+    start = time.time() - 1
+    ids = [events.put_events(Entries=[{"Source": s, "DetailType": "t", "Detail": json.dumps({"i": i}), "EventBusName": bus}])["Entries"][0]["EventId"]
+           for i, s in enumerate(["keep", "drop", "keep"])]
+    wait_for_count = lambda: events.describe_archive(ArchiveName=archive)["EventCount"] == 2
+    from conftest import wait_for
+    wait_for(wait_for_count, timeout=20, what="two archived events")
+    described = events.describe_archive(ArchiveName=archive)
+    assert described["RetentionDays"] == 7 and described["SizeBytes"] > 0 and described["EventSourceArn"] == bus_arn
+    # A rule created after the events were put sees them only through the replay.
+    name, rule_arn, url = rule_to_queue(events, sqs, {"source": ["keep", "drop"]}, bus=bus)
+    with pytest.raises(ClientError) as e:
+        events.start_replay(ReplayName=unique("r"), EventSourceArn=created["ArchiveArn"], EventStartTime=start,
+                            EventEndTime=time.time() + 1, Destination={"Arn": events.describe_event_bus()["Arn"]})
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+    replay = unique("replay")
+    started = events.start_replay(ReplayName=replay, EventSourceArn=created["ArchiveArn"], EventStartTime=start,
+                                  EventEndTime=time.time() + 1, Destination={"Arn": bus_arn, "FilterArns": [rule_arn]})
+    assert started["State"] in ("STARTING", "RUNNING", "COMPLETED")
+    bodies = [json.loads(m["Body"]) for m in collect(sqs, url, 2, timeout=20)]
+    assert sorted(b["id"] for b in bodies) == sorted([ids[0], ids[2]])
+    assert {b["replay-name"] for b in bodies} == {replay} and {b["source"] for b in bodies} == {"keep"}
+    wait_for(lambda: events.describe_replay(ReplayName=replay)["State"] == "COMPLETED", timeout=20, what="replay completed")
+    assert [r["ReplayName"] for r in events.list_replays(NamePrefix=replay)["Replays"]] == [replay]
+    with pytest.raises(ClientError) as e:
+        events.cancel_replay(ReplayName=replay)
+    assert e.value.response["Error"]["Code"] == "IllegalStatusException"
+    events.delete_archive(ArchiveName=archive)
+    with pytest.raises(ClientError) as e:
+        events.describe_archive(ArchiveName=archive)
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"

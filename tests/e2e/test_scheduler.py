@@ -286,3 +286,133 @@ def test_missing_schedule_and_group_are_not_found(scheduler, sqs, role):
                                   FlexibleTimeWindow={"Mode": "OFF"}, Target={"Arn": queue_arn, "RoleArn": role})
     with pytest.raises(scheduler.exceptions.ValidationException):
         scheduler.delete_schedule_group(Name="default")
+
+
+def aws_cli(server, *args):
+    """The unmodified aws CLI with the server's credentials."""
+    import os
+    import shutil
+    import subprocess
+    exe = shutil.which("aws")
+    assert exe, "the aws CLI must be installed"
+    env = {**os.environ, "AWS_SHARED_CREDENTIALS_FILE": os.path.join(server.data_dir, "credentials"),
+           "AWS_CONFIG_FILE": "/dev/null", "AWS_DEFAULT_REGION": "us-east-1"}
+    for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]:
+        env.pop(k, None)
+    return subprocess.run([exe, "--endpoint-url", server.endpoint, "--output", "json", "scheduler", *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_cli_creates_a_schedule_in_a_time_zone_that_fires(server, sqs, role):
+    url, queue_arn = make_queue(sqs)
+    name = unique("remind")
+    r = aws_cli(server, "create-schedule", "--name", name, "--schedule-expression", at_in(2, "Europe/Berlin"),
+                "--schedule-expression-timezone", "Europe/Berlin", "--flexible-time-window", "Mode=OFF",
+                "--target", f"Arn={queue_arn},RoleArn={role},Input=from-cli", "--action-after-completion", "DELETE")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["ScheduleArn"].endswith(f":schedule/default/{name}")
+    [message] = receive_all(sqs, url, 1)
+    assert message["Body"] == "from-cli"
+    r = aws_cli(server, "create-schedule", "--name", unique("bad"), "--schedule-expression", "rate(5 minutes)",
+                "--schedule-expression-timezone", "Not/AZone", "--flexible-time-window", "Mode=OFF",
+                "--target", f"Arn={queue_arn},RoleArn={role}")
+    assert r.returncode != 0 and "ValidationException" in r.stderr and "ScheduleExpressionTimezone" in r.stderr
+
+
+def test_creating_a_schedule_needs_pass_role_for_its_target_role(server, sqs, role):
+    _, queue_arn = make_queue(sqs)
+    iam = server.client("iam")
+    user = unique("sched-user")
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    iam.put_user_policy(UserName=user, PolicyName="scheduler", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "scheduler:*", "Resource": "*"}]}))
+    as_user = server.client_as("scheduler", key["AccessKeyId"], key["SecretAccessKey"])
+    args = dict(ScheduleExpression="rate(1 day)", FlexibleTimeWindow={"Mode": "OFF"}, State="DISABLED",
+                Target={"Arn": queue_arn, "RoleArn": role})
+
+    def create():
+        return as_user.create_schedule(Name=unique("passrole"), **args)
+
+    with pytest.raises(ClientError) as raised:
+        create()
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "iam:PassRole" in raised.value.response["Error"]["Message"]
+    iam.put_user_policy(UserName=user, PolicyName="pass", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": role,
+                                                "Condition": {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}}]}))
+    assert create()["ScheduleArn"].startswith("arn:aws:scheduler:us-east-1:000000000000:schedule/default/passrole-")
+    # Reading needs its own action on the schedule's ARN: a user allowed only on another group is denied.
+    iam.put_user_policy(UserName=user, PolicyName="scheduler", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "scheduler:GetSchedule",
+                                                "Resource": "arn:aws:scheduler:us-east-1:000000000000:schedule/other/*"}]}))
+    with pytest.raises(ClientError) as raised:
+        as_user.get_schedule(Name="anything")
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+
+
+def test_event_bus_target_puts_an_event_that_a_rule_routes(server, scheduler, sqs):
+    events = server.client("events")
+    url, queue_arn = make_queue(sqs)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                                                "Action": "sqs:SendMessage", "Resource": queue_arn}]})})
+    source = unique("my.scheduler")
+    rule = unique("from-scheduler")
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source], "detail-type": ["tick"]}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": queue_arn}])
+    bus_role = make_role(server, policy={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": "*"}]})
+    arn = scheduler.create_schedule(
+        Name=unique("to-bus"), ScheduleExpression=at_in(1), FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": "arn:aws:events:us-east-1:000000000000:event-bus/default", "RoleArn": bus_role,
+                "Input": '{"job": 7}', "EventBridgeParameters": {"Source": source, "DetailType": "tick"}})["ScheduleArn"]
+    [message] = receive_all(sqs, url, 1)
+    event = json.loads(message["Body"])
+    assert event["source"] == source and event["detail-type"] == "tick"
+    assert event["detail"] == {"job": 7}
+    assert event["resources"] == [arn]
+    events.remove_targets(Rule=rule, Ids=["q"])
+    events.delete_rule(Name=rule)
+
+
+def test_topic_target_publishes_the_input(server, scheduler, sqs):
+    sns = server.client("sns")
+    url, queue_arn = make_queue(sqs)
+    topic = sns.create_topic(Name=unique("sched-topic"))["TopicArn"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                                                "Action": "sqs:SendMessage", "Resource": queue_arn}]})})
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    publisher = make_role(server, policy={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sns:Publish", "Resource": topic}]})
+    scheduler.create_schedule(Name=unique("to-topic"), ScheduleExpression=at_in(1), FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": topic, "RoleArn": publisher, "Input": "topic message"})
+    [message] = receive_all(sqs, url, 1)
+    assert message["Body"] == "topic message"
+
+
+def test_fifo_queue_target_uses_the_message_group(scheduler, sqs, role):
+    url = sqs.create_queue(QueueName=unique("sched-fifo") + ".fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    scheduler.create_schedule(Name=unique("fifo"), ScheduleExpression=at_in(1), FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": queue_arn, "RoleArn": role, "Input": "in order",
+                                      "SqsParameters": {"MessageGroupId": "group-1"}})
+    got = []
+
+    def arrived():
+        got.extend(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, AttributeNames=["MessageGroupId"]).get("Messages", []))
+        return got
+    [message] = wait_for(arrived, timeout=30, what="the FIFO message")
+    assert message["Body"] == "in order" and message["Attributes"]["MessageGroupId"] == "group-1"
+
+
+def test_rate_schedule_without_start_date_fires_at_once(scheduler, sqs, role):
+    url, queue_arn = make_queue(sqs)
+    name = unique("rate")
+    scheduler.create_schedule(Name=name, ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": queue_arn, "RoleArn": role, "Input": "tick"})
+    [message] = receive_all(sqs, url, 1)
+    assert message["Body"] == "tick"
+    scheduler.delete_schedule(Name=name)
+    assert queue_is_empty(sqs, url)

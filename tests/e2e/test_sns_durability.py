@@ -46,11 +46,13 @@ def test_http_retries_then_dead_letter_queue(fast, endpoint):
 
     # A subscription DeliveryPolicy changes the count; 4xx counts as delivered (as SNS does), so nothing is retried.
     sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(
-        {"healthyRetryPolicy": {"numRetries": 1, "minDelayTarget": 1, "maxDelayTarget": 1}}))
+        {"healthyRetryPolicy": {"numRetries": 1, "minDelayTarget": 1, "maxDelayTarget": 1},
+         "requestPolicy": {"headerContentType": "application/json"}}))
     before = len(handler.received)
     sns.publish(TopicArn=topic, Message="twice")
     collect(sqs, dlq_url, 1, timeout=30)
     assert len(handler.received) - before == 2
+    assert handler.received[-1][0]["content-type"] == "application/json"
     handler.status = 404
     before = len(handler.received)
     sns.publish(TopicArn=topic, Message="client error")

@@ -7,6 +7,8 @@ import JSONText
 extension EventBridge {
     public static let maxEntries = 10
     public static let maxRequestBytes = 256 * 1024
+    /// FIFO queue targets' channel (see `deliveries(for:rule:acceptedAt:)`).
+    public static let fifoQueueChannel = "events-sqs-fifo"
 
     /// The outcome of one PutEvents entry.
     public enum EntryResult: Sendable, Equatable {
@@ -101,6 +103,15 @@ extension EventBridge {
         for rule in index.matches(event.matchable) {
             out += deliveries(for: event, rule: rule, acceptedAt: acceptedAt)
         }
+        // Archiving rides the same durable batch: the `events-archive` channel stores the event in each archive.
+        let archives = state.withLock { $0.archivesByBus[bus] } ?? []
+        for archive in archives where archive.pattern?.matches(event.matchable) ?? true {
+            out.append(Delivery(
+                id: UUID().uuidString.lowercased(), channel: Self.archiveChannel, target: arns.archive(archive.name), payload: event.text,
+                origin: DeliveryOrigin(), retry: DeliveryRetryPolicy(maximumRetries: 185, maximumAgeSeconds: 86_400,
+                                                                     backoff: DeliveryRetryPolicy.eventBridgeDefault.backoff),
+                acceptedAt: acceptedAt))
+        }
         return out
     }
 
@@ -117,6 +128,9 @@ extension EventBridge {
                 payload = input.render(event, rule: rule.context)
             }
             let fifo = target.Arn.hasSuffix(".fifo") && (channel == "sqs" || channel == "sns")
+            // A FIFO queue target goes through `events-sqs-fifo`, which keeps the event id as deduplication id only
+            // when the queue has no content-based deduplication (then the queue hashes the body, as AWS documents).
+            let routed = fifo && channel == "sqs" ? Self.fifoQueueChannel : channel
             let retry = DeliveryRetryPolicy(
                 maximumRetries: target.RetryPolicy?.MaximumRetryAttempts ?? 185,
                 maximumAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
@@ -125,7 +139,7 @@ extension EventBridge {
                 DeadLetter(arn: $0, attributes: ["RULE_ARN": .string(rule.arn), "TARGET_ARN": .string(target.Arn)], includeError: true)
             }
             return Delivery(
-                id: UUID().uuidString.lowercased(), channel: channel, target: target.Arn, payload: payload,
+                id: UUID().uuidString.lowercased(), channel: routed, target: target.Arn, payload: payload,
                 messageGroupId: fifo ? target.SqsParameters?.MessageGroupId : nil, deduplicationId: fifo ? event.id : nil,
                 origin: DeliveryOrigin(servicePrincipal: Self.servicePrincipal, sourceArn: rule.arn, sourceAccount: arns.accountId,
                                        roleArn: target.RoleArn),

@@ -28,7 +28,14 @@ public final class EventBridge: Sendable {
         var buses: [String: EventBus] = [:]
         var rules: [RuleKey: CompiledRule] = [:]
         var indexes: [String: RuleIndex] = [:]
+        var archives: [String: EventArchive] = [:]
+        /// Per bus, its archives and their parsed patterns (nil: everything).
+        var archivesByBus: [String: [(name: String, pattern: EventPattern?)]] = [:]
+        var replays: [String: EventReplay] = [:]
     }
+
+    /// Replays to run, in order (`ReplayRunner` takes them).
+    let replayQueue = AsyncStream<String>.makeStream()
 
     public init(store: any EventStore, arns: EventARNs, logger: Logger,
                 clock: @escaping @Sendable () -> Date = { Date() },
@@ -49,8 +56,13 @@ public final class EventBridge: Sendable {
             buses.append(bus)
         }
         let rules = try await store.loadEventRules()
+        let archives = try await store.loadEventArchives()
+        let replays = try await store.loadEventReplays()
         let arns = self.arns
         state.withLock { state in
+            state.archives = Dictionary(archives.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
+            Self.reindexArchives(&state)
+            state.replays = Dictionary(replays.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
             state.buses = Dictionary(buses.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
             state.rules = Dictionary(rules.map { ($0.key, CompiledRule($0, arns: arns)) }, uniquingKeysWith: { $1 })
             for name in state.buses.keys { Self.reindex(&state, bus: name) }

@@ -13,6 +13,15 @@ public struct EventARNs: Sendable {
 
     public func bus(_ name: String) -> String { prefix + "event-bus/" + name }
 
+    public func archive(_ name: String) -> String { prefix + "archive/" + name }
+
+    public func replay(_ name: String) -> String { prefix + "replay/" + name }
+
+    /// The archive an ARN names, nil for another account's, region's or resource's.
+    public func archiveName(_ arn: String) -> String? {
+        arn.hasPrefix(prefix + "archive/") ? String(arn.dropFirst(prefix.count + "archive/".count)) : nil
+    }
+
     public func rule(_ key: RuleKey) -> String {
         key.bus == EventBus.defaultName ? prefix + "rule/" + key.name : prefix + "rule/" + key.bus + "/" + key.name
     }

@@ -1,6 +1,6 @@
 /// Persistence of buses and rules (with their targets and tags). The domain keeps all of them in memory and
 /// writes each change through before it answers.
-public protocol EventStore: Sendable {
+public protocol EventStore: EventArchiveStore {
     func loadEventBuses() async throws -> [EventBus]
     func saveEventBus(_ bus: EventBus) async throws
     /// Removes the bus and its rules.

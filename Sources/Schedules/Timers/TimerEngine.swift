@@ -1,4 +1,3 @@
-import AWSProtocol
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -21,8 +20,7 @@ public final class TimerEngine: Service, Sendable {
     let maxSleepMs: Int64
     /// Timers fired per store transaction.
     let batchSize: Int
-    private let signals = WakeSignals()
-    private static let key = "timers"
+    private let wakeup = TimerWakeup()
     private let state = Mutex(State())
 
     struct State {
@@ -55,8 +53,7 @@ public final class TimerEngine: Service, Sendable {
     /// Creates or moves a timer (durable before it returns).
     public func schedule(kind: String, id: String, dueAt: Int64) async throws {
         try await store.upsertTimer(TimerRecord(kind: kind, id: id, dueAt: dueAt))
-        state.withLock { $0.heap.set(.init(kind: kind, id: id), dueAt: dueAt) }
-        signals.signal(Self.key)
+        noteScheduled(kind: kind, id: id, dueAt: dueAt)
     }
 
     /// Removes a timer (a firing under way is discarded by its compare-and-swap).
@@ -68,8 +65,13 @@ public final class TimerEngine: Service, Sendable {
     /// Puts a timer the owner already stored in its own transaction (`TimerStore` rows written with the
     /// owner's record) on the engine's schedule.
     public func noteScheduled(kind: String, id: String, dueAt: Int64) {
-        state.withLock { $0.heap.set(.init(kind: kind, id: id), dueAt: dueAt) }
-        signals.signal(Self.key)
+        let earlier = state.withLock { s -> Bool in
+            let earliest = s.heap.earliest()
+            s.heap.set(.init(kind: kind, id: id), dueAt: dueAt)
+            return earliest.map { dueAt < $0 } ?? true
+        }
+        // The loop sleeps until the earliest due time: only an earlier one needs to wake it.
+        if earlier { wakeup.signal() }
     }
 
     /// Takes a timer the owner already removed from the store off the engine's schedule.
@@ -92,7 +94,10 @@ public final class TimerEngine: Service, Sendable {
     public func load() async throws {
         let timers = try await store.allTimers()
         state.withLock { s in
-            for timer in timers { s.heap.set(.init(kind: timer.kind, id: timer.id), dueAt: timer.dueAt) }
+            // A timer scheduled meanwhile (wiring, a first request) is newer than what was read.
+            for timer in timers where s.heap.current[.init(kind: timer.kind, id: timer.id)] == nil {
+                s.heap.set(.init(kind: timer.kind, id: timer.id), dueAt: timer.dueAt)
+            }
         }
         logger.debug("timers loaded", metadata: ["count": "\(timers.count)"])
     }
@@ -103,7 +108,7 @@ public final class TimerEngine: Service, Sendable {
             await self.loop()
         } onGracefulShutdown: {
             self.state.withLock { $0.stopping = true }
-            self.signals.signal(Self.key)
+            self.wakeup.signal()
         }
     }
 
@@ -111,10 +116,9 @@ public final class TimerEngine: Service, Sendable {
 
     private func loop() async {
         while !stopping && !Task.isCancelled {
-            let seen = signals.generation(of: Self.key)
             let outcome = await fireDue()
             if outcome == .storeFailed {
-                await signals.wait(on: Self.key, since: seen, timeout: .seconds(1))
+                await wakeup.wait(upTo: .seconds(1))
                 continue
             }
             if outcome == .fired { continue }
@@ -122,7 +126,7 @@ public final class TimerEngine: Service, Sendable {
             let earliest = state.withLock { $0.heap.earliest() }
             let waitMs = min(maxSleepMs, earliest.map { max(0, $0 - now) } ?? maxSleepMs)
             if waitMs > 0 {
-                await signals.wait(on: Self.key, since: seen, timeout: .milliseconds(waitMs))
+                await wakeup.wait(upTo: .milliseconds(waitMs))
             }
         }
     }

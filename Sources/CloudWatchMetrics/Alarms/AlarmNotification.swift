@@ -1,0 +1,129 @@
+import Foundation
+
+/// What an alarm sends when its state changes: to an SNS topic the JSON message CloudWatch publishes (with its
+/// subject), to a Lambda function the `aws.cloudwatch` alarm event.
+public enum AlarmNotification {
+    struct SNSMessage: Encodable {
+        struct Trigger: Encodable {
+            struct Dimension: Encodable { var value: String; var name: String }
+            var MetricName: String
+            var Namespace: String
+            var StatisticType: String
+            var Statistic: String?
+            var ExtendedStatistic: String?
+            var Unit: String?
+            var Dimensions: [Dimension]
+            var Period: Int
+            var EvaluationPeriods: Int
+            var DatapointsToAlarm: Int
+            var ComparisonOperator: String
+            var Threshold: Double
+            var TreatMissingData: String
+            var EvaluateLowSampleCountPercentile: String
+        }
+        var AlarmName: String
+        var AlarmDescription: String?
+        var AWSAccountId: String
+        var AlarmConfigurationUpdatedTimestamp: String
+        var NewStateValue: String
+        var NewStateReason: String
+        var StateChangeTime: String
+        var Region: String
+        var AlarmArn: String
+        var OldStateValue: String
+        var OKActions: [String]
+        var AlarmActions: [String]
+        var InsufficientDataActions: [String]
+        var Trigger: Trigger
+    }
+
+    struct LambdaEvent: Encodable {
+        struct State: Encodable { var value: String; var reason: String; var reasonData: String?; var timestamp: String }
+        struct MetricStat: Encodable {
+            struct Metric: Encodable { var namespace: String; var name: String; var dimensions: [String: String] }
+            var metric: Metric
+            var period: Int
+            var stat: String
+        }
+        struct Query: Encodable { var id: String; var metricStat: MetricStat; var returnData: Bool }
+        struct Configuration: Encodable { var description: String?; var metrics: [Query] }
+        struct AlarmData: Encodable {
+            var alarmName: String
+            var state: State
+            var previousState: State
+            var configuration: Configuration
+        }
+        var source = "aws.cloudwatch"
+        var alarmArn: String
+        var accountId: String
+        var time: String
+        var region: String
+        var alarmData: AlarmData
+    }
+
+    /// `2026-11-30T12:00:00.000+0000`, as CloudWatch writes times in SNS messages.
+    static func snsTime(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
+        return f.string(from: date)
+    }
+
+    static func isoTime(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+
+    /// AWS's display name of a region in alarm messages (the code itself for regions not listed).
+    public static func regionName(_ region: String) -> String {
+        [
+            "us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)", "us-west-1": "US West (N. California)",
+            "us-west-2": "US West (Oregon)", "eu-west-1": "EU (Ireland)", "eu-central-1": "EU (Frankfurt)",
+            "ap-southeast-1": "Asia Pacific (Singapore)", "ap-northeast-1": "Asia Pacific (Tokyo)",
+        ][region] ?? region
+    }
+
+    static func encode(_ value: some Encodable) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// The SNS message and subject (`ALARM: "name" in US East (N. Virginia)`).
+    public static func snsMessage(_ t: AlarmTransition, accountId: String, region: String) -> (message: String, subject: String) {
+        let a = t.alarm
+        let message = SNSMessage(
+            AlarmName: a.AlarmName, AlarmDescription: a.AlarmDescription, AWSAccountId: accountId,
+            AlarmConfigurationUpdatedTimestamp: snsTime(a.AlarmConfigurationUpdatedTimestamp), NewStateValue: a.StateValue,
+            NewStateReason: a.StateReason, StateChangeTime: snsTime(a.StateUpdatedTimestamp), Region: regionName(region),
+            AlarmArn: a.AlarmArn, OldStateValue: t.oldState, OKActions: a.OKActions, AlarmActions: a.AlarmActions,
+            InsufficientDataActions: a.InsufficientDataActions,
+            Trigger: .init(MetricName: a.MetricName, Namespace: a.Namespace, StatisticType: a.Statistic != nil ? "Statistic" : "ExtendedStatistic",
+                           Statistic: a.Statistic?.uppercased(), ExtendedStatistic: a.ExtendedStatistic, Unit: a.Unit,
+                           Dimensions: a.Dimensions.map { .init(value: $0.Value, name: $0.Name) }, Period: a.Period,
+                           EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
+                           ComparisonOperator: a.ComparisonOperator, Threshold: a.Threshold, TreatMissingData: a.TreatMissingData ?? "missing",
+                           EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile ?? ""))
+        let subject = "\(a.StateValue): \"\(a.AlarmName)\" in \(regionName(region))"
+        return (encode(message), String(subject.prefix(100)))
+    }
+
+    /// The event a Lambda alarm action receives.
+    public static func lambdaEvent(_ t: AlarmTransition, accountId: String, region: String) -> String {
+        let a = t.alarm
+        let stat = a.Statistic ?? a.ExtendedStatistic ?? ""
+        let event = LambdaEvent(
+            alarmArn: a.AlarmArn, accountId: accountId, time: isoTime(a.StateUpdatedTimestamp), region: region,
+            alarmData: .init(
+                alarmName: a.AlarmName,
+                state: .init(value: a.StateValue, reason: a.StateReason, reasonData: a.StateReasonData, timestamp: isoTime(a.StateUpdatedTimestamp)),
+                previousState: .init(value: t.oldState, reason: "", reasonData: nil, timestamp: isoTime(a.StateTransitionedTimestamp)),
+                configuration: .init(description: a.AlarmDescription, metrics: [.init(
+                    id: "m1", metricStat: .init(metric: .init(namespace: a.Namespace, name: a.MetricName,
+                                                              dimensions: Dictionary(a.Dimensions.map { ($0.Name, $0.Value) }, uniquingKeysWith: { $1 })),
+                                                period: a.Period, stat: stat), returnData: true)])))
+        return encode(event)
+    }
+}

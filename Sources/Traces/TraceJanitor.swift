@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Deletes traces not written to for longer than the retention (X-Ray keeps 30 days), at start and every ten minutes.
+public final class TraceJanitor: Service, Sendable {
+    public static let defaultRetentionSeconds: Int64 = 30 * 24 * 3600
+    let store: any TraceStore
+    let retentionSeconds: Int64
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+
+    public init(store: any TraceStore, retentionSeconds: Int64 = defaultRetentionSeconds, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.store = store
+        self.retentionSeconds = retentionSeconds
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// One pass; returns how many traces were deleted.
+    @discardableResult
+    public func sweep() async throws -> Int {
+        try await store.deleteTraces(receivedBefore: clock() - retentionSeconds)
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do { try await sweep() } catch { logger.error("expiring traces failed", metadata: ["error": "\(error)"]) }
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
+            }
+        } onGracefulShutdown: {}
+    }
+}

@@ -1,0 +1,120 @@
+"""CloudWatch metric alarms through boto3: PutMetricAlarm's rules, evaluation of a high-resolution metric into ALARM
+and back, actions to a Lambda function (the `aws.cloudwatch` alarm event) and to an SNS topic (CloudWatch's message),
+SetAlarmState, history, tags and errors."""
+import datetime
+import json
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import make_zip, wait_for
+
+PRINTS_EVENT = "import json\ndef handler(event, context):\n    print('ALARM-EVENT ' + json.dumps(event))\n    return {}\n"
+
+
+@pytest.fixture(scope="module")
+def cw(server):
+    return server.client("cloudwatch")
+
+
+def state(cw, name):
+    return cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
+
+
+def put_value(cw, ns, value):
+    cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "Load", "Value": value, "StorageResolution": 1,
+                                                  "Timestamp": datetime.datetime.now(datetime.timezone.utc)}])
+
+
+def test_alarm_goes_to_alarm_and_invokes_its_function(lam, create, name, cw, server):
+    fn = create(name, Code={"ZipFile": make_zip({"app.py": PRINTS_EVENT})})["FunctionArn"]
+    alarm = "alarm-" + uuid.uuid4().hex[:8]
+    alarm_arn = f"arn:aws:cloudwatch:us-east-1:000000000000:alarm:{alarm}"
+    lam.add_permission(FunctionName=name, StatementId="alarms", Action="lambda:InvokeFunction",
+                       Principal="lambda.alarms.cloudwatch.amazonaws.com", SourceArn=alarm_arn)
+    ns = "Alarm/" + uuid.uuid4().hex[:6]
+    cw.put_metric_alarm(AlarmName=alarm, Namespace=ns, MetricName="Load", Statistic="Maximum", Period=10, EvaluationPeriods=1,
+                        Threshold=5, ComparisonOperator="GreaterThanThreshold", AlarmActions=[fn], OKActions=[fn],
+                        Tags=[{"Key": "team", "Value": "ops"}])
+    described = cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
+    assert described["StateValue"] == "INSUFFICIENT_DATA" and described["AlarmArn"] == alarm_arn
+    assert described["Threshold"] == 5 and described["AlarmActions"] == [fn] and described["ActionsEnabled"] is True
+    assert cw.list_tags_for_resource(ResourceARN=alarm_arn)["Tags"] == [{"Key": "team", "Value": "ops"}]
+
+    put_value(cw, ns, 10)
+    wait_for(lambda: state(cw, alarm) == "ALARM", timeout=30, what="ALARM")
+    reason = cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["StateReason"]
+    assert reason.startswith("Threshold Crossed") and "greater than the threshold (5.0)" in reason
+
+    logs = server.client("logs")
+
+    def alarm_events():
+        try:
+            found = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}", filterPattern='"ALARM-EVENT"')["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            return None
+        return [json.loads(e["message"].split("ALARM-EVENT ", 1)[1]) for e in found] or None
+    event = wait_for(alarm_events, timeout=30, what="the alarm event in the function's log")[0]
+    assert event["source"] == "aws.cloudwatch" and event["alarmArn"] == alarm_arn
+    assert event["alarmData"]["state"]["value"] == "ALARM" and event["alarmData"]["previousState"]["value"] == "INSUFFICIENT_DATA"
+    assert event["alarmData"]["configuration"]["metrics"][0]["metricStat"]["metric"]["name"] == "Load"
+
+    # SetAlarmState: OK now (its OK action runs too), until the next evaluation puts it back.
+    cw.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="testing")
+    history = cw.describe_alarm_history(AlarmName=alarm, HistoryItemType="StateUpdate")["AlarmHistoryItems"]
+    assert history[0]["HistorySummary"] == "Alarm updated from ALARM to OK"
+    assert any(h["HistorySummary"] == "Alarm updated from INSUFFICIENT_DATA to ALARM" for h in history)
+    wait_for(lambda: (e := alarm_events()) and len(e) >= 2 and e, timeout=30, what="the OK event")
+    # The next evaluation decides again from the data: a new breaching value puts it back in ALARM.
+    put_value(cw, ns, 12)
+    wait_for(lambda: state(cw, alarm) == "ALARM", timeout=30, what="ALARM again")
+    assert [a["AlarmName"] for a in cw.describe_alarms(StateValue="ALARM", AlarmNamePrefix=alarm)["MetricAlarms"]] == [alarm]
+    assert cw.describe_alarms_for_metric(Namespace=ns, MetricName="Load")["MetricAlarms"][0]["AlarmName"] == alarm
+    cw.delete_alarms(AlarmNames=[alarm])
+    assert cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"] == []
+
+
+def test_missing_data_and_disabled_actions(cw):
+    alarm = "quiet-" + uuid.uuid4().hex[:8]
+    ns = "Quiet/" + uuid.uuid4().hex[:6]
+    cw.put_metric_alarm(AlarmName=alarm, Namespace=ns, MetricName="Load", Statistic="Sum", Period=10, EvaluationPeriods=2,
+                        Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="breaching",
+                        ActionsEnabled=False)
+    # No data at all, treated as breaching: ALARM.
+    wait_for(lambda: state(cw, alarm) == "ALARM", timeout=30, what="ALARM from missing data")
+    cw.put_metric_alarm(AlarmName=alarm, Namespace=ns, MetricName="Load", Statistic="Sum", Period=10, EvaluationPeriods=2,
+                        Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="notBreaching")
+    wait_for(lambda: state(cw, alarm) == "OK", timeout=30, what="OK when missing data does not breach")
+    cw.delete_alarms(AlarmNames=[alarm])
+
+
+def test_alarm_errors_name_the_field(cw):
+    def code(**kw):
+        args = dict(AlarmName="bad", Namespace="N", MetricName="M", Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1,
+                    ComparisonOperator="GreaterThanThreshold")
+        args.update(kw)
+        args = {k: v for k, v in args.items() if v is not None}
+        with pytest.raises(ClientError) as e:
+            cw.put_metric_alarm(**args)
+        return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
+
+    c, m = code(Period=45)
+    assert c == "InvalidParameterValue" and "Period" in m
+    c, m = code(Statistic=None, ExtendedStatistic=None)
+    assert c == "InvalidParameterCombination" and "Statistic" in m
+    c, m = code(Statistic="Median")
+    assert c == "InvalidParameterValue" and "Statistic" in m
+    c, m = code(DatapointsToAlarm=3)
+    assert c == "ValidationError" and "DatapointsToAlarm" in m
+    c, m = code(TreatMissingData="sometimes")
+    assert c == "ValidationError" and "TreatMissingData" in m
+    c, m = code(AlarmActions=["arn:aws:ec2:us-east-1:000000000000:instance/i-1"])
+    assert c == "ValidationError" and "AlarmActions" in m
+    with pytest.raises(ClientError) as e:
+        cw.set_alarm_state(AlarmName="no-such-alarm", StateValue="OK", StateReason="x")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFound"
+    with pytest.raises(ClientError) as e:
+        cw.delete_alarms(AlarmNames=["no-such-alarm"])
+    assert e.value.response["Error"]["Code"] == "ResourceNotFound"
+    assert cw.describe_alarms(AlarmNamePrefix="bad")["MetricAlarms"] == []
