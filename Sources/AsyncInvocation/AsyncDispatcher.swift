@@ -28,6 +28,16 @@ public final class AsyncDispatcher: Service, Sendable {
     static let claimPacing: Duration = .milliseconds(5)
     private let state = Mutex(State())
     private let deliveryPath = Mutex<DeliveryService?>(nil)
+    private let activityObserver = Mutex<(@Sendable (AsyncActivity) -> Void)?>(nil)
+
+    /// Told of accepted, attempted and dropped events (set once while the server is wired).
+    public func observeActivity(_ observer: @escaping @Sendable (AsyncActivity) -> Void) {
+        activityObserver.withLock { $0 = observer }
+    }
+
+    private func note(_ activity: AsyncActivity) {
+        activityObserver.withLock { $0 }?(activity)
+    }
 
     /// Where records and dead letters for topics and event buses go (the one delivery path), set while wiring.
     public var deliveries: DeliveryService? {
@@ -62,6 +72,7 @@ public final class AsyncDispatcher: Service, Sendable {
         try await store.enqueue(AsyncEvent(id: requestId, functionName: functionName, qualifier: qualifier, payload: payload,
                                            enqueuedAt: now, dueAt: now))
         signals.signal(Self.key)
+        note(.received(function: functionName, qualifier: qualifier))
     }
 
     public func run() async throws {
@@ -175,6 +186,7 @@ public final class AsyncDispatcher: Service, Sendable {
                                invokeCount: event.attempts, result: nil)
             return
         }
+        note(.attempted(function: event.functionName, qualifier: event.qualifier, ageMs: now - event.enqueuedAt))
         let result: InvocationResult
         do {
             result = try await invoker.invoke(InvocationRequest(
@@ -219,8 +231,23 @@ public final class AsyncDispatcher: Service, Sendable {
             requestPayload: JSONValue(parsing: event.payload) ?? .string(String(decoding: event.payload, as: UTF8.self)),
             responseContext: result.map { .init(statusCode: 200, executedVersion: $0.executedVersion, functionError: $0.functionError) },
             responsePayload: result.map { JSONValue(parsing: $0.payload) ?? .string(String(decoding: $0.payload, as: UTF8.self)) })
-        if let destination = success ? config.onSuccess : config.onFailure, await mayDeliver(definition, to: destination) {
-            try await deliver(record.json, to: destination, success: success)
+        if let destination = success ? config.onSuccess : config.onFailure {
+            if await mayDeliver(definition, to: destination) {
+                do {
+                    try await deliver(record.json, to: destination, success: success)
+                } catch {
+                    note(.destinationDeliveryFailed(function: event.functionName, qualifier: event.qualifier))
+                    throw error
+                }
+            } else {
+                note(.destinationDeliveryFailed(function: event.functionName, qualifier: event.qualifier))
+            }
+        }
+        if !success {
+            note(.dropped(function: event.functionName, qualifier: event.qualifier))
+            if let dlq = definition.deadLetterTargetArn, await !mayDeliver(definition, to: dlq) {
+                note(.deadLetterFailed(function: event.functionName, qualifier: event.qualifier))
+            }
         }
         if !success, let dlq = definition.deadLetterTargetArn, await mayDeliver(definition, to: dlq) {
             let errorMessage = result.flatMap { JSONValue(parsing: $0.payload)?["errorMessage"]?.stringValue } ?? condition

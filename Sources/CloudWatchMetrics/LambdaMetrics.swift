@@ -36,3 +36,14 @@ public struct LambdaMetrics: Sendable {
 
     public static let unreservedConcurrentExecutions = MetricIdentity(namespace: namespace, name: "UnreservedConcurrentExecutions", dimensions: [])
 }
+
+extension LambdaMetrics {
+    /// An asynchronous-invocation metric of a function (and of its `Resource` when invoked with a qualifier), and
+    /// account-wide.
+    public static func asyncMetric(_ name: String, function: String, qualifier: String?) -> [MetricIdentity] {
+        var sets: [[MetricDimension]] = [[], [MetricDimension(name: "FunctionName", value: function)]]
+        sets.append([MetricDimension(name: "FunctionName", value: function),
+                     MetricDimension(name: "Resource", value: qualifier.map { "\(function):\($0)" } ?? function)])
+        return sets.map { MetricIdentity(namespace: namespace, name: name, dimensions: $0) }
+    }
+}

@@ -40,6 +40,16 @@ public final class QueueBroker: Sendable {
     public let store: any QueueStore
     public let addressing: QueueAddressing
     let signals = WakeSignals()
+    private let activityObserver = Mutex<(@Sendable (QueueActivity) -> Void)?>(nil)
+
+    /// Told of sends, receives and deletes (set once while the server is wired).
+    public func observeActivity(_ observer: @escaping @Sendable (QueueActivity) -> Void) {
+        activityObserver.withLock { $0 = observer }
+    }
+
+    private func note(_ activity: QueueActivity) {
+        activityObserver.withLock { $0 }?(activity)
+    }
     /// When each queue was last purged: SQS allows one purge per queue every 60 seconds.
     private let purges = Mutex<[String: Int64]>([:])
     let clock: @Sendable () -> Int64
@@ -252,6 +262,7 @@ public final class QueueBroker: Sendable {
         let deduplication = queue.isFifo ? Deduplication(perGroup: queue.attributes.deduplicatesPerGroup, now: sentAt) : nil
         let standing = try await store.sendMessages(stored, to: queue.name, deduplication: deduplication)
         signals.signal(queue.name)
+        note(.sent(queue: queue.name, sizes: messages.map { $0.body.utf8.count }))
         return zip(messages, standing).map { message, kept in
             SentMessage(messageId: kept.id, md5OfBody: MessageDigest.body(message.body),
                         md5OfMessageAttributes: MessageDigest.attributes(message.attributes),
@@ -301,7 +312,10 @@ public final class QueueBroker: Sendable {
             if !got.isEmpty, let attempt {
                 try await store.rememberReceive(in: queue.name, attemptId: attempt, received: got, expiresAt: t + Deduplication.intervalMs)
             }
-            if !got.isEmpty || t >= deadline || Task.isCancelled { return got }
+            if !got.isEmpty || t >= deadline || Task.isCancelled {
+                note(got.isEmpty ? .emptyReceive(queue: queue.name) : .received(queue: queue.name, count: got.count))
+                return got
+            }
             var until = deadline
             if let next = try await store.nextVisibleAt(in: queue.name, after: t) { until = Swift.min(until, next) }
             await signals.wait(on: queue.name, since: seen, timeout: .milliseconds(Swift.max(1, until - t)))
@@ -322,7 +336,9 @@ public final class QueueBroker: Sendable {
     public func delete(receipt: String, from queue: QueueDefinition) async throws {
         let id = try messageId(receipt: receipt, queue: queue.name)
         switch try await store.deleteMessage(from: queue.name, id: id, receipt: queue.isFifo ? receipt : nil, now: now) {
-        case .deleted: released(queue)
+        case .deleted:
+            released(queue)
+            note(.deleted(queue: queue.name, count: 1))
         case .absent: break  // deleted before: deleting again succeeds
         case .staleReceipt: throw QueueError.receiptHandleExpired(receipt)
         }
@@ -332,6 +348,7 @@ public final class QueueBroker: Sendable {
     public func delete(ids: [String], from queue: QueueDefinition) async throws {
         try await store.deleteMessages(from: queue.name, ids: ids)
         released(queue)
+        note(.deleted(queue: queue.name, count: ids.count))
     }
 
     /// A deleted message of a FIFO queue frees its group: the next message of it may be received at once.

@@ -16,6 +16,24 @@ enum MetricsWiring: ServiceWiring {
                 directory.publish(EmbeddedMetricFormat.data(in: event.message, fallbackTimestampMs: event.timestamp))
             }
         }
+        context.dispatcher.observeActivity { activity in
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            func count(_ name: String, _ function: String, _ qualifier: String?) {
+                recorder.record(LambdaMetrics.asyncMetric(name, function: function, qualifier: qualifier).map {
+                    .init(identity: $0, value: 1, unit: "Count") }, timestampMs: now)
+            }
+            switch activity {
+            case .received(let f, let q): count("AsyncEventsReceived", f, q)
+            case .attempted(let f, let q, let age):
+                recorder.record(LambdaMetrics.asyncMetric("AsyncEventAge", function: f, qualifier: q).map {
+                    .init(identity: $0, value: Double(age), unit: "Milliseconds") }, timestampMs: now)
+            case .dropped(let f, let q): count("AsyncEventsDropped", f, q)
+            case .destinationDeliveryFailed(let f, let q): count("DestinationDeliveryFailures", f, q)
+            case .deadLetterFailed(let f, let q): count("DeadLetterErrors", f, q)
+            }
+        }
+        let queueMetrics = QueueMetrics(queues: context.queues, store: context.store, recorder: recorder)
+        queueMetrics.observe()
         let config = context.configuration
         let deliveries = context.deliveries
         let alarms = AlarmDirectory(store: context.store, metrics: directory, region: config.region, accountId: config.accountId,
@@ -26,7 +44,7 @@ enum MetricsWiring: ServiceWiring {
             hosted: [CloudWatchService(directory: directory, alarms: alarms, wire: .cbor),
                      CloudWatchService(directory: directory, alarms: alarms, wire: .json)],
             services: [recorder, MetricJanitor(store: context.store, logger: context.logger),
-                       ConcurrencySampler(invoker: context.invoker, recorder: recorder), alarms])
+                       ConcurrencySampler(invoker: context.invoker, recorder: recorder), queueMetrics, alarms])
     }
 
     /// An alarm's state change to each of its actions, through the one delivery path: the SNS message to topics

@@ -232,3 +232,36 @@ def handler(event, context):
     dims = [{"Name": "service", "Value": "cart"}]
     points = wait_for(lambda: (p := stats(cw, ns, "Orders", dims)) and total(p) == 5 and p, what="EMF metric")
     assert points[0]["Unit"] == "Count"
+
+
+def test_sqs_metrics_count_sends_receives_deletes_and_depth(server, cw):
+    sqs = server.client("sqs")
+    queue = "cwq-" + uuid.uuid4().hex[:8]
+    url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+    for body in ("a", "bb", "ccc"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2)["Messages"]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=got[0]["ReceiptHandle"])
+    dims = [{"Name": "QueueName", "Value": queue}]
+    wait_for(lambda: total(stats(cw, "AWS/SQS", "NumberOfMessagesSent", dims)) == 3, what="3 sent")
+    assert total(stats(cw, "AWS/SQS", "NumberOfMessagesReceived", dims)) == len(got)
+    assert total(stats(cw, "AWS/SQS", "NumberOfMessagesDeleted", dims)) == 1
+    size = stats(cw, "AWS/SQS", "SentMessageSize", dims, statistics=("Average", "Maximum"))[0]
+    assert (size["Average"], size["Maximum"], size["Unit"]) == (2, 3, "Bytes")
+    sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)  # one left visible? maybe, then empty
+    sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+    wait_for(lambda: total(stats(cw, "AWS/SQS", "NumberOfEmptyReceives", dims)) >= 1, what="an empty receive")
+    # Depths are sampled (every 15 s here; every minute on AWS).
+    wait_for(lambda: stats(cw, "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", dims, statistics=("Maximum",)),
+             timeout=40, what="a sampled depth")
+
+
+def test_async_invocation_metrics(lam, create, name, cw):
+    create(name)
+    for _ in range(2):
+        assert lam.invoke(FunctionName=name, InvocationType="Event", Payload=b"{}")["StatusCode"] == 202
+    dims = [{"Name": "FunctionName", "Value": name}]
+    wait_for(lambda: total(stats(cw, "AWS/Lambda", "AsyncEventsReceived", dims)) == 2, what="2 async events received")
+    age = wait_for(lambda: stats(cw, "AWS/Lambda", "AsyncEventAge", dims, statistics=("SampleCount", "Maximum")), what="event ages")
+    assert sum(p["SampleCount"] for p in age) >= 2 and all(p["Unit"] == "Milliseconds" for p in age)
+    assert stats(cw, "AWS/Lambda", "AsyncEventsDropped", dims) == []
