@@ -215,6 +215,7 @@ let package = Package(
             "AWSProtocol", "Auth", "LambdaAPI", "SQSAPI", "IAMAPI", "STSAPI", "APIGatewayAPI", "Catalog", "Identity", "LogsAPI", "PlatformMetrics",
             "EventsAPI", "SchedulerAPI", "SNSAPI", "CloudWatchAPI", "XRayAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -255,7 +256,10 @@ let package = Package(
         .testTarget(name: "HTTPIngressTests", dependencies: ["HTTPIngress", "HTTPAPIs", "AWSProtocol"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "SQLiteStore"]),
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules", "SchedulerAPI", "SQLiteStore", "Delivery", "AWSProtocol"]),
-        .testTarget(name: "EventsTests", dependencies: ["Events", "EventsAPI", "SQLiteStore", "Delivery", "EventPatterns", "AWSProtocol"]),
+        .testTarget(name: "EventsTests", dependencies: [
+            "Events", "EventsAPI", "SQLiteStore", "Delivery", "EventPatterns", "AWSProtocol", "JSONText", "Schedules",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "TopicsTests", dependencies: [
             "Topics", "SNSAPI", "SQLiteStore", "Delivery", "AWSProtocol", "JSONText",
             .product(name: "Crypto", package: "swift-crypto"),

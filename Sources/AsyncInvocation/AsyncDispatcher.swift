@@ -67,10 +67,10 @@ public final class AsyncDispatcher: Service, Sendable {
     var store: any Store { catalog.store }
 
     /// Stores an event for `function` (already resolved) and wakes the dispatcher.
-    public func accept(functionName: String, qualifier: String?, payload: [UInt8], requestId: String) async throws {
+    public func accept(functionName: String, qualifier: String?, payload: [UInt8], requestId: String, traceId: String? = nil) async throws {
         let now = clock()
         try await store.enqueue(AsyncEvent(id: requestId, functionName: functionName, qualifier: qualifier, payload: payload,
-                                           enqueuedAt: now, dueAt: now))
+                                           enqueuedAt: now, dueAt: now, traceId: traceId))
         signals.signal(Self.key)
         note(.received(function: functionName, qualifier: qualifier))
     }
@@ -192,7 +192,8 @@ public final class AsyncDispatcher: Service, Sendable {
             result = try await invoker.invoke(InvocationRequest(
                 function: definition, version: definition.version,
                 invokedFunctionArn: catalog.arns.function(definition.name, qualifier: invokedQualifier),
-                payload: event.payload, clientContext: nil, requestId: event.id))
+                payload: event.payload, clientContext: nil, requestId: event.id, traceId: event.traceId,
+                queuedAt: Double(event.enqueuedAt) / 1000, attempt: event.attempts + 1))
         } catch let error as LambdaError {
             guard !stopping else { return }
             // Throttles and system errors do not use up attempts; the event's age bounds them.

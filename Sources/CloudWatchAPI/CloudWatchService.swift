@@ -30,7 +30,7 @@ public struct CloudWatchService: Sendable {
             } catch let error as AWSError {
                 throw error
             } catch {
-                throw MetricsError.invalidParameterValue("The request body could not be read as \(T.self).")
+                throw MetricsError.invalidParameterValue("The request body could not be read as \(T.self): \(String(describing: error).prefix(300))")
             }
         }
 

@@ -140,9 +140,10 @@ public struct EdgeResponder: HTTPResponder {
         // GetSessionToken credentials may not call IAM without MFA, which this server does not have.
         if caller.isSessionTokenSession, service.signingName == "iam" { throw AuthError.unrecognizedClient }
         if caller.needsAuthorization { caller.requestContext = globalConditionKeys(peer: peer) }
+        let payload = GzipBody.isGzip(headers) ? try GzipBody.inflate(body, limit: maxBodyBytes) : body
         let apiRequest = APIRequest(
             method: request.method.rawValue, rawPath: rawPath, pathSegments: route.pathSegments,
-            query: signable.queryItems, headers: headers, body: body,
+            query: signable.queryItems, headers: headers, body: payload,
             baseURL: "http://\(host)", host: host, requestId: requestId, caller: caller.identity)
         if caller.needsAuthorization {
             for permission in try await service.permissions(for: apiRequest) {

@@ -16,9 +16,14 @@ public struct InvocationRequest: Sendable {
     /// The caller's `X-Amzn-Trace-Id`, if any. The invoker keeps its `Root` and `Sampled` decision when it is a
     /// valid X-Ray header (with a fresh `Parent`); otherwise, or when nil, it starts a new trace.
     public var traceId: String?
+    /// An asynchronous event's: when it was queued (seconds since 1970) and which attempt this is (for its trace).
+    public var queuedAt: Double?
+    public var attempt: Int?
 
     public init(function: FunctionDefinition, version: String, invokedFunctionArn: String, payload: [UInt8],
-                clientContext: String?, requestId: String, traceId: String? = nil) {
+                clientContext: String?, requestId: String, traceId: String? = nil, queuedAt: Double? = nil, attempt: Int? = nil) {
+        self.queuedAt = queuedAt
+        self.attempt = attempt
         self.function = function
         self.version = version
         self.invokedFunctionArn = invokedFunctionArn

@@ -34,6 +34,9 @@ public struct InvocationTraceFacts: Sendable {
     public var requestId: String
     /// When the invoker took the request (the `AWS::Lambda` segment's start).
     public var received: Double
+    /// An asynchronous event's: when it was queued and which attempt this is.
+    public var queuedAt: Double?
+    public var attempt: Int?
     /// The environment's initialisation, when this invocation started it (a cold start).
     public var initStart: Double?
     public var initEnd: Double?
@@ -164,6 +167,8 @@ extension Invoker {
             context: context, functionName: request.function.name, version: request.version,
             invokedFunctionArn: request.invokedFunctionArn, requestId: request.requestId, received: wall(received),
             finished: nowWall)
+        facts.queuedAt = request.queuedAt
+        facts.attempt = request.attempt
         if let env, env.createdAt >= received {
             let initMs = env.state.withLock { $0.initDurationMs }
             facts.initStart = wall(env.createdAt)

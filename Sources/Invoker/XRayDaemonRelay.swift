@@ -51,9 +51,9 @@ enum XRayDaemonRelay {
         }
     }
 
-    /// A UDP socket bound to `127.0.0.1:2000` in the network namespace of `socket`.
-    static func bindInside(namespaceOf socket: CInt) async throws -> CInt {
-        let namespace = ioctl(socket, getSocketNamespace)
+    /// A UDP socket bound to `127.0.0.1:2000` in the network namespace of the socket `member`.
+    static func bindInside(namespaceOf member: CInt) async throws -> CInt {
+        let namespace = ioctl(member, getSocketNamespace)
         guard namespace >= 0 else { throw RelayError(description: "SIOCGSKNS failed: errno \(errno)") }
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {

@@ -54,12 +54,14 @@ struct LambdaTracer: InvocationTracer {
     let recorder: TraceRecorder
 
     func record(_ facts: InvocationTraceFacts) {
-        let invocation = LambdaInvocation(
+        var invocation = LambdaInvocation(
             traceId: facts.context.root, functionSegmentId: facts.context.parent, callerSegmentId: facts.context.incomingParent,
             functionName: facts.functionName, functionArn: facts.invokedFunctionArn, requestId: facts.requestId,
             received: facts.received, initStart: facts.initStart, initEnd: facts.initEnd, invocationStart: facts.invocationStart,
             invocationEnd: facts.invocationEnd, finished: facts.finished, functionError: facts.functionError,
             platformError: facts.platformError)
+        invocation.queuedAt = facts.queuedAt
+        invocation.attempt = facts.attempt
         recorder.record(LambdaSegments.documents(for: invocation))
     }
 }

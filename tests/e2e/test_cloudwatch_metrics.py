@@ -265,3 +265,17 @@ def test_async_invocation_metrics(lam, create, name, cw):
     age = wait_for(lambda: stats(cw, "AWS/Lambda", "AsyncEventAge", dims, statistics=("SampleCount", "Maximum")), what="event ages")
     assert sum(p["SampleCount"] for p in age) >= 2 and all(p["Unit"] == "Milliseconds" for p in age)
     assert stats(cw, "AWS/Lambda", "AsyncEventsDropped", dims) == []
+
+
+def test_large_put_metric_data_arrives_gzip_compressed(cw):
+    """botocore gzips PutMetricData bodies above 10 KB (the model's requestcompression trait); the server inflates them."""
+    ns = "Gzip/" + uuid.uuid4().hex[:6]
+    encodings = []
+    cw.meta.events.register("before-send.cloudwatch.PutMetricData",
+                            lambda request, **kw: encodings.append(request.headers.get("Content-Encoding")))
+    now = utcnow()
+    cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "M", "Dimensions": [{"Name": "I", "Value": str(i)}], "Value": i,
+                                                  "Timestamp": now} for i in range(500)])
+    assert encodings[-1] == b"gzip"
+    assert len(cw.list_metrics(Namespace=ns)["Metrics"]) == 500
+    assert total(stats(cw, ns, "M", [{"Name": "I", "Value": "499"}])) == 499

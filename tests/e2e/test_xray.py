@@ -332,3 +332,44 @@ def test_requests_that_are_wrong_name_the_member(xray):
     with pytest.raises(ClientError) as e:
         xray.get_trace_summaries(StartTime=time.time() - 60, EndTime=time.time(), NextToken="garbage")
     assert "NextToken" in e.value.response["Error"]["Message"]
+
+
+def test_an_asynchronous_invoke_continues_the_callers_trace(server, xray, create, name):
+    create(name, Code={"ZipFile": make_zip({"app.py": TRACE_ECHO})})
+    root = trace_root()
+    lam = server.client()
+    lam.meta.events.register("before-sign.lambda.Invoke", lambda request, **kw: request.headers.__setitem__(
+        "X-Amzn-Trace-Id", f"Root={root};Parent=53995c3f42cd8ad8;Sampled=1"))
+    assert lam.invoke(FunctionName=name, InvocationType="Event", Payload=b"{}")["StatusCode"] == 202
+    docs, _ = documents(xray, root, 2)
+    service, function = lambda_segments(docs)
+    assert service["parent_id"] == "53995c3f42cd8ad8" and function["parent_id"] == service["id"]
+    # The service's view starts when the event was queued: its dwell time, then the attempt that ran it.
+    dwell, attempt = service["subsegments"]
+    assert (dwell["name"], attempt["name"]) == ("Dwell Time", "Attempt #1")
+    assert service["start_time"] == dwell["start_time"] <= dwell["end_time"] == attempt["start_time"] <= function["start_time"]
+
+
+def test_each_operation_needs_its_xray_permission(server):
+    iam = server.client("iam")
+    user = "u-" + uuid.uuid4().hex[:10]
+    arn = iam.create_user(UserName=user)["User"]["Arn"]
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    iam.put_user_policy(UserName=user, PolicyName="read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "xray:BatchGetTraces", "Resource": "*"}]}))
+    client = server.client_as("xray", key["AccessKeyId"], key["SecretAccessKey"])
+
+    def allowed():
+        try:
+            return client.batch_get_traces(TraceIds=[trace_root()])
+        except ClientError as e:
+            if e.response["Error"]["Code"] == "AccessDeniedException":
+                return None
+            raise
+    assert wait_for(allowed, timeout=10, what="the user's policy")["Traces"] == []
+    with pytest.raises(ClientError) as e:
+        client.put_trace_segments(TraceSegmentDocuments=[])
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert e.value.response["Error"]["Message"] == (
+        f"User: {arn} is not authorized to perform: xray:PutTraceSegments on resource: * "
+        "because no identity-based policy allows the xray:PutTraceSegments action")

@@ -45,8 +45,12 @@ public struct AsyncEvent: Codable, Sendable, Equatable {
     public var attempts: Int
     /// When it may run next.
     public var dueAt: Int64
+    /// The caller's `X-Amzn-Trace-Id`, continued when the event runs.
+    public var traceId: String?
 
-    public init(id: String, functionName: String, qualifier: String?, payload: [UInt8], enqueuedAt: Int64, attempts: Int = 0, dueAt: Int64) {
+    public init(id: String, functionName: String, qualifier: String?, payload: [UInt8], enqueuedAt: Int64, attempts: Int = 0, dueAt: Int64,
+                traceId: String? = nil) {
+        self.traceId = traceId
         self.id = id
         self.functionName = functionName
         self.qualifier = qualifier
@@ -58,7 +62,7 @@ public struct AsyncEvent: Codable, Sendable, Equatable {
 
     /// The payload is stored beside the event, as bytes, not inside its JSON.
     public enum CodingKeys: String, CodingKey {
-        case id, functionName, qualifier, enqueuedAt, attempts, dueAt
+        case id, functionName, qualifier, enqueuedAt, attempts, dueAt, traceId
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +73,7 @@ public struct AsyncEvent: Codable, Sendable, Equatable {
         enqueuedAt = try c.decode(Int64.self, forKey: .enqueuedAt)
         attempts = try c.decode(Int.self, forKey: .attempts)
         dueAt = try c.decode(Int64.self, forKey: .dueAt)
+        traceId = try c.decodeIfPresent(String.self, forKey: .traceId)
         payload = []
     }
 }

@@ -38,7 +38,8 @@ extension LambdaService {
         case "Event":
             try Self.checkJSON(payload)
             guard let dispatcher else { throw LambdaError.service("This server cannot run functions.") }
-            try await dispatcher.accept(functionName: definition.name, qualifier: qualifier, payload: payload, requestId: request.requestId)
+            try await dispatcher.accept(functionName: definition.name, qualifier: qualifier, payload: payload, requestId: request.requestId,
+                                        traceId: request.header("x-amzn-trace-id"))
             return APIResponse(status: 202)
         default:
             break

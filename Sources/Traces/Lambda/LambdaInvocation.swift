@@ -10,6 +10,9 @@ public struct LambdaInvocation: Sendable {
     public var functionArn: String
     public var requestId: String
     public var received: Double
+    /// An asynchronous event's: when it was queued (the service segment then starts there) and the attempt number.
+    public var queuedAt: Double?
+    public var attempt: Int?
     public var initStart: Double?
     public var initEnd: Double?
     public var invocationStart: Double?

@@ -12,10 +12,11 @@ public enum LambdaSegments {
         let unqualifiedArn = unqualified(invocation.functionArn)
         let failed = invocation.functionError != nil || invocation.platformError
 
+        let serviceStart = min(invocation.queuedAt ?? invocation.received, invocation.received)
         var service: [(key: String, value: JSONText)] = [
             ("id", .string(serviceId)),
             ("name", .string(invocation.functionName)),
-            ("start_time", time(invocation.received)),
+            ("start_time", time(serviceStart)),
             ("end_time", time(max(invocation.finished, invocation.received))),
             ("trace_id", .string(invocation.traceId)),
         ]
@@ -26,6 +27,14 @@ public enum LambdaSegments {
             ("http", .object([("response", .object([("status", .number("200"))]))])),
             ("aws", .object(awsBlock(accountId: accountId, requestId: invocation.requestId, functionArn: nil))),
         ]
+        // An asynchronous event: the time it waited in the queue, then this attempt.
+        if invocation.queuedAt != nil {
+            service.append(("subsegments", .array([
+                subsegment("Dwell Time", start: serviceStart, end: invocation.received, extra: []),
+                subsegment("Attempt #\(invocation.attempt ?? 1)", start: invocation.received,
+                           end: max(invocation.finished, invocation.received), extra: []),
+            ])))
+        }
 
         let functionStart = invocation.initStart ?? invocation.invocationStart ?? invocation.received
         var subsegments: [JSONText] = []

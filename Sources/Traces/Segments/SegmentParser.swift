@@ -43,7 +43,13 @@ public enum SegmentParser {
             isSubsegment = true
         }
         var facts = Facts()
-        try common(json, subsegment: isSubsegment, facts: &facts, depth: 0)
+        do {
+            try common(json, subsegment: isSubsegment, facts: &facts, depth: 0)
+        } catch var rejection as SegmentRejection {
+            // A fault inside an embedded subsegment is reported against the document sent, whose id the caller knows.
+            if let idValue, TraceID.isSegmentId(idValue) { rejection.id = idValue }
+            throw rejection
+        }
         let id = idValue ?? ""
         guard let traceValue = json["trace_id"] else {
             throw SegmentRejection.invalid("MissingTraceId", id: id, subsegment: isSubsegment, cause: "trace_id is required")
