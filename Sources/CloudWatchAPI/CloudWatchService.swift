@@ -36,7 +36,13 @@ public struct CloudWatchService: Sendable {
 
         func encode(_ value: some Encodable) throws -> APIResponse {
             switch self {
-            case .cbor: return try RPCv2CBOR.response(value)
+            case .cbor:
+                if let direct = value as? any CBORRepresentable {
+                    return APIResponse(status: 200, headers: [(RPCv2CBOR.protocolHeader, RPCv2CBOR.protocolName),
+                                                              ("content-type", RPCv2CBOR.contentType)],
+                                       body: CBORWriter.encode(direct.cbor))
+                }
+                return try RPCv2CBOR.response(value)
             case .json:
                 let encoder = JSONEncoder()
                 encoder.dateEncodingStrategy = .secondsSince1970

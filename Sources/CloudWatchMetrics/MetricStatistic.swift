@@ -34,4 +34,9 @@ public enum MetricStatistic: Sendable, Hashable {
     public init?(stat: String) {
         if let basic = MetricStatistic(basic: stat) { self = basic } else if let p = MetricStatistic(percentile: stat) { self = p } else { return nil }
     }
+
+    public static func isPercentile(_ s: MetricStatistic) -> Bool {
+        if case .percentile = s { return true }
+        return false
+    }
 }

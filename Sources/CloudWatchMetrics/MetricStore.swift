@@ -33,8 +33,10 @@ public protocol MetricStore: Sendable {
     func mergeMetricPoints(_ points: [MetricPoint]) async throws
     /// Metrics of `namespace` (nil: any) named `name` (nil: any) with a point at or after `activeSince`.
     func storedMetrics(namespace: String?, name: String?, activeSince: Int64) async throws -> [StoredMetric]
-    /// The points of one metric at `resolution` starting in [from, to), of `unit` when given.
-    func metricPoints(of identity: MetricIdentity, resolution: Int, from: Int64, to: Int64, unit: String?) async throws -> [MetricPoint]
+    /// The points of one metric at `resolution` starting in [from, to), of `unit` when given; their percentile
+    /// sketches only when `sketches` (reading them is most of the cost of a long query).
+    func metricPoints(of identity: MetricIdentity, resolution: Int, from: Int64, to: Int64, unit: String?,
+                      sketches: Bool) async throws -> [MetricPoint]
     /// Deletes points of `resolution` that start before `before`; returns how many.
     func deleteMetricPoints(resolution: Int, before: Int64) async throws -> Int
 }

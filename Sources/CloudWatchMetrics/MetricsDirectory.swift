@@ -22,16 +22,22 @@ public final class MetricsDirectory: Sendable {
     public func periods(_ query: MetricQuery, start: Int64, end: Int64) async throws -> [PeriodAggregate] {
         try await recorder.flush()
         guard end > start, let resolution = RetentionSchedule.source(period: query.period, start: start, now: Int64(now)) else { return [] }
-        let points = try await store.metricPoints(of: query.identity, resolution: resolution, from: start, to: end, unit: query.unit)
-        var buckets: [Int64: PeriodAggregate] = [:]
+        let points = try await store.metricPoints(of: query.identity, resolution: resolution, from: start, to: end, unit: query.unit,
+                                                  sketches: query.percentiles)
+        // Points come in time order: consecutive points of one period are added up in place.
+        var periods: [PeriodAggregate] = []
+        periods.reserveCapacity(points.count)
         let period = Int64(query.period)
         for point in points {
             let bucket = start + (point.start - start) / period * period
-            if buckets[bucket] == nil { buckets[bucket] = PeriodAggregate(start: bucket, aggregate: MetricAggregate(), units: []) }
-            buckets[bucket]!.aggregate.merge(point.aggregate)
-            buckets[bucket]!.units.insert(point.unit)
+            if let last = periods.indices.last, periods[last].start == bucket {
+                periods[last].aggregate.merge(point.aggregate)
+                if periods[last].unit != point.unit { periods[last].unit = nil }
+            } else {
+                periods.append(PeriodAggregate(start: bucket, aggregate: point.aggregate, unit: point.unit))
+            }
         }
-        return buckets.values.sorted { $0.start < $1.start }
+        return periods
     }
 
     /// Where a query's periods begin: CloudWatch rounds the start down to the minute (or, for periods under a

@@ -47,9 +47,9 @@ extension SQLiteStore: MetricStore {
     }
 
     static func aggregate(_ row: Row) -> MetricAggregate {
-        MetricAggregate(sampleCount: row["sample_count"], sum: row["sum"], minimum: row["minimum"], maximum: row["maximum"],
-                        sketch: ValueSketch(serialized: Array(row["sketch"] as Data)) ?? ValueSketch(),
-                        hasStatisticSets: row["statistic_sets"])
+        let sketch = (row["sketch"] as Data?).flatMap { ValueSketch(serialized: Array($0)) } ?? ValueSketch()
+        return MetricAggregate(sampleCount: row["sample_count"], sum: row["sum"], minimum: row["minimum"], maximum: row["maximum"],
+                               sketch: sketch, hasStatisticSets: row["statistic_sets"])
     }
 
     static func dimensionsText(_ dimensions: [MetricDimension]) -> String {
@@ -80,11 +80,12 @@ extension SQLiteStore: MetricStore {
         }
     }
 
-    public func metricPoints(of identity: MetricIdentity, resolution: Int, from: Int64, to: Int64, unit: String?) async throws -> [MetricPoint] {
+    public func metricPoints(of identity: MetricIdentity, resolution: Int, from: Int64, to: Int64, unit: String?,
+                             sketches: Bool) async throws -> [MetricPoint] {
         try await pool.read { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM metric_series WHERE key = ?", arguments: [identity.key]) else { return [] }
             var sql = """
-                SELECT start, unit, sample_count, sum, minimum, maximum, statistic_sets, sketch FROM metric_points
+                SELECT start, unit, sample_count, sum, minimum, maximum, statistic_sets\(sketches ? ", sketch" : "") FROM metric_points
                 WHERE series_id = ? AND resolution = ? AND start >= ? AND start < ?
                 """
             var arguments: StatementArguments = [id, resolution, from, to]
@@ -92,9 +93,16 @@ extension SQLiteStore: MetricStore {
                 sql += " AND unit = ?"
                 _ = arguments.append(contentsOf: [unit])
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY start", arguments: arguments).map { row in
-                MetricPoint(identity: identity, resolution: resolution, start: row["start"], unit: row["unit"], aggregate: Self.aggregate(row))
+            var points: [MetricPoint] = []
+            let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY start", arguments: arguments)
+            while let row = try rows.next() {
+                // By column index: the name lookups were most of the cost of a day of points.
+                let sketch = sketches ? (row[7] as Data?).flatMap { ValueSketch(serialized: Array($0)) } ?? ValueSketch() : ValueSketch()
+                let aggregate = MetricAggregate(sampleCount: row[2], sum: row[3], minimum: row[4], maximum: row[5], sketch: sketch,
+                                                hasStatisticSets: row[6])
+                points.append(MetricPoint(identity: identity, resolution: resolution, start: row[0], unit: row[1], aggregate: aggregate))
             }
+            return points
         }
     }
 

@@ -88,7 +88,7 @@ import Testing
         #expect(minutes[0].aggregate.value(of: .sum) == 55)
         #expect(minutes[9].aggregate.value(of: .maximum) == 100)
         // Five minutes, from the 300-second roll-up.
-        let fives = try await store.metricPoints(of: metric, resolution: 300, from: base, to: base + 600, unit: nil)
+        let fives = try await store.metricPoints(of: metric, resolution: 300, from: base, to: base + 600, unit: nil, sketches: true)
         #expect(fives.count == 2)
         #expect(fives.map(\.aggregate.sampleCount) == [50, 50])
         let hour = try await directory.periods(MetricQuery(identity: metric, period: 3600, unit: nil), start: base, end: base + 3600)
@@ -129,7 +129,7 @@ import Testing
         try await directory.recorder.flush()
         let janitor = MetricJanitor(store: store, logger: Logger(label: "test"))
         #expect(try await janitor.sweep() == 1) // the 1-minute point; the 5-minute and hourly roll-ups stay
-        #expect(try await store.metricPoints(of: metric, resolution: 300, from: 0, to: now, unit: nil).count == 1)
+        #expect(try await store.metricPoints(of: metric, resolution: 300, from: 0, to: now, unit: nil, sketches: true).count == 1)
     }
 }
 

@@ -55,7 +55,7 @@ extension CloudWatchService {
             let end = Int64(input.EndTime.timeIntervalSince1970.rounded(.up))
             let periods = try await directory.periods(
                 MetricQuery(identity: MetricIdentity(namespace: namespace, name: name, dimensions: dimensions), period: stat.Period,
-                            unit: stat.Unit), start: start, end: end)
+                            unit: stat.Unit, percentiles: MetricStatistic.isPercentile(statistic)), start: start, end: end)
             var points = periods.compactMap { p in p.aggregate.value(of: statistic).map { (Date(timeIntervalSince1970: Double(p.start)), $0) } }
             if !ascending { points.reverse() }
             results.append(MetricDataResult(Id: query.Id, Label: query.Label ?? name, Timestamps: points.map(\.0), Values: points.map(\.1),

@@ -44,10 +44,11 @@ extension CloudWatchService {
             throw MetricsError.invalidParameterCombination("You have requested up to \(requested) datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.")
         }
         let identity = MetricIdentity(namespace: input.Namespace, name: input.MetricName, dimensions: dimensions)
-        let periods = try await directory.periods(MetricQuery(identity: identity, period: input.Period, unit: input.Unit), start: start, end: end)
+        let periods = try await directory.periods(MetricQuery(identity: identity, period: input.Period, unit: input.Unit,
+                                                                 percentiles: !extended.isEmpty), start: start, end: end)
         let datapoints = periods.map { period -> Datapoint in
             var point = Datapoint(Timestamp: Date(timeIntervalSince1970: Double(period.start)))
-            point.Unit = input.Unit ?? (period.units.count == 1 ? period.units.first : "None")
+            point.Unit = input.Unit ?? period.unit ?? "None"
             for (name, statistic) in statistics {
                 let value = period.aggregate.value(of: statistic)
                 switch statistic {

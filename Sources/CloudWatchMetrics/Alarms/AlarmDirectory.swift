@@ -248,7 +248,8 @@ public final class AlarmDirectory: Service, Sendable {
         // so every datapoint is seen by at least one evaluation).
         let end = now / period * period
         let start = end - period * Int64(alarm.EvaluationPeriods)
-        let periods = try await metrics.periods(MetricQuery(identity: alarm.identity, period: alarm.Period, unit: alarm.Unit),
+        let periods = try await metrics.periods(MetricQuery(identity: alarm.identity, period: alarm.Period, unit: alarm.Unit,
+                                                                            percentiles: MetricStatistic.isPercentile(statistic)),
                                                 start: start, end: end)
         var values: [Double?] = Array(repeating: nil, count: alarm.EvaluationPeriods)
         for p in periods {
