@@ -2,6 +2,7 @@ import AWSProtocol
 import Auth
 import Foundation
 import Identity
+import SNSAPI
 
 /// Puts an error on the wire in a service's error protocol.
 enum ErrorEncoder {
@@ -13,6 +14,9 @@ enum ErrorEncoder {
         // JSON 1.0 services here (SQS, CloudWatch) are query-compatible; JSON 1.1 ones (EventBridge, Logs) are not.
         case (let denied as AccessDenied, .json(let version)): version == "1.0" ? denied.jsonError : denied.awsError
         case (let denied as AccessDenied, .rpcV2CBOR): denied.queryError
+        // SNS calls a refusal `AuthorizationError` (403); IAM and STS `AccessDenied`.
+        case (let denied as AccessDenied, .query(let namespace)) where namespace == SNSService.namespace:
+            AWSError(code: "AuthorizationError", status: 403, message: denied.queryError.message)
         case (let denied as AccessDenied, .query): denied.queryError
         case (let auth as AuthError, .query): auth.queryError
         default: error.awsError

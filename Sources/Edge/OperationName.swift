@@ -1,5 +1,6 @@
 import Auth
 import LambdaAPI
+import SchedulerAPI
 
 /// The operation a request asks for, as the request metrics label it: the AWS operation name where the edge can tell
 /// it cheaply (Lambda's route, the JSON protocols' `X-Amz-Target`, the query protocols' `Action`), else `unknown`.
@@ -14,6 +15,9 @@ enum OperationName {
         // Smithy RPC v2: `/service/<Service>/operation/<Operation>`.
         if route.pathSegments.count == 4, route.pathSegments[0] == "service", route.pathSegments[2] == "operation" {
             return route.pathSegments[3]
+        }
+        if service is SchedulerService {
+            return SchedulerService.operationName(method: route.method, segments: route.pathSegments) ?? "unknown"
         }
         if service is LambdaService {
             return LambdaRoute.match(method: route.method, segments: route.pathSegments, query: { name in

@@ -18,6 +18,9 @@ struct DeliveryAuthorization: Sendable {
         var context: [String: [String]] = [:]
         if let source = origin.sourceArn { context["aws:SourceArn"] = [source] }
         context["aws:SourceAccount"] = [origin.sourceAccount ?? accountId]
+        // SNS's default topic policy allows its account through `AWS:SourceOwner`, which services sending for the
+        // account (CloudWatch alarms, S3 notifications) carry.
+        context["aws:SourceOwner"] = [origin.sourceAccount ?? accountId]
         if let role = origin.roleArn {
             if let service = origin.servicePrincipal, !authorizer.serviceCanAssume(service, roleArn: role) {
                 throw .denied("\(service) is not authorized to assume the role \(role).")

@@ -13,7 +13,10 @@ enum TracesWiring: ServiceWiring {
     static let defaultDaemonPort = 2000
 
     static func wire(_ context: WiringContext) async throws -> WiredService {
-        let recorder = TraceRecorder(store: context.store, logger: context.logger)
+        let exporter = otlpExporter(context.logger)
+        var exportSegments: (@Sendable ([SegmentDocument]) -> Void)?
+        if let exporter { exportSegments = { exporter.export($0) } }
+        let recorder = TraceRecorder(store: context.store, logger: context.logger, platformSegments: exportSegments)
         let directory = TraceDirectory(store: context.store, recorder: recorder)
         var services: [any Service] = [recorder, TraceJanitor(store: context.store, logger: context.logger)]
         var daemonAddress: (host: String, port: Int)?
@@ -33,8 +36,19 @@ enum TracesWiring: ServiceWiring {
                 }
             }
         }
+        if let exporter { services.append(exporter) }
         context.invoker.trace(with: LambdaTracer(recorder: recorder), daemon: daemonAddress)
         return WiredService(hosted: [XRayService(directory: directory)], services: services)
+    }
+
+    /// An exporter to `SWIFTLET_OTLP_ENDPOINT` (an OTLP/HTTP collector, e.g. `http://127.0.0.1:4318`), when set.
+    static func otlpExporter(_ logger: Logger) -> OTLPExporter? {
+        guard let endpoint = ProcessInfo.processInfo.environment["SWIFTLET_OTLP_ENDPOINT"], !endpoint.isEmpty else { return nil }
+        guard let exporter = OTLPExporter(endpoint: endpoint, logger: logger) else {
+            logger.error("SWIFTLET_OTLP_ENDPOINT is not an http(s) URL; spans are not exported", metadata: ["value": "\(endpoint)"])
+            return nil
+        }
+        return exporter
     }
 
     /// `SWIFTLET_XRAY_DAEMON_PORT` (0: ephemeral; `off`: no daemon), else 2000.
@@ -49,7 +63,8 @@ enum TracesWiring: ServiceWiring {
     }
 }
 
-/// Turns the invoker's facts of a sampled invocation into Lambda's two segments and records them.
+/// Hands the invoker's facts of a sampled invocation to the recorder, which builds Lambda's two segments from them
+/// (and has them exported as spans) in the background.
 struct LambdaTracer: InvocationTracer {
     let recorder: TraceRecorder
 
@@ -62,6 +77,6 @@ struct LambdaTracer: InvocationTracer {
             platformError: facts.platformError)
         invocation.queuedAt = facts.queuedAt
         invocation.attempt = facts.attempt
-        recorder.record(LambdaSegments.documents(for: invocation))
+        recorder.record(invocation: invocation)
     }
 }

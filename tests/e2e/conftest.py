@@ -18,6 +18,10 @@ from botocore.config import Config
 BIN = os.environ.get("SWIFTLET_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "swiftlet"))
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes more than 20 s (a rate(1 minute) schedule firing); there are few")
+
+
 def wait_for(condition, timeout=30.0, interval=0.05, what="condition"):
     """Polls `condition` until it returns a truthy value or the deadline passes."""
     deadline = time.monotonic() + timeout

@@ -118,3 +118,28 @@ def test_alarm_errors_name_the_field(cw):
         cw.delete_alarms(AlarmNames=["no-such-alarm"])
     assert e.value.response["Error"]["Code"] == "ResourceNotFound"
     assert cw.describe_alarms(AlarmNamePrefix="bad")["MetricAlarms"] == []
+
+
+def test_alarm_action_publishes_cloudwatchs_message_to_a_topic(cw, server):
+    sns = server.client("sns")
+    sqs = server.client("sqs")
+    topic = sns.create_topic(Name="alarms-" + uuid.uuid4().hex[:8])["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="alarm-inbox-" + uuid.uuid4().hex[:8])["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": queue_arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}]})})
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    alarm = "to-topic-" + uuid.uuid4().hex[:8]
+    cw.put_metric_alarm(AlarmName=alarm, Namespace="Topic/" + alarm, MetricName="Load", Statistic="Maximum", Period=10,
+                        EvaluationPeriods=1, Threshold=5, ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+    cw.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="drill")
+
+    def message():
+        got = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages")
+        return got and json.loads(got[0]["Body"])
+    body = wait_for(message, timeout=30, what="the alarm's message in the topic's queue")
+    assert body["AlarmName"] == alarm and body["NewStateValue"] == "ALARM" and body["OldStateValue"] == "INSUFFICIENT_DATA"
+    assert body["NewStateReason"] == "drill" and body["Region"] == "US East (N. Virginia)"
+    assert body["Trigger"]["MetricName"] == "Load" and body["Trigger"]["Threshold"] == 5
+    cw.delete_alarms(AlarmNames=[alarm])

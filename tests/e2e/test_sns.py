@@ -499,6 +499,8 @@ def test_topic_policy_allows_another_principal(server, sns):
     with pytest.raises(other.exceptions.ClientError) as denied:
         other.publish(TopicArn=topic, Message="m")
     assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert denied.value.response["Error"]["Code"] == "AuthorizationError"
+    assert isinstance(denied.value, other.exceptions.AuthorizationErrorException)
     assert "sns:Publish" in denied.value.response["Error"]["Message"]
     policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
     policy["Statement"].append({"Sid": "user-publish", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/{user}"},

@@ -22,6 +22,9 @@ public final class XRayDaemon: Service, Sendable {
         let channel = try await DatagramBootstrap(group: group)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: DaemonDatagram.maxBytes))
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 64)
+            // Room for bursts while the loop parses: a busy host's SDKs send many small datagrams at once.
+            .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 * 1024 * 1024)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DaemonHandler(recorder: recorder, counters: counters, logger: logger))

@@ -34,9 +34,11 @@ public struct SegmentDocument: Sendable {
     public var subsegmentIds: [String]
     /// The document as parsed (fields in order, numbers as written).
     public var json: JSONText
+    /// The document as it was sent, when it was parsed from text.
+    public var source: String? = nil
 
-    /// The document's text, re-serialized.
-    public var text: String { JSONTextWriter.string(json) }
+    /// The document's text: as sent, or serialized from `json`.
+    public var text: String { source ?? JSONTextWriter.string(json) }
 }
 
 /// The `http` block of a segment: what filter expressions and summaries read.

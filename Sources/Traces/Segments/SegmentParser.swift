@@ -20,7 +20,9 @@ public enum SegmentParser {
                                              message: "Invalid segment. ErrorCode: InvalidSegment, Cause: the document is not a JSON object"))
         }
         do {
-            return .success(try document(json))
+            var parsed = try document(json)
+            parsed.source = String(decoding: text, as: UTF8.self)
+            return .success(parsed)
         } catch let rejection as SegmentRejection {
             return .failure(rejection)
         } catch {
