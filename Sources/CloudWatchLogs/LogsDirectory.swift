@@ -8,12 +8,18 @@ public struct LogsDirectory: Sendable {
     public let arns: LogARNs
     let janitor: LogJanitor?
     let clock: @Sendable () -> Int64
+    /// Metric filters' persistence (nil: not served) and the filters in force.
+    let metricFilterStore: (any MetricFilterStore)?
+    public let metricFilters: MetricFilterSet
 
-    public init(store: any LogStore, arns: LogARNs, janitor: LogJanitor? = nil,
+    public init(store: any LogStore, arns: LogARNs, janitor: LogJanitor? = nil, metricFilterStore: (any MetricFilterStore)? = nil,
+                metricFilters: MetricFilterSet = MetricFilterSet(),
                 clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
         self.store = store
         self.arns = arns
         self.janitor = janitor
+        self.metricFilterStore = metricFilterStore
+        self.metricFilters = metricFilters
         self.clock = clock
     }
 
@@ -29,6 +35,7 @@ public struct LogsDirectory: Sendable {
         try LogNaming.validateGroupName(name)
         try await store.deleteLogGroup(named: name)
         janitor?.nudge()
+        if metricFilterStore != nil { try await loadMetricFilters() }
     }
 
     public func logGroup(name: String) async throws -> LogGroup {
@@ -149,6 +156,7 @@ public struct LogsDirectory: Sendable {
             updated = try await store.logStream(group: group, name: stream)
         } else {
             updated = try await store.putLogEvents(group: group, stream: stream, events: accepted, ingestionTime: now)
+            metricFilters.apply(group: group, events: accepted.map { ($0.message, $0.timestamp) })
         }
         return (updated.uploadSequenceToken, rejected)
     }

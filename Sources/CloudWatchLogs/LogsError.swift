@@ -10,6 +10,7 @@ public enum LogsError: Error, Sendable, Equatable, AWSErrorConvertible {
     case invalidParameter(String)
     case invalidOperation(String)
     case unknownOperation(String)
+    case limitExceeded(String)
 
     public var awsError: AWSError {
         switch self {
@@ -27,6 +28,8 @@ public enum LogsError: Error, Sendable, Equatable, AWSErrorConvertible {
             AWSError(code: "InvalidParameterException", status: 400, message: message)
         case .invalidOperation(let message):
             AWSError(code: "InvalidOperationException", status: 400, message: message)
+        case .limitExceeded(let message):
+            AWSError(code: "LimitExceededException", status: 400, message: message)
         case .unknownOperation(let operation):
             AWSError(code: "UnknownOperationException", status: 400, message: "Unknown operation \(operation)")
         }

@@ -11,7 +11,8 @@ extension LogsService {
         let action = "logs:" + operation
         let members = try? JSONDecoder().decode(LogsMembers.self, from: Data(request.body.isEmpty ? Array("{}".utf8) : request.body))
         let arns = directory.arns
-        if operation == "DescribeLogGroups" {
+        if operation == "DescribeLogGroups" || operation == "TestMetricFilter"
+            || (operation == "DescribeMetricFilters" && members?.logGroupName == nil) {
             return [RequiredPermission(action: action, resource: "arn:aws:logs:\(arns.region):\(arns.accountId):log-group:*")]
         }
         let name = members?.logGroupName ?? (members?.logGroupIdentifier ?? members?.resourceArn).map { arns.groupName(fromARN: $0) ?? $0 }

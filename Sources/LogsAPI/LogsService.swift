@@ -33,6 +33,10 @@ public struct LogsService: Sendable {
         case "PutLogEvents": return try await putLogEvents(request)
         case "GetLogEvents": return try await getLogEvents(request)
         case "FilterLogEvents": return try await filterLogEvents(request)
+        case "PutMetricFilter": return try await putMetricFilter(request)
+        case "DeleteMetricFilter": return try await deleteMetricFilter(request)
+        case "DescribeMetricFilters": return try await describeMetricFilters(request)
+        case "TestMetricFilter": return try await testMetricFilter(request)
         case let other: throw LogsError.unknownOperation(other)
         }
     }

@@ -302,6 +302,16 @@ enum Migrations {
         migrator.registerMigration("v14-topics") { db in try topics(db) }
         migrator.registerMigration("v15-metrics") { db in try metrics(db) }
         migrator.registerMigration("v16-traces") { db in try traces(db) }
+        migrator.registerMigration("v17-log-metric-filters") { db in
+            // A log group's metric filters; deleting the group deletes them (LogStore.deleteLogGroup).
+            try db.execute(sql: """
+                CREATE TABLE log_metric_filters (
+                  log_group TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  document BLOB NOT NULL,
+                  PRIMARY KEY (log_group, name));
+                """)
+        }
         return migrator
     }
 }

@@ -55,6 +55,7 @@ extension SQLiteStore: LogStore {
             let id = try Self.existingGroupId(db, name)
             try db.execute(sql: "INSERT OR IGNORE INTO log_purges (kind, owner_id) VALUES ('group', ?)", arguments: [id])
             try db.execute(sql: "DELETE FROM log_groups WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM log_metric_filters WHERE log_group = ?", arguments: [name])
         }
     }
 

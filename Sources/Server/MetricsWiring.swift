@@ -1,4 +1,5 @@
 import CloudWatchAPI
+import CloudWatchLogs
 import CloudWatchMetrics
 import Delivery
 import Foundation
@@ -11,9 +12,24 @@ enum MetricsWiring: ServiceWiring {
         let recorder = MetricRecorder(store: context.store, logger: context.logger)
         let directory = MetricsDirectory(recorder: recorder, store: context.store)
         context.metrics.observer = LambdaMetricsObserver(recorder: recorder)
+        // Metric filters publish here; function logs reach them (and EMF) from the log writer's batches, PutLogEvents
+        // from its request.
+        let filters = context.logsDirectory.metricFilters
+        filters.publish { extracted in
+            directory.publish(extracted.map {
+                CloudWatchMetrics.MetricDatum(
+                    identity: MetricIdentity(namespace: $0.namespace, name: $0.name,
+                                             dimensions: $0.dimensions.map { MetricDimension(name: $0.key, value: $0.value) }),
+                    values: [($0.value, 1)], unit: $0.unit, timestampMs: $0.timestampMs, highResolution: false)
+            })
+        }
         context.logWriter.observeBatches { events in
             for event in events where EmbeddedMetricFormat.mightBe(event.message) {
                 directory.publish(EmbeddedMetricFormat.data(in: event.message, fallbackTimestampMs: event.timestamp))
+            }
+            guard !filters.isEmpty else { return }
+            for (group, grouped) in Dictionary(grouping: events, by: \.group) {
+                filters.apply(group: group, events: grouped.map { ($0.message, $0.timestamp) })
             }
         }
         context.dispatcher.observeActivity { activity in

@@ -1,5 +1,6 @@
 import AsyncInvocation
 import Catalog
+import CloudWatchLogs
 import Delivery
 import Edge
 import FunctionLogs
@@ -31,6 +32,8 @@ struct WiringContext: Sendable {
     let metrics: PlatformMetrics
     /// Function logs on their way to the store.
     let logWriter: LogWriter
+    /// CloudWatch Logs (its metric filters publish into CloudWatch metrics).
+    let logsDirectory: LogsDirectory
     let logger: Logger
     /// The main listener as reached from this host (`http://127.0.0.1:8900`), once it is bound.
     let endpointURL: @Sendable () -> String?

@@ -188,8 +188,10 @@ public struct SwiftletServer {
             gauges: .init(storeBytes: { store.fileSizeBytes() }, logEventsDropped: { logWriter.droppedEvents }))
         // CloudWatch Logs over the same store; the janitor enforces retention and purges deleted groups' events.
         let logJanitor = LogJanitor(store: store, logger: logger)
-        let logs = LogsService(directory: LogsDirectory(store: store, arns: LogARNs(region: config.region, accountId: config.accountId),
-                                                        janitor: logJanitor))
+        let logsDirectory = LogsDirectory(store: store, arns: LogARNs(region: config.region, accountId: config.accountId),
+                                          janitor: logJanitor, metricFilterStore: store)
+        try await logsDirectory.loadMetricFilters()
+        let logs = LogsService(directory: logsDirectory)
         let sqs = SQSService(broker: queues)
         let iam = IAMService(directory: directory)
         let sts = STSService(sessions: roleSessions, authorizer: authorizer)
@@ -213,7 +215,7 @@ public struct SwiftletServer {
         let timers = TimerEngine(store: store, wake: { deliveries.wake() }, logger: logger)
         let context = WiringContext(
             configuration: config, store: store, deliveries: deliveries, router: router, timers: timers, catalog: catalog, queues: queues,
-            dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logWriter: logWriter, logger: logger,
+            dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logWriter: logWriter, logsDirectory: logsDirectory, logger: logger,
             endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
         var background: [any Service] = [deliveries, timers]
