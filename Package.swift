@@ -228,6 +228,7 @@ let package = Package(
             "Delivery", "Events", "EventsAPI", "Schedules", "SchedulerAPI", "Topics", "SNSAPI", "CloudWatchMetrics", "CloudWatchAPI",
             "Traces", "XRayAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -267,7 +268,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CloudWatchMetricsTests", dependencies: ["CloudWatchMetrics", "CloudWatchAPI", "SQLiteStore", "AWSProtocol"]),
-        .testTarget(name: "TracesTests", dependencies: ["Traces", "XRayAPI", "SQLiteStore", "AWSProtocol"]),
+        .testTarget(name: "TracesTests", dependencies: [
+            "Traces", "XRayAPI", "SQLiteStore", "AWSProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

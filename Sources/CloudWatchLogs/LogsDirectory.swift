@@ -11,15 +11,21 @@ public struct LogsDirectory: Sendable {
     /// Metric filters' persistence (nil: not served) and the filters in force.
     let metricFilterStore: (any MetricFilterStore)?
     public let metricFilters: MetricFilterSet
+    /// Subscription filters' persistence (nil: not served) and the filters in force.
+    let subscriptionFilterStore: (any SubscriptionFilterStore)?
+    public let subscriptionFilters: SubscriptionFilterSet
 
     public init(store: any LogStore, arns: LogARNs, janitor: LogJanitor? = nil, metricFilterStore: (any MetricFilterStore)? = nil,
-                metricFilters: MetricFilterSet = MetricFilterSet(),
+                metricFilters: MetricFilterSet = MetricFilterSet(), subscriptionFilterStore: (any SubscriptionFilterStore)? = nil,
+                subscriptionFilters: SubscriptionFilterSet = SubscriptionFilterSet(),
                 clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
         self.store = store
         self.arns = arns
         self.janitor = janitor
         self.metricFilterStore = metricFilterStore
         self.metricFilters = metricFilters
+        self.subscriptionFilterStore = subscriptionFilterStore
+        self.subscriptionFilters = subscriptionFilters
         self.clock = clock
     }
 
@@ -36,6 +42,7 @@ public struct LogsDirectory: Sendable {
         try await store.deleteLogGroup(named: name)
         janitor?.nudge()
         if metricFilterStore != nil { try await loadMetricFilters() }
+        if subscriptionFilterStore != nil { try await loadSubscriptionFilters() }
     }
 
     public func logGroup(name: String) async throws -> LogGroup {
@@ -157,6 +164,7 @@ public struct LogsDirectory: Sendable {
         } else {
             updated = try await store.putLogEvents(group: group, stream: stream, events: accepted, ingestionTime: now)
             metricFilters.apply(group: group, events: accepted.map { ($0.message, $0.timestamp) })
+            subscriptionFilters.apply(group: group, stream: stream, events: accepted.map { ($0.message, $0.timestamp) })
         }
         return (updated.uploadSequenceToken, rejected)
     }

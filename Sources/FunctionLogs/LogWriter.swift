@@ -15,12 +15,12 @@ public final class LogWriter: Service, Sendable {
     let newGroupRetentionDays: Int?
     private let state: Mutex<State>
     private let dropped = Atomic<Int>(0)
-    private let batchObserver = Mutex<(@Sendable ([LogEvent]) -> Void)?>(nil)
+    private let batchObservers = Mutex<[@Sendable ([LogEvent]) -> Void]>([])
 
-    /// Told of every batch before it is written (off the invocation path): Embedded Metric Format lines become
-    /// metrics there.
+    /// Adds an observer told of every batch before it is written (off the invocation path): Embedded Metric Format
+    /// lines become metrics there, metric and subscription filters run there.
     public func observeBatches(_ observer: @escaping @Sendable ([LogEvent]) -> Void) {
-        batchObserver.withLock { $0 = observer }
+        batchObservers.withLock { $0.append(observer) }
     }
 
     struct State {
@@ -80,7 +80,7 @@ public final class LogWriter: Service, Sendable {
                 "Swiftlet dropped \(drop.events) log events (\(drop.bytes) bytes) of this log group: more than \(limit.bytesPerSecond) bytes per second were logged.\n"))
         }
         guard !events.isEmpty else { return }
-        batchObserver.withLock { $0 }?(events)
+        for observer in batchObservers.withLock({ $0 }) { observer(events) }
         do {
             try await store.appendLogEvents(events, newGroupRetentionDays: newGroupRetentionDays)
         } catch {

@@ -37,6 +37,9 @@ public struct LogsService: Sendable {
         case "DeleteMetricFilter": return try await deleteMetricFilter(request)
         case "DescribeMetricFilters": return try await describeMetricFilters(request)
         case "TestMetricFilter": return try await testMetricFilter(request)
+        case "PutSubscriptionFilter": return try await putSubscriptionFilter(request)
+        case "DeleteSubscriptionFilter": return try await deleteSubscriptionFilter(request)
+        case "DescribeSubscriptionFilters": return try await describeSubscriptionFilters(request)
         case let other: throw LogsError.unknownOperation(other)
         }
     }

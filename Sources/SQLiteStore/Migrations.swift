@@ -312,6 +312,15 @@ enum Migrations {
                   PRIMARY KEY (log_group, name));
                 """)
         }
+        migrator.registerMigration("v18-log-subscription-filters") { db in
+            try db.execute(sql: """
+                CREATE TABLE log_subscription_filters (
+                  log_group TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  document BLOB NOT NULL,
+                  PRIMARY KEY (log_group, name));
+                """)
+        }
         return migrator
     }
 }

@@ -56,6 +56,7 @@ extension SQLiteStore: LogStore {
             try db.execute(sql: "INSERT OR IGNORE INTO log_purges (kind, owner_id) VALUES ('group', ?)", arguments: [id])
             try db.execute(sql: "DELETE FROM log_groups WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM log_metric_filters WHERE log_group = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM log_subscription_filters WHERE log_group = ?", arguments: [name])
         }
     }
 

@@ -189,8 +189,9 @@ public struct SwiftletServer {
         // CloudWatch Logs over the same store; the janitor enforces retention and purges deleted groups' events.
         let logJanitor = LogJanitor(store: store, logger: logger)
         let logsDirectory = LogsDirectory(store: store, arns: LogARNs(region: config.region, accountId: config.accountId),
-                                          janitor: logJanitor, metricFilterStore: store)
+                                          janitor: logJanitor, metricFilterStore: store, subscriptionFilterStore: store)
         try await logsDirectory.loadMetricFilters()
+        try await logsDirectory.loadSubscriptionFilters()
         let logs = LogsService(directory: logsDirectory)
         let sqs = SQSService(broker: queues)
         let iam = IAMService(directory: directory)
