@@ -10,4 +10,6 @@ public enum HistogramBuckets {
     public static let requestSeconds: [Double] = [
         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900,
     ]
+    /// Store statements: 10 µs to a second (a long FilterLogEvents scan).
+    public static let storeSeconds: [Double] = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1]
 }

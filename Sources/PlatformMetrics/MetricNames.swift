@@ -61,4 +61,10 @@ public enum MetricNames {
     /// Label: kind.
     public static let ingressRequestDuration = Family(
         name: "swiftlet_ingress_request_duration_seconds", help: "Time to answer requests to function URLs and HTTP APIs by endpoint kind.")
+
+    // The store and the delivery path.
+    public static let storeStatementDuration = Family(
+        name: "swiftlet_store_statement_duration_seconds", help: "Time the store (SQLite) took to run each SQL statement.")
+    public static let deliveriesPending = Family(
+        name: "swiftlet_deliveries_pending", help: "Deliveries (rule targets, subscriptions, schedules, destinations) stored and not yet delivered.")
 }

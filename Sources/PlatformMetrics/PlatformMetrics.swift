@@ -32,6 +32,13 @@ public final class PlatformMetrics: Sendable {
                                  duration: MetricNames.ingressRequestDuration, labelNames: ["kind"])
     }
 
+    /// Records the duration of each statement the store runs (set as the store's statement observer).
+    public func storeStatementTimer() -> @Sendable (Double) -> Void {
+        let histogram = registry.makeValueHistogram(descriptor: MetricNames.storeStatementDuration.descriptor, labels: [],
+                                                    buckets: HistogramBuckets.storeSeconds)
+        return { seconds in histogram.record(seconds) }
+    }
+
     /// A swift-metrics factory recording into this registry (`MetricsSystem.bootstrap(metrics.factory)`), so
     /// libraries that report through swift-metrics appear on the same scrape.
     public var factory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }

@@ -18,12 +18,18 @@ public final class SQLiteStore: Store, QueueStore {
     let finishedDeliveryWriter: GroupCommit<String>
     public var kind: String { "sqlite" }
 
-    public init(path: String) throws {
+    /// `statementTimer`, when given, is told how long each SQL statement took (seconds): the store's latency on `/metrics`.
+    public init(path: String, statementTimer: (@Sendable (Double) -> Void)? = nil) throws {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let statementTimer {
+                db.trace(options: .profile) { event in
+                    if case .profile(_, let duration) = event { statementTimer(duration) }
+                }
+            }
         }
         let pool = try DatabasePool(path: path, configuration: config)
         self.pool = pool

@@ -30,6 +30,11 @@ enum MetricsCollectors {
             }
         }
 
+        let deliveriesPending = metrics.stateGauge(MetricNames.deliveriesPending, labelNames: [])
+        metrics.addCollector {
+            if let pending = try? await store.pendingDeliveryCount() { deliveriesPending.publish([[]: Double(pending)]) }
+        }
+
         let queueMessages = metrics.stateGauge(MetricNames.queueMessages, labelNames: ["queue", "state"])
         metrics.addCollector {
             do {

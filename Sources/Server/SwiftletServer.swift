@@ -75,7 +75,7 @@ public struct SwiftletServer {
                 "file": "\(credentials.path)", "source": "\(credentials.fromEnvironment ? "environment" : "file")"])
         }
 
-        let store = try SQLiteStore(path: config.dataDir + "/swiftlet.sqlite")
+        let store = try SQLiteStore(path: config.dataDir + "/swiftlet.sqlite", statementTimer: metrics.storeStatementTimer())
         let blobs = try BlobStore(root: config.dataDir + "/blobs")
         let removed = blobs.collectGarbage(keeping: try await store.referencedBlobDigests())
         if removed > 0 { logger.info("removed unreferenced blobs", metadata: ["count": "\(removed)"]) }

@@ -166,3 +166,11 @@ def test_metrics_token_is_required_when_configured():
                           service="swiftlet", operation="Metrics", status="401") == 3
         finally:
             assert s.stop() == 0
+
+
+def test_store_latency_and_pending_deliveries_are_exposed(server, lam, name, python_runtime):
+    lam.list_functions()  # some statements ran
+    m = scrape(server.endpoint)
+    count = sample(m, "swiftlet_store_statement_duration_seconds", name="swiftlet_store_statement_duration_seconds_count")
+    assert count and count > 0
+    assert sample(m, "swiftlet_deliveries_pending") is not None
