@@ -30,3 +30,20 @@ import Testing
         #expect(throws: LogsError.self) { try filter(#"{ $.a = 1 }"#, value: "1", dimensions: ["D": "constant"]) }
     }
 }
+
+@Suite struct RegexTermTests {
+    @Test func regularExpressionTerms() throws {
+        let p = try FilterPattern(parsing: "%ERROR|WARN% -DEBUG")
+        #expect(p.matches("a WARN here"))
+        #expect(p.matches("ERROR!"))
+        #expect(!p.matches("WARN DEBUG"))
+        #expect(!p.matches("all fine"))
+        #expect(try FilterPattern(parsing: "%code=4[0-9]{2}%").matches("status code=404 x"))
+        #expect(try !FilterPattern(parsing: "%code=4[0-9]{2}%").matches("status code=500"))
+        // Combined with a plain term, the plain term still narrows an index search.
+        #expect(try FilterPattern(parsing: "%ab+c% timeout").requiredTexts == [["timeout"]])
+        #expect(try FilterPattern(parsing: "%ab+c%").requiredTexts == nil)
+        #expect(throws: LogsError.self) { try FilterPattern(parsing: "%(unclosed%") }
+        #expect(throws: LogsError.self) { try FilterPattern(parsing: "%a% %b% %c%") }
+    }
+}

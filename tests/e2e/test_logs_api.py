@@ -262,3 +262,15 @@ def test_retention_deletes_expired_events(logs, server):
     with urllib.request.urlopen(server.endpoint + "/health") as r:
         health = json.load(r)
     assert health["storeBytes"] > 0 and health["logEventsDropped"] >= 0
+
+
+def test_filter_log_events_with_a_regular_expression(logs):
+    group = group_name()
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    now = now_ms()
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "GET /a 404"}, {"timestamp": now + 1, "message": "GET /b 200"},
+        {"timestamp": now + 2, "message": "GET /c 410"}])
+    found = logs.filter_log_events(logGroupName=group, filterPattern="%4[0-9]{2}$%")["events"]
+    assert [e["message"] for e in found] == ["GET /a 404", "GET /c 410"]

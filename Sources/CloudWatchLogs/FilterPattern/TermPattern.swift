@@ -1,10 +1,12 @@
 /// Terms of an unstructured filter pattern: `ERROR Exception` (every term), `"phrase with spaces"`,
-/// `?ERROR ?WARN` (at least one of the `?` terms), `-DEBUG` (none of the `-` terms). Terms match anywhere in the
-/// message and are case-sensitive.
+/// `?ERROR ?WARN` (at least one of the `?` terms), `-DEBUG` (none of the `-` terms), `%ERR(OR)?%` (a regular
+/// expression). Terms match anywhere in the message and are case-sensitive.
 public struct TermPattern: Sendable, Equatable {
     public var required: [String] = []
     public var optional: [String] = []
     public var excluded: [String] = []
+    /// The `%…%` terms among the above, compiled.
+    var regexes: [String: RegexTerm] = [:]
 
     public var isEmpty: Bool { required.isEmpty && optional.isEmpty && excluded.isEmpty }
 
@@ -41,6 +43,12 @@ public struct TermPattern: Sendable, Equatable {
                 }
             }
             guard !term.isEmpty else { continue }
+            if let regex = try RegexTerm(term: term) {
+                regexes[term] = regex
+                guard regexes.count <= RegexTerm.maxPerPattern else {
+                    throw FilterPattern.invalid("at most \(RegexTerm.maxPerPattern) regular expressions are allowed in a filter pattern")
+                }
+            }
             switch kind {
             case 1: optional.append(term)
             case 2: excluded.append(term)
@@ -50,15 +58,22 @@ public struct TermPattern: Sendable, Equatable {
     }
 
     public func matches(_ message: String) -> Bool {
-        for term in required where !message.contains(term) { return false }
-        for term in excluded where message.contains(term) { return false }
-        if !optional.isEmpty, !optional.contains(where: { message.contains($0) }) { return false }
+        for term in required where !has(term, message) { return false }
+        for term in excluded where has(term, message) { return false }
+        if !optional.isEmpty, !optional.contains(where: { has($0, message) }) { return false }
         return true
     }
 
+    private func has(_ term: String, _ message: String) -> Bool {
+        if let regex = regexes[term] { return regex.matches(message) }
+        return message.contains(term)
+    }
+
+    /// Plain texts an index can narrow by (a regular expression offers none).
     var requiredTexts: [[String]]? {
-        if !required.isEmpty { return [required] }
-        if !optional.isEmpty { return optional.map { [$0] } }
+        let plainRequired = required.filter { regexes[$0] == nil }
+        if !plainRequired.isEmpty { return [plainRequired] }
+        if !optional.isEmpty, optional.allSatisfy({ regexes[$0] == nil }) { return optional.map { [$0] } }
         return nil
     }
 }
