@@ -24,11 +24,6 @@ public final class DeliveryService: Service, Sendable {
     struct State {
         var stopping = false
         var counters = DeliveryCounters()
-        /// Accepted deliveries stored already leased to this process, waiting for the loop to start them (no
-        /// claim needed: the lease keeps every other claim off them until a restart releases it).
-        var ready: [Delivery] = []
-        /// The previous process's leases are released: leases taken from now on are this process's own.
-        var started = false
     }
 
     public init(store: any DeliveryStore, router: DeliveryRouter, parallelism: Int = 32, speedup: Double = 1, logger: Logger,
@@ -44,15 +39,10 @@ public final class DeliveryService: Service, Sendable {
     /// The current time as producers should stamp `acceptedAt` (ms since 1970).
     public var now: Int64 { clock() }
 
-    /// Stores the deliveries (one transaction) and hands those due now to the loop at once: they are stored leased
-    /// to this process, so no claim (another transaction) and no store scan stands between accept and delivery.
+    /// Stores the deliveries (one transaction) and wakes the loop.
     public func accept(_ deliveries: [Delivery]) async throws {
         guard !deliveries.isEmpty else { return }
-        let now = clock()
-        // Before `run` released the last process's leases, a lease taken here would be released with them.
-        let immediate = state.withLock { $0.started } && deliveries.allSatisfy { $0.dueAt <= now }
-        try await store.enqueueDeliveries(deliveries, leaseUntil: immediate ? now + Self.leaseMs : nil)
-        if immediate { state.withLock { $0.ready.append(contentsOf: deliveries) } }
+        try await store.enqueueDeliveries(deliveries)
         signals.signal(Self.key)
     }
 
@@ -65,7 +55,6 @@ public final class DeliveryService: Service, Sendable {
 
     public func run() async throws {
         try await store.releaseDeliveryLeases()
-        state.withLock { $0.started = true }
         await withGracefulShutdownHandler {
             await self.loop()
         } onGracefulShutdown: {
@@ -83,31 +72,18 @@ public final class DeliveryService: Service, Sendable {
                 while inFlight >= parallelism, await group.next() != nil { inFlight -= 1 }
                 let seen = signals.generation(of: Self.key)
                 let now = clock()
-                // Accepted ones first (already leased to this process), then those due in the store.
-                let ready = state.withLock { s -> [Delivery] in
-                    let taken = Array(s.ready.prefix(parallelism - inFlight))
-                    s.ready.removeFirst(taken.count)
-                    return taken
+                let batch: [Delivery]
+                do {
+                    batch = try await store.claimDueDeliveries(now: now, leaseUntil: now + Self.leaseMs, limit: parallelism - inFlight)
+                } catch {
+                    logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
+                    await signals.wait(on: Self.key, since: seen, timeout: .seconds(1))
+                    continue
                 }
-                for delivery in ready {
+                for delivery in batch {
                     inFlight += 1
                     group.addTask { await self.attempt(delivery) }
                 }
-                var claimed: [Delivery] = []
-                if inFlight < parallelism {
-                    do {
-                        claimed = try await store.claimDueDeliveries(now: now, leaseUntil: now + Self.leaseMs, limit: parallelism - inFlight)
-                    } catch {
-                        logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
-                        await signals.wait(on: Self.key, since: seen, timeout: .seconds(1))
-                        continue
-                    }
-                }
-                for delivery in claimed {
-                    inFlight += 1
-                    group.addTask { await self.attempt(delivery) }
-                }
-                let batch = ready + claimed
                 if batch.isEmpty {
                     let next = (try? await store.nextDeliveryDue()) ?? nil
                     let waitMs = next.map { max(0, $0 - clock()) } ?? 30_000

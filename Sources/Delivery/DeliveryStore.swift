@@ -1,9 +1,8 @@
 /// Persistence of deliveries waiting for their target: durable from `enqueueDeliveries` until
 /// `finishDeliveries`. Claims hold a lease so a crashed holder's deliveries run again after restart.
 public protocol DeliveryStore: Sendable {
-    /// Stores the deliveries in one transaction (all or none), already leased until `leaseUntil` when given (the
-    /// caller dispatches them itself at once; a crash leaves them to the next start).
-    func enqueueDeliveries(_ deliveries: [Delivery], leaseUntil: Int64?) async throws
+    /// Stores the deliveries in one transaction (all or none).
+    func enqueueDeliveries(_ deliveries: [Delivery]) async throws
     /// Deliveries due at `now` and not leased, leased until `leaseUntil`, oldest due first.
     func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [Delivery]
     /// A failed attempt: counts it and makes the delivery due again at `dueAt` (the lease ends).

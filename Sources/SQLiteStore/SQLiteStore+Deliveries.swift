@@ -2,30 +2,22 @@ import Delivery
 import Foundation
 import GRDB
 
-/// One `enqueueDeliveries` call waiting for the group commit.
-struct PendingDeliveries: Sendable {
-    var deliveries: [Delivery]
-    var leaseUntil: Int64?
-}
-
 extension SQLiteStore: DeliveryStore {
-    public func enqueueDeliveries(_ deliveries: [Delivery], leaseUntil: Int64?) async throws {
+    public func enqueueDeliveries(_ deliveries: [Delivery]) async throws {
         guard !deliveries.isEmpty else { return }
-        try await deliveryWriter.submit(PendingDeliveries(deliveries: deliveries, leaseUntil: leaseUntil))
+        try await deliveryWriter.submit(deliveries)
     }
 
     /// Inserts deliveries inside a producer's own transaction (a schedule that fires and advances atomically).
-    static func insertDeliveries(_ deliveries: [Delivery], in db: Database, leaseUntil: Int64? = nil) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO deliveries (id, due_at, lease_until, definition) VALUES (?, ?, ?, ?)")
+    static func insertDeliveries(_ deliveries: [Delivery], in db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO deliveries (id, due_at, definition) VALUES (?, ?, ?)")
         for delivery in deliveries {
-            try insert.execute(arguments: [delivery.id, delivery.dueAt, leaseUntil, try encode(delivery)])
+            try insert.execute(arguments: [delivery.id, delivery.dueAt, try encode(delivery)])
         }
     }
 
-    static func insertDeliveries(_ groups: [PendingDeliveries], into pool: DatabasePool) async throws {
-        try await pool.write { db in
-            for group in groups { try insertDeliveries(group.deliveries, in: db, leaseUntil: group.leaseUntil) }
-        }
+    static func insertDeliveries(_ deliveries: [Delivery], into pool: DatabasePool) async throws {
+        try await pool.write { db in try insertDeliveries(deliveries, in: db) }
     }
 
     public func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [Delivery] {

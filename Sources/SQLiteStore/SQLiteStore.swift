@@ -13,7 +13,7 @@ public final class SQLiteStore: Store, QueueStore {
     /// Finished async events, deleted in groups.
     let finishedEventWriter: GroupCommit<String>
     /// Accepted deliveries (each submission all or none), committed in groups.
-    let deliveryWriter: GroupCommit<PendingDeliveries>
+    let deliveryWriter: GroupCommit<[Delivery]>
     /// Finished deliveries, deleted in groups.
     let finishedDeliveryWriter: GroupCommit<String>
     public var kind: String { "sqlite" }
@@ -36,7 +36,7 @@ public final class SQLiteStore: Store, QueueStore {
         self.path = path
         self.asyncEventWriter = GroupCommit { events in try await SQLiteStore.insertEvents(events, into: pool) }
         self.finishedEventWriter = GroupCommit { ids in try await SQLiteStore.deleteEvents(ids, from: pool) }
-        self.deliveryWriter = GroupCommit { groups in try await SQLiteStore.insertDeliveries(groups, into: pool) }
+        self.deliveryWriter = GroupCommit { groups in try await SQLiteStore.insertDeliveries(groups.flatMap { $0 }, into: pool) }
         self.finishedDeliveryWriter = GroupCommit { ids in try await SQLiteStore.deleteDeliveries(ids, from: pool) }
         try Migrations.migrator.migrate(pool)
     }

@@ -94,7 +94,7 @@ func waitUntil(_ seconds: Double = 10, _ condition: () async throws -> Bool) asy
         router.register("test", sink)
         // Accepted and claimed by a process that "died" (never delivered): the lease keeps it from others until released.
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try await store.enqueueDeliveries([delivery(now: now), delivery(now: now)], leaseUntil: nil)
+        try await store.enqueueDeliveries([delivery(now: now), delivery(now: now)])
         #expect(try await store.claimDueDeliveries(now: now, leaseUntil: now + 600_000, limit: 10).count == 2)
         #expect(try await store.claimDueDeliveries(now: now, leaseUntil: now + 600_000, limit: 10).isEmpty)
         // A new service releases the leases at start and delivers both.
@@ -103,33 +103,6 @@ func waitUntil(_ seconds: Double = 10, _ condition: () async throws -> Bool) asy
         defer { task.cancel() }
         #expect(try await waitUntil { sink.count == 2 })
         #expect(try await waitUntil { try await store.pendingDeliveryCount() == 0 })
-    }
-
-    @Test func acceptedDeliveriesAreLeasedAndDeliveredOnce() async throws {
-        let store = try makeStore()
-        let router = DeliveryRouter()
-        let sink = RecordingSink()
-        router.register("test", sink)
-        let service = DeliveryService(store: store, router: router, logger: Logger(label: "test"))
-        // Accepted before the service runs: stored unleased (the start releases leases), delivered once it runs.
-        try await service.accept([delivery(now: service.now)])
-        let task = Task { try await service.run() }
-        defer { task.cancel() }
-        #expect(try await waitUntil { try await store.pendingDeliveryCount() == 0 })
-        #expect(sink.count == 1)
-        // Accepted while it runs: stored leased to this process, so no claim takes it a second time.
-        sink.failures.withLock { $0 = [] }
-        try await service.accept([delivery(now: service.now)])
-        #expect(try await store.claimDueDeliveries(now: service.now, leaseUntil: service.now + 1000, limit: 10).isEmpty)
-        #expect(try await waitUntil { try await store.pendingDeliveryCount() == 0 })
-        #expect(sink.count == 2)
-        // A delivery due later is stored unleased and claimed when due.
-        var later = delivery(now: service.now)
-        later.dueAt = service.now + 50
-        try await service.accept([later])
-        #expect(try await waitUntil { sink.count == 3 })
-        #expect(try await waitUntil { try await store.pendingDeliveryCount() == 0 })
-        #expect(sink.count == 3)
     }
 
     @Test func tooOldIsNotAttempted() async throws {

@@ -25,7 +25,7 @@ final class MemoryTopicStore: TopicStore, Sendable {
 final class RecordingDeliveryStore: DeliveryStore, Sendable {
     let accepted = Mutex<[[Delivery]]>([])
 
-    func enqueueDeliveries(_ deliveries: [Delivery], leaseUntil: Int64?) async throws { accepted.withLock { $0.append(deliveries) } }
+    func enqueueDeliveries(_ deliveries: [Delivery]) async throws { accepted.withLock { $0.append(deliveries) } }
     func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [Delivery] { [] }
     func rescheduleDelivery(_ id: String, attempts: Int, dueAt: Int64) async throws {}
     func finishDeliveries(_ ids: [String]) async throws {}
