@@ -67,8 +67,6 @@ enum XRayDaemonRelay {
                     continuation.resume(throwing: RelayError(description: "socket failed: errno \(errno)"))
                     return
                 }
-                var one: Int32 = 1
-                _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
                 var address = sockaddr_in()
                 address.sin_family = sa_family_t(AF_INET)
                 address.sin_port = insidePort.bigEndian

@@ -15,9 +15,18 @@ extension SQLiteStore: TraceStore {
                 ON CONFLICT (trace_id) DO UPDATE SET start_time = MIN(start_time, excluded.start_time),
                   end_time = MAX(end_time, excluded.end_time), received_at = MAX(received_at, excluded.received_at)
                 """)
+            // One row per trace: the span of its segments in this batch.
+            var spans: [String: (start: Double, end: Double, received: Int64)] = [:]
             for s in segments {
                 try segment.execute(arguments: [s.traceId, s.id, s.parentId, s.isSubsegment, s.startTime, s.endTime, s.document])
-                try trace.execute(arguments: [s.traceId, TraceID.epochSeconds(s.traceId) ?? 0, s.startTime, s.endTime, s.receivedAt])
+                if let span = spans[s.traceId] {
+                    spans[s.traceId] = (min(span.start, s.startTime), max(span.end, s.endTime), max(span.received, s.receivedAt))
+                } else {
+                    spans[s.traceId] = (s.startTime, s.endTime, s.receivedAt)
+                }
+            }
+            for (id, span) in spans {
+                try trace.execute(arguments: [id, TraceID.epochSeconds(id) ?? 0, span.start, span.end, span.received])
             }
         }
     }
@@ -54,10 +63,10 @@ extension SQLiteStore: TraceStore {
                 arguments = [Int64(start.rounded(.down)), Int64(end.rounded(.down))]
             }
             if let cursor {
-                sql += " AND (\(column) > ? OR (\(column) = ? AND trace_id > ?))"
+                sql += " AND (\(column) < ? OR (\(column) = ? AND trace_id < ?))"
                 _ = arguments.append(contentsOf: [cursor.time, cursor.time, cursor.traceId])
             }
-            sql += " ORDER BY \(column), trace_id LIMIT ?"
+            sql += " ORDER BY \(column) DESC, trace_id DESC LIMIT ?"
             _ = arguments.append(contentsOf: [limit])
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { TraceKey(time: $0[0], traceId: $0[1]) }
         }

@@ -5,9 +5,10 @@ import ServiceLifecycle
 import Traces
 import XRayAPI
 
-/// X-Ray: the recorder the platform's Lambda segments and the daemon's datagrams feed, the UDP daemon on
-/// `127.0.0.1:<SWIFTLET_XRAY_DAEMON_PORT or 2000>` (an ephemeral port when that one is taken) (plain-process functions get it as `AWS_XRAY_DAEMON_ADDRESS`),
-/// the retention janitor, and the REST-JSON API.
+/// X-Ray: the recorder the platform's Lambda segments and the daemon's datagrams feed; the UDP daemon on
+/// `127.0.0.1:<SWIFTLET_XRAY_DAEMON_PORT or 2000>` (an ephemeral port when that one is taken), which functions reach
+/// at `AWS_XRAY_DAEMON_ADDRESS` (sandboxed ones through a relay on their own loopback); the retention janitor; the
+/// OTLP exporter when `SWIFTLET_OTLP_ENDPOINT` is set; and the REST-JSON API.
 enum TracesWiring: ServiceWiring {
     static let daemonHost = "127.0.0.1"
     static let defaultDaemonPort = 2000

@@ -139,7 +139,8 @@ public final class TraceDirectory: Sendable {
         }
     }
 
-    /// A page of summaries of the traces matching `query`, the key to continue after, and how many traces were read.
+    /// A page of summaries of the traces matching `query`, most recent first (X-Ray's first page is the one closest to
+    /// the end of the time frame), the key to continue after, and how many traces were read.
     public func summaries(_ query: SummaryQuery) async throws -> (summaries: [TraceSummary], next: TraceKey?, processed: Int) {
         try await recorder.flush()
         var cursor = query.after

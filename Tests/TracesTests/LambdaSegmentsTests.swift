@@ -41,3 +41,20 @@ import Testing
         #expect(docs[1].fault && docs[1].text.contains("\"type\":\"ValueError\""))
     }
 }
+
+extension LambdaSegmentsTests {
+    @Test(arguments: [true, false])
+    func theBuiltDocumentsAreWhatTheParserReadsFromTheirText(_ cold: Bool) throws {
+        var invocation = Self.invocation(cold: cold, error: cold ? nil : "ValueError", caller: "bbbbbbbbbbbbbbbb")
+        if !cold { invocation.queuedAt = 999.5; invocation.attempt = 2 }
+        for built in LambdaSegments.documents(for: invocation) {
+            let parsed = try SegmentParser.parse(built.text).get()
+            #expect(parsed.id == built.id && parsed.traceId == built.traceId && parsed.name == built.name)
+            #expect(parsed.parentId == built.parentId && parsed.origin == built.origin && parsed.resourceARN == built.resourceARN)
+            #expect(parsed.startTime == built.startTime && parsed.endTime == built.endTime)
+            #expect(parsed.fault == built.fault && parsed.anyFault == built.anyFault && parsed.http == built.http)
+            #expect(parsed.subsegmentIds == built.subsegmentIds && parsed.accountId == built.accountId)
+            #expect(JSONTextWriter.string(parsed.json) == built.text)
+        }
+    }
+}

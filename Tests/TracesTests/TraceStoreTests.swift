@@ -60,10 +60,10 @@ import Testing
         let page2 = try await directory.summaries(query)
         #expect(page2.summaries.count == 50 && page2.next == nil)
         let all = (page1.summaries + page2.summaries).map(\.startTime)
-        #expect(all == all.sorted() && Set(all).count == 150)
+        #expect(all == all.sorted(by: >) && Set(all).count == 150, "most recent first")
         let byEvent = try await directory.summaries(.init(start: 1_700_000_010.5, end: 1_700_000_011, byEventTime: true, filter: nil, after: nil))
         // 8 ended at 9; 9 (3 s long), 10 and 11 overlap 10.5…11.
-        #expect(byEvent.summaries.map(\.startTime) == [1_700_000_009, 1_700_000_010, 1_700_000_011].map(Double.init))
+        #expect(byEvent.summaries.map(\.startTime) == [1_700_000_011, 1_700_000_010, 1_700_000_009].map(Double.init))
     }
 
     @Test func retentionDeletesOldTraces() async throws {

@@ -19,8 +19,8 @@ public final class XRayDaemon: Service, Sendable {
     public static func bind(host: String, port: Int, recorder: TraceRecorder, logger: Logger,
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> XRayDaemon {
         let counters = DaemonCounters()
+        // No SO_REUSEADDR: on UDP it would let a second server bind the same port and take some of the datagrams.
         let channel = try await DatagramBootstrap(group: group)
-            .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: DaemonDatagram.maxBytes))
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 64)
             // Room for bursts while the loop parses: a busy host's SDKs send many small datagrams at once.
@@ -52,49 +52,5 @@ public final class XRayDaemon: Service, Sendable {
         logger.info("X-Ray daemon listening", metadata: ["address": "\(host):\(port)"])
         try? await gracefulShutdown()
         try? await channel.close()
-    }
-}
-
-/// What the daemon has seen.
-final class DaemonCounters: Sendable {
-    let received = Atomic<Int>(0)
-    let rejected = Atomic<Int>(0)
-}
-
-/// Reads datagrams on the daemon's channel.
-final class DaemonHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-
-    let recorder: TraceRecorder
-    let counters: DaemonCounters
-    let logger: Logger
-
-    init(recorder: TraceRecorder, counters: DaemonCounters, logger: Logger) {
-        self.recorder = recorder
-        self.counters = counters
-        self.logger = logger
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        let bytes = envelope.data.readableBytesView
-        switch DaemonDatagram.document(in: bytes) {
-        case .failure(let failure):
-            counters.rejected.add(1, ordering: .relaxed)
-            logger.debug("dropped an X-Ray datagram", metadata: ["reason": "\(failure)"])
-        case .success(let document):
-            switch SegmentParser.parse(document) {
-            case .success(let segment):
-                counters.received.add(1, ordering: .relaxed)
-                recorder.record([segment])
-            case .failure(let rejection):
-                counters.rejected.add(1, ordering: .relaxed)
-                logger.warning("unprocessed segment", metadata: ["id": "\(rejection.id ?? "-")", "error": "\(rejection.message)"])
-            }
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("X-Ray daemon socket error", metadata: ["error": "\(error)"])
     }
 }

@@ -28,28 +28,32 @@ public enum LambdaSegments {
             ("aws", .object(awsBlock(accountId: accountId, requestId: invocation.requestId, functionArn: nil))),
         ]
         // An asynchronous event: the time it waited in the queue, then this attempt.
+        var serviceSubsegmentIds: [String] = []
         if invocation.queuedAt != nil {
             service.append(("subsegments", .array([
-                subsegment("Dwell Time", start: serviceStart, end: invocation.received, extra: []),
+                subsegment("Dwell Time", start: serviceStart, end: invocation.received, extra: [], ids: &serviceSubsegmentIds),
                 subsegment("Attempt #\(invocation.attempt ?? 1)", start: invocation.received,
-                           end: max(invocation.finished, invocation.received), extra: []),
+                           end: max(invocation.finished, invocation.received), extra: [], ids: &serviceSubsegmentIds),
             ])))
         }
 
         let functionStart = invocation.initStart ?? invocation.invocationStart ?? invocation.received
         var subsegments: [JSONText] = []
+        var functionSubsegmentIds: [String] = []
         if let start = invocation.initStart {
             let end = invocation.initEnd ?? invocation.invocationStart ?? invocation.finished
             subsegments.append(subsegment("Initialization", start: start, end: max(end, start),
-                                          extra: [("aws", .object([("function_arn", .string(unqualifiedArn))]))]))
+                                          extra: [("aws", .object([("function_arn", .string(unqualifiedArn))]))],
+                                          ids: &functionSubsegmentIds))
         }
         if let start = invocation.invocationStart {
             let end = max(invocation.invocationEnd ?? invocation.finished, start)
             var extra: [(key: String, value: JSONText)] = [("aws", .object([("function_arn", .string(unqualifiedArn))]))]
             if failed { extra += faultFields(invocation) }
-            subsegments.append(subsegment("Invocation", start: start, end: end, extra: extra))
+            subsegments.append(subsegment("Invocation", start: start, end: end, extra: extra, ids: &functionSubsegmentIds))
             subsegments.append(subsegment("Overhead", start: end, end: max(invocation.finished, end),
-                                          extra: [("aws", .object([("function_arn", .string(unqualifiedArn))]))]))
+                                          extra: [("aws", .object([("function_arn", .string(unqualifiedArn))]))],
+                                          ids: &functionSubsegmentIds))
         }
         var function: [(key: String, value: JSONText)] = [
             ("id", .string(invocation.functionSegmentId)),
@@ -65,9 +69,26 @@ public enum LambdaSegments {
         if failed { function += faultFields(invocation) }
         if !subsegments.isEmpty { function.append(("subsegments", .array(subsegments))) }
 
-        return [.object(service), .object(function)].compactMap { json in
-            try? SegmentParser.parse(Array(JSONTextWriter.string(json).utf8)).get()
-        }
+        // Built as validated documents directly (their fields are known): no parsing on the way to the store.
+        let serviceJSON = JSONText.object(service)
+        let functionJSON = JSONText.object(function)
+        let serviceEnd = max(invocation.finished, invocation.received)
+        return [
+            SegmentDocument(
+                id: serviceId, traceId: invocation.traceId, name: invocation.functionName, parentId: invocation.callerSegmentId,
+                isSubsegment: false, startTime: micro(serviceStart), endTime: micro(serviceEnd), inProgress: false,
+                error: false, fault: false, throttle: false, anyError: false, anyFault: false, anyThrottle: false,
+                origin: "AWS::Lambda", user: nil, http: SegmentHTTP(status: 200), annotations: [:], accountId: accountId,
+                resourceARN: invocation.functionArn, subsegmentIds: serviceSubsegmentIds, json: serviceJSON,
+                source: JSONTextWriter.string(serviceJSON)),
+            SegmentDocument(
+                id: invocation.functionSegmentId, traceId: invocation.traceId, name: invocation.functionName, parentId: serviceId,
+                isSubsegment: false, startTime: micro(functionStart), endTime: micro(max(invocation.finished, functionStart)),
+                inProgress: false, error: false, fault: failed, throttle: false, anyError: false, anyFault: failed,
+                anyThrottle: false, origin: "AWS::Lambda::Function", user: nil, http: SegmentHTTP(), annotations: [:],
+                accountId: accountId, resourceARN: unqualifiedArn, subsegmentIds: functionSubsegmentIds, json: functionJSON,
+                source: JSONTextWriter.string(functionJSON)),
+        ]
     }
 
     /// `fault` and a `cause` naming the error, for an invocation that failed.
@@ -82,9 +103,12 @@ public enum LambdaSegments {
         ]
     }
 
-    static func subsegment(_ name: String, start: Double, end: Double, extra: [(key: String, value: JSONText)]) -> JSONText {
-        .object([("id", .string(TraceID.newSegmentId())), ("name", .string(name)), ("start_time", time(start)),
-                 ("end_time", time(end))] + extra)
+    /// A subsegment; its id is added to `ids`.
+    static func subsegment(_ name: String, start: Double, end: Double, extra: [(key: String, value: JSONText)],
+                           ids: inout [String]) -> JSONText {
+        let id = TraceID.newSegmentId()
+        ids.append(id)
+        return .object([("id", .string(id)), ("name", .string(name)), ("start_time", time(start)), ("end_time", time(end))] + extra)
     }
 
     static func awsBlock(accountId: String?, requestId: String, functionArn: String?) -> [(key: String, value: JSONText)] {
@@ -95,9 +119,17 @@ public enum LambdaSegments {
         return fields
     }
 
-    /// Seconds since 1970 with microseconds.
+    /// Seconds since 1970 with microseconds (`1478293361.271000`), written without `String(format:)`, which is slow
+    /// on Linux.
     static func time(_ seconds: Double) -> JSONText {
-        .number(String(format: "%.6f", seconds))
+        let micros = Int64((max(0, seconds) * 1_000_000).rounded())
+        let fraction = String(micros % 1_000_000)
+        return .number("\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction)
+    }
+
+    /// `seconds` rounded to the microsecond, as `time` writes it.
+    static func micro(_ seconds: Double) -> Double {
+        (max(0, seconds) * 1_000_000).rounded() / 1_000_000
     }
 
     /// The account of `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`.

@@ -124,7 +124,6 @@ public enum SegmentParser {
             throw SegmentRejection.invalid("InvalidName", id: id, subsegment: subsegment,
                                            cause: "name must be 1 to \(maxNameLength) letters, numbers, whitespace or _ . : / % & # = + \\ - @")
         }
-        _ = name
         guard let startValue = json["start_time"] else {
             throw SegmentRejection.invalid("MissingStartTime", id: id, subsegment: subsegment, cause: "start_time is required")
         }
@@ -217,9 +216,10 @@ public enum SegmentParser {
     static func isValidName(_ name: String) -> Bool {
         let count = name.count
         guard count >= 1, count <= maxNameLength else { return false }
-        let symbols: Set<Character> = ["_", ".", ":", "/", "%", "&", "#", "=", "+", "\\", "-", "@"]
-        return name.allSatisfy { $0.isLetter || $0.isNumber || $0.isWhitespace || symbols.contains($0) }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0.isWhitespace || nameSymbols.contains($0) }
     }
+
+    static let nameSymbols: Set<Character> = ["_", ".", ":", "/", "%", "&", "#", "=", "+", "\\", "-", "@"]
 
     /// Annotation keys: alphanumerics and underscores, at most 500 characters.
     static func isValidAnnotationKey(_ key: String) -> Bool {

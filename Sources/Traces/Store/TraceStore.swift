@@ -5,14 +5,14 @@ public protocol TraceStore: Sendable {
     func putTraceSegments(_ segments: [StoredSegment]) async throws
     /// The segments of each of `traceIds` that has any.
     func traceSegments(_ traceIds: [String]) async throws -> [String: [StoredSegment]]
-    /// Traces in a time range, in order of their key (time, then id), after `cursor`, at most `limit`.
+    /// Traces in a time range, most recent first (by time, then id, descending), after `cursor`, at most `limit`.
     /// `byEventTime` selects traces with a segment between `start` and `end`; otherwise the trace id's time is in it.
     func traceKeys(start: Double, end: Double, byEventTime: Bool, after cursor: TraceKey?, limit: Int) async throws -> [TraceKey]
     /// Deletes the traces last written to before `receivedBefore` (seconds since 1970); returns how many.
     func deleteTraces(receivedBefore: Int64) async throws -> Int
 }
 
-/// A trace's place in time-ordered listings: the time it is ordered by and its id.
+/// A trace's place in time-ordered listings (most recent first, as X-Ray pages): the time it is ordered by and its id.
 public struct TraceKey: Sendable, Equatable {
     public var time: Double
     public var traceId: String

@@ -26,19 +26,6 @@ public struct TraceSummary: Sendable {
     public var segments: [SegmentDocument]
 }
 
-/// A service a trace went through: a segment's name and origin (`Type`), and its account when known.
-public struct TraceService: Sendable, Hashable {
-    public var name: String
-    public var type: String?
-    public var accountId: String?
-
-    public init(name: String, type: String?, accountId: String?) {
-        self.name = name
-        self.type = type
-        self.accountId = accountId
-    }
-}
-
 extension TraceSummary {
     /// The summary of trace `id` from its segments (independent subsegments included); nil without any.
     public init?(id: String, segments: [SegmentDocument]) {
