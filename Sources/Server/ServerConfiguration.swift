@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     public var environment: [String: String]
     /// Retention in days of the log groups the platform creates for functions (nil: never expire, AWS's default).
     public var logRetentionDays: Int? = nil
+    /// The X-Ray daemon's UDP port on 127.0.0.1: a number (0: a free one) or `off`; nil: `SWIFTLET_XRAY_DAEMON_PORT`, else 2000.
+    public var xrayDaemonPort: String? = nil
+    /// An OTLP/HTTP collector the platform's spans are sent to; nil: `SWIFTLET_OTLP_ENDPOINT`, else none.
+    public var otlpEndpoint: String? = nil
 
     public init(
         host: String = "127.0.0.1",

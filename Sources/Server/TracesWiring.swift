@@ -14,14 +14,14 @@ enum TracesWiring: ServiceWiring {
     static let defaultDaemonPort = 2000
 
     static func wire(_ context: WiringContext) async throws -> WiredService {
-        let exporter = otlpExporter(context.logger)
+        let exporter = otlpExporter(context.logger, configured: context.configuration.otlpEndpoint)
         var exportSegments: (@Sendable ([SegmentDocument]) -> Void)?
         if let exporter { exportSegments = { exporter.export($0) } }
         let recorder = TraceRecorder(store: context.store, logger: context.logger, platformSegments: exportSegments)
         let directory = TraceDirectory(store: context.store, recorder: recorder)
         var services: [any Service] = [recorder, TraceJanitor(store: context.store, logger: context.logger)]
         var daemonAddress: (host: String, port: Int)?
-        let port = daemonPort(context.logger)
+        let port = daemonPort(context.logger, configured: context.configuration.xrayDaemonPort)
         if let port {
             // A port already taken (another daemon, a second server) falls back to an ephemeral one: functions are
             // told where it is, so their segments still arrive.
@@ -42,9 +42,9 @@ enum TracesWiring: ServiceWiring {
         return WiredService(hosted: [XRayService(directory: directory)], services: services)
     }
 
-    /// An exporter to `SWIFTLET_OTLP_ENDPOINT` (an OTLP/HTTP collector, e.g. `http://127.0.0.1:4318`), when set.
-    static func otlpExporter(_ logger: Logger) -> OTLPExporter? {
-        guard let endpoint = ProcessInfo.processInfo.environment["SWIFTLET_OTLP_ENDPOINT"], !endpoint.isEmpty else { return nil }
+    /// An exporter to `--otlp-endpoint` or `SWIFTLET_OTLP_ENDPOINT` (an OTLP/HTTP collector, e.g. `http://127.0.0.1:4318`).
+    static func otlpExporter(_ logger: Logger, configured: String?) -> OTLPExporter? {
+        guard let endpoint = configured ?? ProcessInfo.processInfo.environment["SWIFTLET_OTLP_ENDPOINT"], !endpoint.isEmpty else { return nil }
         guard let exporter = OTLPExporter(endpoint: endpoint, logger: logger) else {
             logger.error("SWIFTLET_OTLP_ENDPOINT is not an http(s) URL; spans are not exported", metadata: ["value": "\(endpoint)"])
             return nil
@@ -52,9 +52,9 @@ enum TracesWiring: ServiceWiring {
         return exporter
     }
 
-    /// `SWIFTLET_XRAY_DAEMON_PORT` (0: ephemeral; `off`: no daemon), else 2000.
-    static func daemonPort(_ logger: Logger) -> Int? {
-        guard let raw = ProcessInfo.processInfo.environment["SWIFTLET_XRAY_DAEMON_PORT"], !raw.isEmpty else { return defaultDaemonPort }
+    /// `--xray-daemon-port` or `SWIFTLET_XRAY_DAEMON_PORT` (0: ephemeral; `off`: no daemon), else 2000.
+    static func daemonPort(_ logger: Logger, configured: String?) -> Int? {
+        guard let raw = configured ?? ProcessInfo.processInfo.environment["SWIFTLET_XRAY_DAEMON_PORT"], !raw.isEmpty else { return defaultDaemonPort }
         if raw == "off" { return nil }
         guard let port = Int(raw), (0...65535).contains(port) else {
             logger.error("SWIFTLET_XRAY_DAEMON_PORT is not a port; the X-Ray daemon is off", metadata: ["value": "\(raw)"])

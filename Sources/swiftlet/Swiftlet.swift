@@ -50,6 +50,10 @@ struct Serve: AsyncParsableCommand {
     var metricsToken: String?
     @Option(help: "Retention in days of the log groups the platform creates for functions (0: never expire; else one of CloudWatch Logs' periods: 1, 3, 5, 7, 14, 30, …).")
     var logRetentionDays = 0
+    @Option(help: "UDP port of the X-Ray daemon on 127.0.0.1 that functions send segments to (0: a free one; off: none). Default 2000.")
+    var xrayDaemonPort: String?
+    @Option(help: "OTLP/HTTP collector (e.g. http://127.0.0.1:4318) the platform's trace spans are exported to.")
+    var otlpEndpoint: String?
 
     func validate() throws {
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -61,6 +65,12 @@ struct Serve: AsyncParsableCommand {
         }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
         if let metricsToken, metricsToken.isEmpty { throw ValidationError("--metrics-token must not be empty") }
+        if let xrayDaemonPort, xrayDaemonPort != "off", Int(xrayDaemonPort).map({ (0...65535).contains($0) }) != true {
+            throw ValidationError("--xray-daemon-port must be a port number, 0 or off")
+        }
+        if let otlpEndpoint, !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) {
+            throw ValidationError("--otlp-endpoint must be an http(s) URL")
+        }
         guard asyncSpeedup > 0 else { throw ValidationError("--async-speedup must be positive") }
         if let maxSessionSeconds, maxSessionSeconds <= 0 { throw ValidationError("--max-session-seconds must be positive") }
         guard logRetentionDays == 0 || ServerConfiguration.logRetentionPeriods.contains(logRetentionDays) else {
@@ -98,6 +108,8 @@ struct Serve: AsyncParsableCommand {
             http: HTTPIngressConfiguration(port: httpPort, domain: httpDomain, accessLog: httpAccessLog))
         config.logRetentionDays = logRetentionDays == 0 ? nil : logRetentionDays
         config.metricsToken = metricsToken
+        config.xrayDaemonPort = xrayDaemonPort
+        config.otlpEndpoint = otlpEndpoint
         // Libraries that report through swift-metrics land on the same /metrics scrape.
         let metrics = PlatformMetrics()
         MetricsSystem.bootstrap(metrics.factory)

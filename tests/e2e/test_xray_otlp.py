@@ -1,4 +1,4 @@
-"""OpenTelemetry export (issue 15): with SWIFTLET_OTLP_ENDPOINT set, the spans of a sampled invocation's platform phases
+"""OpenTelemetry export (issue 15): with --otlp-endpoint (or SWIFTLET_OTLP_ENDPOINT) set, the spans of a sampled invocation's platform phases
 reach an OTLP/HTTP JSON collector (here a receiver on 127.0.0.1) in the same trace the function saw."""
 import json
 import tempfile
@@ -40,7 +40,7 @@ def collector():
 @pytest.fixture(scope="module")
 def exporting(collector):
     with tempfile.TemporaryDirectory(prefix="swiftlet-otlp-") as data_dir:
-        s = Server(data_dir, env={"SWIFTLET_OTLP_ENDPOINT": collector, "SWIFTLET_XRAY_DAEMON_PORT": "0"})
+        s = Server(data_dir, flags=("--otlp-endpoint", collector, "--xray-daemon-port", "0"))
         yield s
         assert s.stop() == 0
 
@@ -77,3 +77,11 @@ def test_a_sampled_invocations_phases_are_exported_as_spans(exporting):
         assert span["parentSpanId"] == function["spanId"]
         assert int(function["startTimeUnixNano"]) <= int(span["startTimeUnixNano"]) <= int(span["endTimeUnixNano"]) <= int(function["endTimeUnixNano"])
     assert all(s["status"]["code"] == 1 for s in spans)
+
+
+def test_bad_tracing_flags_are_refused():
+    import subprocess
+    from conftest import BIN
+    for flags in (["--xray-daemon-port", "nope"], ["--otlp-endpoint", "ftp://x"]):
+        r = subprocess.run([BIN, "serve", "--port", "0", *flags], capture_output=True, text=True, timeout=30)
+        assert r.returncode != 0 and flags[0] in r.stderr
