@@ -241,6 +241,10 @@ let package = Package(
 
         // Prints policy evaluation figures (issue 12's target: < 10 µs per evaluation).
         .executableTarget(name: "policy-bench", dependencies: ["AccessPolicies"], swiftSettings: strict),
+        // Prints what CloudWatch's AWS/Lambda metrics cost an invocation (issue 15's target: ≤ 10 µs on the invoke path).
+        .executableTarget(name: "metrics-bench", dependencies: [
+            "CloudWatchMetrics", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
 
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "PlatformMetricsTests", dependencies: ["PlatformMetrics"]),
