@@ -279,3 +279,33 @@ def test_large_put_metric_data_arrives_gzip_compressed(cw):
     assert encodings[-1] == b"gzip"
     assert len(cw.list_metrics(Namespace=ns)["Metrics"]) == 500
     assert total(stats(cw, ns, "M", [{"Name": "I", "Value": "499"}])) == 499
+
+
+def test_get_metric_data_with_metric_math(cw):
+    ns = "Math/" + uuid.uuid4().hex[:6]
+    now = utcnow().replace(second=30, microsecond=0)
+    data = []
+    for minute, (errors, calls) in enumerate([(1, 10), (3, 12), (0, 8)]):
+        t = now - datetime.timedelta(minutes=minute)
+        data += [{"MetricName": "Errors", "Value": errors, "Timestamp": t}, {"MetricName": "Calls", "Value": calls, "Timestamp": t}]
+    cw.put_metric_data(Namespace=ns, MetricData=data)
+    start, end = window()
+
+    def stat(i, name):
+        return {"Id": i, "ReturnData": False, "MetricStat": {"Metric": {"Namespace": ns, "MetricName": name}, "Period": 60, "Stat": "Sum"}}
+    results = cw.get_metric_data(StartTime=start, EndTime=end, ScanBy="TimestampAscending", MetricDataQueries=[
+        stat("e", "Errors"), stat("c", "Calls"),
+        {"Id": "rate", "Expression": "100 * e / c", "Label": "error rate"},
+        {"Id": "both", "Expression": "SUM(METRICS())"},
+        {"Id": "twice", "Expression": "rate * 2"},
+    ])["MetricDataResults"]
+    by_id = {r["Id"]: r for r in results}
+    assert set(by_id) == {"rate", "both", "twice"}
+    assert by_id["rate"]["Label"] == "error rate"
+    assert by_id["rate"]["Values"] == pytest.approx([0, 25, 10])
+    assert by_id["both"]["Values"] == [8, 15, 11]
+    assert by_id["twice"]["Values"] == pytest.approx([0, 50, 20])
+    for bad, needle in (("e / nope", "nope"), ("SQRT(e)", "SQRT"), ("e +", "ends"), ("x1", "x1")):
+        with pytest.raises(ClientError) as err:
+            cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[stat("e", "Errors"), {"Id": "x1", "Expression": bad}])
+        assert err.value.response["Error"]["Code"] == "ValidationError" and needle in err.value.response["Error"]["Message"]
