@@ -106,24 +106,23 @@ struct MetricExpressionParser {
     mutating func skipSpaces() { while i < chars.count, chars[i].isWhitespace { i += 1 } }
 
     mutating func expression() throws(MetricsError) -> MetricExpression {
-        var left = try term()
-        while true {
-            skipSpaces()
-            guard i < chars.count, chars[i] == "+" || chars[i] == "-" else { return left }
-            let op = chars[i]
-            i += 1
-            left = .binary(op, left, try term())
-        }
+        try chain(["+", "-"]) { (p: inout MetricExpressionParser) throws(MetricsError) in try p.term() }
     }
 
     mutating func term() throws(MetricsError) -> MetricExpression {
-        var left = try factor()
+        try chain(["*", "/"]) { (p: inout MetricExpressionParser) throws(MetricsError) in try p.factor() }
+    }
+
+    /// `operand (op operand)*`, left-associative.
+    mutating func chain(_ ops: Set<Character>,
+                        _ operand: (inout MetricExpressionParser) throws(MetricsError) -> MetricExpression) throws(MetricsError) -> MetricExpression {
+        var left = try operand(&self)
         while true {
             skipSpaces()
-            guard i < chars.count, chars[i] == "*" || chars[i] == "/" else { return left }
+            guard i < chars.count, ops.contains(chars[i]) else { return left }
             let op = chars[i]
             i += 1
-            left = .binary(op, left, try factor())
+            left = .binary(op, left, try operand(&self))
         }
     }
 
