@@ -48,8 +48,9 @@ func waitUntil(_ seconds: Double = 10, _ condition: () async throws -> Bool) asy
         let queue = RecordingSink()
         router.register("test", sink)
         router.register("sqs", queue)
-        // Speed-up 1000: the 1 s back-off is 1 ms.
-        let service = DeliveryService(store: store, router: router, speedup: 1000, logger: Logger(label: "test"))
+        // Speed-up 100: the 1 s back-off is 10 ms, and the hour's maximum age 36 s — far more than a loaded test run
+        // can delay the loop (with 1000 the age was 3.6 s, and a busy parallel run once dropped the first delivery).
+        let service = DeliveryService(store: store, router: router, speedup: 100, logger: Logger(label: "test"))
         let task = Task { try await service.run() }
         defer { task.cancel() }
 
