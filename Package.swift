@@ -273,7 +273,7 @@ let package = Package(
         ]),
         .testTarget(name: "CloudWatchMetricsTests", dependencies: ["CloudWatchMetrics", "CloudWatchAPI", "SQLiteStore", "AWSProtocol"]),
         .testTarget(name: "TracesTests", dependencies: [
-            "Traces", "XRayAPI", "SQLiteStore", "AWSProtocol",
+            "Traces", "XRayAPI", "SQLiteStore", "AWSProtocol", "JSONText",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,14 +1,13 @@
-import JSONText
-
-/// Writes JSON compactly, numbers as they were written and fields in their order (events keep the caller's text).
-enum JSONTextWriter {
-    static func write(_ value: JSONText) -> String {
+/// Writes `JSONText` back compactly, numbers as they were written and fields in their order (EventBridge events,
+/// SNS envelopes and X-Ray segments keep the caller's text), and JSON string literals.
+public enum JSONTextWriter {
+    public static func write(_ value: JSONText) -> String {
         var out = ""
         write(value, into: &out)
         return out
     }
 
-    static func write(_ value: JSONText, into out: inout String) {
+    public static func write(_ value: JSONText, into out: inout String) {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -33,20 +32,20 @@ enum JSONTextWriter {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = ""
         quote(s, into: &out)
         return out
     }
 
-    static func quote(_ s: String, into out: inout String) {
+    public static func quote(_ s: String, into out: inout String) {
         out += "\""
         escape(s, into: &out)
         out += "\""
     }
 
     /// The string's JSON escaping without the quotes.
-    static func escape(_ s: String, into out: inout String) {
+    public static func escape(_ s: String, into out: inout String) {
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -66,4 +65,7 @@ enum JSONTextWriter {
             }
         }
     }
+
+    /// `write(_:)` (the name the trace code reads best with).
+    public static func string(_ value: JSONText) -> String { write(value) }
 }
