@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Log storage per invocation: invokes a one-line Python function N times and prints how much the store grew
-(`/health` storeBytes) per invocation, START/END/REPORT included. Prints figures, asserts nothing. Usage:
+per invocation, START/END/REPORT included: while running (`/health` storeBytes, the WAL included) and, after the
+server stopped (its last checkpoint truncates the WAL), the pages of the log tables and their indexes as SQLite's
+dbstat counts them. Prints figures, asserts nothing. Usage:
     python3 bench/log_storage_bench.py [--bin .build/release/swiftlet] [--invocations 2000]
 """
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import time
 import urllib.request
@@ -36,13 +39,17 @@ def main():
             lam.invoke(FunctionName="one", Payload=b"{}")
         time.sleep(2)
         after = store_bytes(server)
-        files = {suffix or "db": os.path.getsize(os.path.join(server.dir, "swiftlet.sqlite" + suffix))
-                 for suffix in ("", "-wal") if os.path.exists(os.path.join(server.dir, "swiftlet.sqlite" + suffix))}
-        print(f"{args.invocations} invocations of a one-line function: store grew {after - before:,} bytes, "
-              f"{(after - before) / args.invocations:.0f} bytes per invocation (START, the line, END, REPORT); "
-              f"files now {files} (the WAL is reused, not shrunk, after checkpoints)")
+        print(f"{args.invocations} invocations of a one-line function: while running the store grew {after - before:,} bytes, "
+              f"{(after - before) / args.invocations:.0f} bytes per invocation (the WAL included: it is reused, not shrunk)")
     finally:
         server.stop()
+    db = sqlite3.connect(os.path.join(server.dir, "swiftlet.sqlite"))
+    tables = dict(db.execute("SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'log_entries%' GROUP BY name").fetchall())
+    events = db.execute("SELECT count(*) FROM log_entries").fetchone()[0]
+    total = sum(tables.values())
+    print(f"after stopping: {events:,} log events in {total:,} bytes of log tables and indexes, "
+          f"{total / (args.invocations + 1):.0f} bytes per invocation; by table: "
+          + ", ".join(f"{name} {size / (args.invocations + 1):.0f}" for name, size in sorted(tables.items(), key=lambda kv: -kv[1])))
 
 
 if __name__ == "__main__":

@@ -321,6 +321,7 @@ enum Migrations {
                   PRIMARY KEY (log_group, name));
                 """)
         }
+        migrator.registerMigration("v19-compact-logs") { db in try compactLogs(db) }
         return migrator
     }
 }

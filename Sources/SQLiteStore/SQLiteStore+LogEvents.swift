@@ -12,11 +12,12 @@ extension SQLiteStore {
                 throw LogsError.logStreamNotFound
             }
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO log_entries (group_id, stream_id, timestamp, ingested, message) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO log_entries (group_id, stream_id, timestamp, ingest_lag, message) VALUES (?, ?, ?, ?, ?)
                 """)
             var bytes = 0
             for event in events {
-                try insert.execute(arguments: [groupId, streamId, event.timestamp, ingestionTime, event.message])
+                try insert.execute(arguments: [groupId, streamId, event.timestamp, ingestionTime - event.timestamp,
+                                               Self.storedMessage(event.message)])
                 bytes += event.message.utf8.count
             }
             if let first = events.first?.timestamp, let last = events.last?.timestamp {
@@ -34,7 +35,7 @@ extension SQLiteStore {
                                                     arguments: [groupId, query.stream]) else {
                 throw LogsError.logStreamNotFound
             }
-            var sql = "SELECT id, timestamp, ingested, message FROM log_entries WHERE stream_id = ?"
+            var sql = "SELECT id, timestamp, ingest_lag, message FROM log_entries WHERE stream_id = ?"
             var arguments: StatementArguments = [streamId]
             if let start = query.startTime { sql += " AND timestamp >= ?"; arguments += [start] }
             if let end = query.endTime { sql += " AND timestamp < ?"; arguments += [end] }
@@ -54,9 +55,7 @@ extension SQLiteStore {
             }
             sql += " LIMIT ?"
             arguments += [query.limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                StoredLogEvent(id: $0["id"], stream: query.stream, timestamp: $0["timestamp"], ingestionTime: $0["ingested"], message: $0["message"])
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { Self.storedEvent($0, stream: query.stream) }
         }
     }
 
@@ -80,37 +79,46 @@ extension SQLiteStore {
             }
             let allStreams = scan.streams == nil && scan.streamPrefix == nil
             if names.isEmpty { return [] }
-            var sql: String
+            // The conditions every candidate meets, after the first table's alias `e`.
+            var conditions = ""
             var arguments: StatementArguments = []
+            if !allStreams {
+                conditions += " AND e.stream_id IN (\(names.keys.map(String.init).joined(separator: ",")))"
+            }
+            if let start = scan.startTime { conditions += " AND e.timestamp >= ?"; arguments += [start] }
+            if let end = scan.endTime { conditions += " AND e.timestamp < ?"; arguments += [end] }
+            if scan.after != .start {
+                // Spelled so the index's range starts at the timestamp (a row-value comparison would not).
+                conditions += " AND e.timestamp >= ? AND (e.timestamp > ? OR e.id > ?)"
+                arguments += [scan.after.timestamp, scan.after.timestamp, scan.after.id]
+            }
+            conditions += " ORDER BY e.timestamp, e.id LIMIT ?"
+            arguments += [scan.limit]
+            let columns = "e.id, e.stream_id, e.timestamp, e.ingest_lag, e.message"
+            var queries: [(String, StatementArguments)] = []
             if let match {
                 // CROSS JOIN keeps the index's hits as the outer loop: the planner would otherwise walk the group in
                 // time order and ask the index about every event.
-                sql = "SELECT e.id, e.stream_id, e.timestamp, e.ingested, e.message FROM log_entries_text t CROSS JOIN log_entries e ON e.id = t.rowid WHERE log_entries_text MATCH ? AND e.group_id = ?"
-                arguments += [match, groupId]
+                queries.append(("SELECT \(columns) FROM log_entries_text t CROSS JOIN log_entries e ON e.id = t.rowid WHERE log_entries_text MATCH ? AND e.group_id = ?" + conditions,
+                                [match, groupId] + arguments))
+                // Compact lines are not in the index: those of a kind that could hold the texts are candidates too.
+                let kinds = CompactLogLine.kinds(couldContain: scan.requiredTexts ?? [])
+                if !kinds.isEmpty {
+                    let bytes = kinds.map { String(format: "x'%02x'", $0.rawValue) }.joined(separator: ",")
+                    queries.append(("SELECT \(columns) FROM log_entries e WHERE e.group_id = ? AND typeof(e.message) = 'blob' AND substr(e.message, 1, 1) IN (\(bytes))" + conditions,
+                                    [groupId] + arguments))
+                }
             } else {
-                sql = "SELECT e.id, e.stream_id, e.timestamp, e.ingested, e.message FROM log_entries e WHERE e.group_id = ?"
-                arguments += [groupId]
+                queries.append(("SELECT \(columns) FROM log_entries e WHERE e.group_id = ?" + conditions, [groupId] + arguments))
             }
-            if !allStreams {
-                sql += " AND e.stream_id IN (\(names.keys.map(String.init).joined(separator: ",")))"
+            var rows: [Row] = []
+            for (sql, arguments) in queries { rows += try Row.fetchAll(db, sql: sql, arguments: arguments) }
+            if queries.count > 1 {
+                rows.sort { ($0["timestamp"] as Int64, $0["id"] as Int64) < ($1["timestamp"] as Int64, $1["id"] as Int64) }
+                rows = Array(rows.prefix(scan.limit))
             }
-            if let start = scan.startTime { sql += " AND e.timestamp >= ?"; arguments += [start] }
-            if let end = scan.endTime { sql += " AND e.timestamp < ?"; arguments += [end] }
-            if scan.after != .start {
-                // Spelled so the index's range starts at the timestamp (a row-value comparison would not).
-                sql += " AND e.timestamp >= ? AND (e.timestamp > ? OR e.id > ?)"
-                arguments += [scan.after.timestamp, scan.after.timestamp, scan.after.id]
-            }
-            sql += " ORDER BY e.timestamp, e.id LIMIT ?"
-            arguments += [scan.limit]
-            var out: [StoredLogEvent] = []
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                // Events of a stream deleted since (purged later) have no name left.
-                guard let name = names[row["stream_id"]] else { continue }
-                out.append(StoredLogEvent(id: row["id"], stream: name, timestamp: row["timestamp"], ingestionTime: row["ingested"], message: row["message"]))
-            }
-            return out
+            // Events of a stream deleted since (purged later) have no name left.
+            return rows.compactMap { row in names[row["stream_id"]].map { Self.storedEvent(row, stream: $0) } }
         }
     }
 
@@ -142,6 +150,30 @@ extension SQLiteStore {
             alternatives.append("(" + trigrams.joined(separator: " AND ") + ")")
         }
         return alternatives.joined(separator: " OR ")
+    }
+
+    // MARK: Stored form
+
+    /// A message as stored: the platform's own lines compact (`CompactLogLine`), every other line as text.
+    static func storedMessage(_ text: String) -> DatabaseValue {
+        if let bytes = CompactLogLine.encode(text) { return Data(bytes).databaseValue }
+        return text.databaseValue
+    }
+
+    /// The text of a stored message.
+    static func message(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .string(let text): text
+        case .blob(let data): CompactLogLine.decode(data) ?? ""
+        default: ""
+        }
+    }
+
+    /// An event from a row of `id, timestamp, ingest_lag, message`.
+    static func storedEvent(_ row: Row, stream: String) -> StoredLogEvent {
+        let timestamp: Int64 = row["timestamp"]
+        return StoredLogEvent(id: row["id"], stream: stream, timestamp: timestamp,
+                              ingestionTime: timestamp + (row["ingest_lag"] as Int64), message: message(row["message"]))
     }
 
     // MARK: Retention and purges
@@ -182,11 +214,11 @@ extension SQLiteStore {
         guard limit > 0 else { return 0 }
         var ids: [Int64] = []
         var bytes: [Int64: Int64] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, stream_id, length(CAST(message AS BLOB)) AS size FROM log_entries WHERE \(condition) LIMIT \(limit)",
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, stream_id, message FROM log_entries WHERE \(condition) LIMIT \(limit)",
                                        arguments: arguments)
         while let row = try rows.next() {
             ids.append(row["id"])
-            bytes[row["stream_id"], default: 0] += row["size"] as Int64
+            bytes[row["stream_id"], default: 0] += Int64(message(row["message"]).utf8.count)
         }
         let delete = try db.cachedStatement(sql: "DELETE FROM log_entries WHERE id = ?")
         for id in ids { try delete.execute(arguments: [id]) }

@@ -9,7 +9,7 @@ extension SQLiteStore: LogEventStore {
         let now = LogNames.nowMs()
         try await pool.write { db in
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO log_entries (group_id, stream_id, timestamp, ingested, message) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO log_entries (group_id, stream_id, timestamp, ingest_lag, message) VALUES (?, ?, ?, ?, ?)
                 """)
             var ids: [String: (group: Int64, stream: Int64)] = [:]
             var touched: [Int64: (first: Int64, last: Int64, bytes: Int)] = [:]
@@ -23,7 +23,8 @@ extension SQLiteStore: LogEventStore {
                     target = (group, try Self.logStreamId(db, group: group, name: event.stream, now: now))
                     ids[key] = target
                 }
-                try insert.execute(arguments: [target.group, target.stream, event.timestamp, now, event.message])
+                try insert.execute(arguments: [target.group, target.stream, event.timestamp, now - event.timestamp,
+                                           Self.storedMessage(event.message)])
                 let bytes = event.message.utf8.count
                 if var t = touched[target.stream] {
                     t.first = min(t.first, event.timestamp)
