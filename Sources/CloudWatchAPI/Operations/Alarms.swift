@@ -19,7 +19,7 @@ extension CloudWatchService {
             threshold: input.Threshold, comparisonOperator: input.ComparisonOperator, treatMissingData: input.TreatMissingData,
             evaluateLowSampleCountPercentile: input.EvaluateLowSampleCountPercentile,
             tags: input.Tags.map { Dictionary($0.map { ($0.Key, $0.Value) }, uniquingKeysWith: { $1 }) },
-            usesMetricMath: input.Metrics != nil))
+            metrics: input.Metrics))
         return try wire.encode(EmptyOutput())
     }
 

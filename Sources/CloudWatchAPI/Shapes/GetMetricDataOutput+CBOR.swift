@@ -1,3 +1,4 @@
+import CloudWatchMetrics
 import AWSProtocol
 import Foundation
 

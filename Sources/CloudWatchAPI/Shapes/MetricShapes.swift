@@ -1,21 +1,15 @@
+import CloudWatchMetrics
 import Foundation
 
-// The CloudWatch shapes of metrics, named and spelled as the service model names them.
+// The CloudWatch shapes of metrics, named and spelled as the service model names them (`Dimension`, `Metric`,
+// `MetricStat` and `MetricDataQuery` are the domain's: alarms store them).
 
-public struct Dimension: Codable, Sendable, Equatable {
-    public var Name: String
-    public var Value: String
-}
+/// Foundation has a `Dimension` too (units of measure): this module means CloudWatch's.
+public typealias Dimension = CloudWatchMetrics.Dimension
 
 public struct DimensionFilter: Codable, Sendable {
     public var Name: String
     public var Value: String?
-}
-
-public struct Metric: Codable, Sendable {
-    public var Namespace: String?
-    public var MetricName: String?
-    public var Dimensions: [Dimension]?
 }
 
 public struct StatisticSet: Codable, Sendable {
@@ -46,23 +40,6 @@ public struct Datapoint: Codable, Sendable {
     public var Maximum: Double?
     public var Unit: String?
     public var ExtendedStatistics: [String: Double]?
-}
-
-public struct MetricStat: Codable, Sendable {
-    public var Metric: Metric
-    public var Period: Int
-    public var Stat: String
-    public var Unit: String?
-}
-
-public struct MetricDataQuery: Codable, Sendable {
-    public var Id: String
-    public var MetricStat: MetricStat?
-    public var Expression: String?
-    public var Label: String?
-    public var ReturnData: Bool?
-    public var Period: Int?
-    public var AccountId: String?
 }
 
 public struct MessageData: Codable, Sendable {

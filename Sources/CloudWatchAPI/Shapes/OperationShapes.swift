@@ -1,3 +1,4 @@
+import CloudWatchMetrics
 import Foundation
 
 // Inputs and outputs of the metric operations.

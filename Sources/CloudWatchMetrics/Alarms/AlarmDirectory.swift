@@ -56,13 +56,14 @@ public final class AlarmDirectory: Service, Sendable {
         public var treatMissingData: String?
         public var evaluateLowSampleCountPercentile: String?
         public var tags: [String: String]?
-        public var usesMetricMath: Bool
+        /// An alarm on metric math: its queries, instead of the metric fields.
+        public var metrics: [MetricDataQuery]?
 
         public init(name: String, description: String?, actionsEnabled: Bool?, okActions: [String]?, alarmActions: [String]?,
                     insufficientDataActions: [String]?, metricName: String?, namespace: String?, statistic: String?,
                     extendedStatistic: String?, dimensions: [MetricDimension], period: Int?, unit: String?, evaluationPeriods: Int,
                     datapointsToAlarm: Int?, threshold: Double?, comparisonOperator: String, treatMissingData: String?,
-                    evaluateLowSampleCountPercentile: String?, tags: [String: String]?, usesMetricMath: Bool) {
+                    evaluateLowSampleCountPercentile: String?, tags: [String: String]?, metrics: [MetricDataQuery]?) {
             self.name = name
             self.description = description
             self.actionsEnabled = actionsEnabled
@@ -83,7 +84,7 @@ public final class AlarmDirectory: Service, Sendable {
             self.treatMissingData = treatMissingData
             self.evaluateLowSampleCountPercentile = evaluateLowSampleCountPercentile
             self.tags = tags
-            self.usesMetricMath = usesMetricMath
+            self.metrics = metrics
         }
     }
 
@@ -93,27 +94,47 @@ public final class AlarmDirectory: Service, Sendable {
         guard !d.name.isEmpty, d.name.count <= 255 else {
             throw MetricsError.invalidParameterValue("The parameter AlarmName must be between 1 and 255 characters long.")
         }
-        if d.usesMetricMath {
-            throw MetricsError.validation("Metrics: alarms on metric math expressions are not supported by Swiftlet; give MetricName and Namespace.")
+        var period: Int
+        if let metrics = d.metrics {
+            for (field, given) in [("MetricName", d.metricName != nil), ("Namespace", d.namespace != nil), ("Statistic", d.statistic != nil),
+                                   ("ExtendedStatistic", d.extendedStatistic != nil), ("Dimensions", !d.dimensions.isEmpty),
+                                   ("Period", d.period != nil), ("Unit", d.unit != nil)] where given {
+                throw MetricsError.invalidParameterCombination("The parameter \(field) cannot be given with Metrics: an alarm is on one metric or on metric math.")
+            }
+            let set = try MetricDataQuerySet(metrics, field: "Metrics")
+            guard metrics.filter({ $0.ReturnData ?? true }).count == 1 else {
+                throw MetricsError.validation("Exactly one element of the metrics list should return data.")
+            }
+            for (i, query) in metrics.enumerated() where query.Expression != nil {
+                if let p = query.Period {
+                    try MetricsDirectory.checkPeriod(p, field: "Metrics.member.\(i + 1).Period")
+                }
+            }
+            guard !set.queries.allSatisfy({ $0.MetricStat == nil }) || metrics.contains(where: { $0.Period != nil }) else {
+                throw MetricsError.validation("Metrics: an alarm on expressions alone needs a Period on its expression.")
+            }
+            period = MetricAlarm.evaluationPeriod(of: metrics)
+        } else {
+            guard d.metricName != nil, let namespace = d.namespace else {
+                throw MetricsError.missingParameter("The parameters MetricName and Namespace are required.")
+            }
+            try MetricsDirectory.checkNamespace(namespace, publishing: false)
+            try MetricsDirectory.checkDimensions(d.dimensions, field: "Dimensions")
+            try MetricsDirectory.checkUnit(d.unit, field: "Unit")
+            guard let given = d.period else { throw MetricsError.missingParameter("The parameter Period is required.") }
+            period = given
+            guard (d.statistic == nil) != (d.extendedStatistic == nil) else {
+                throw MetricsError.invalidParameterCombination("Exactly one of the parameters Statistic and ExtendedStatistic must be given.")
+            }
+            if let s = d.statistic, MetricStatistic(basic: s) == nil {
+                throw MetricsError.invalidParameterValue("The parameter Statistic must be a value in the set [ SampleCount, Average, Sum, Minimum, Maximum ].")
+            }
+            if let e = d.extendedStatistic, MetricStatistic(percentile: e) == nil {
+                throw MetricsError.invalidParameterValue("The value \(e) for parameter ExtendedStatistic is not supported.")
+            }
         }
-        guard let metricName = d.metricName, let namespace = d.namespace else {
-            throw MetricsError.missingParameter("The parameters MetricName and Namespace are required.")
-        }
-        try MetricsDirectory.checkNamespace(namespace, publishing: false)
-        try MetricsDirectory.checkDimensions(d.dimensions, field: "Dimensions")
-        try MetricsDirectory.checkUnit(d.unit, field: "Unit")
-        guard let period = d.period else { throw MetricsError.missingParameter("The parameter Period is required.") }
         guard [10, 20, 30].contains(period) || (period >= 60 && period % 60 == 0) else {
             throw MetricsError.invalidParameterValue("The parameter Period must be 10, 20, 30 or a multiple of 60.")
-        }
-        guard (d.statistic == nil) != (d.extendedStatistic == nil) else {
-            throw MetricsError.invalidParameterCombination("Exactly one of the parameters Statistic and ExtendedStatistic must be given.")
-        }
-        if let s = d.statistic, MetricStatistic(basic: s) == nil {
-            throw MetricsError.invalidParameterValue("The parameter Statistic must be a value in the set [ SampleCount, Average, Sum, Minimum, Maximum ].")
-        }
-        if let e = d.extendedStatistic, MetricStatistic(percentile: e) == nil {
-            throw MetricsError.invalidParameterValue("The value \(e) for parameter ExtendedStatistic is not supported.")
         }
         guard d.evaluationPeriods >= 1 else { throw MetricsError.invalidParameterValue("The parameter EvaluationPeriods must be greater than or equal to 1.") }
         guard d.evaluationPeriods * period <= 86_400 * 7 else {
@@ -145,12 +166,12 @@ public final class AlarmDirectory: Service, Sendable {
             StateValue: existing?.StateValue ?? "INSUFFICIENT_DATA",
             StateReason: existing?.StateReason ?? "Unchecked: Initial alarm creation",
             StateReasonData: existing?.StateReasonData, StateUpdatedTimestamp: existing?.StateUpdatedTimestamp ?? now,
-            StateTransitionedTimestamp: existing?.StateTransitionedTimestamp ?? now, MetricName: metricName, Namespace: namespace,
+            StateTransitionedTimestamp: existing?.StateTransitionedTimestamp ?? now, MetricName: d.metricName, Namespace: d.namespace,
             Statistic: d.statistic, ExtendedStatistic: d.extendedStatistic,
-            Dimensions: d.dimensions.map { .init(Name: $0.name, Value: $0.value) }, Period: period, Unit: d.unit,
+            Dimensions: d.dimensions.map { .init(Name: $0.name, Value: $0.value) }, Period: d.metrics == nil ? period : nil, Unit: d.unit,
             EvaluationPeriods: d.evaluationPeriods, DatapointsToAlarm: d.datapointsToAlarm, Threshold: threshold,
             ComparisonOperator: d.comparisonOperator, TreatMissingData: d.treatMissingData,
-            EvaluateLowSampleCountPercentile: d.evaluateLowSampleCountPercentile)
+            EvaluateLowSampleCountPercentile: d.evaluateLowSampleCountPercentile, Metrics: d.metrics)
         try await store.putAlarm(alarm, tags: existing == nil ? (d.tags ?? [:]) : nil)
         try await store.appendAlarmHistory(AlarmHistoryItem(
             AlarmName: d.name, Timestamp: metrics.now, HistoryItemType: "ConfigurationUpdate",
@@ -241,24 +262,32 @@ public final class AlarmDirectory: Service, Sendable {
     }
 
     func evaluate(_ alarm: MetricAlarm) async throws {
-        guard let statistic = alarm.statistic else { return }
-        let period = Int64(alarm.Period)
+        let period = Int64(alarm.evaluationPeriod)
         let now = Int64(metrics.now)
         // The latest `EvaluationPeriods` complete periods (the one still filling is evaluated once it is complete,
         // so every datapoint is seen by at least one evaluation).
         let end = now / period * period
         let start = end - period * Int64(alarm.EvaluationPeriods)
-        let periods = try await metrics.periods(MetricQuery(identity: alarm.identity, period: alarm.Period, unit: alarm.Unit,
-                                                                            percentiles: MetricStatistic.isPercentile(statistic)),
-                                                start: start, end: end)
         var values: [Double?] = Array(repeating: nil, count: alarm.EvaluationPeriods)
-        for p in periods {
-            let index = Int((p.start - start) / period)
-            if index >= 0 && index < values.count { values[index] = p.aggregate.value(of: statistic) }
+        func place(_ time: Int64, _ value: Double?) {
+            let index = Int((time - start) / period)
+            if index >= 0 && index < values.count { values[index] = value }
+        }
+        if let queries = alarm.Metrics {
+            let set = try MetricDataQuerySet(queries, field: "Metrics")
+            for series in try await set.evaluate(start: Double(start), end: Double(end), directory: metrics) {
+                for (time, value) in series.points where value.isFinite { place(time, value) }
+            }
+        } else {
+            guard let statistic = alarm.statistic, let identity = alarm.identity else { return }
+            let periods = try await metrics.periods(MetricQuery(identity: identity, period: alarm.evaluationPeriod, unit: alarm.Unit,
+                                                                percentiles: MetricStatistic.isPercentile(statistic)),
+                                                    start: start, end: end)
+            for p in periods { place(p.start, p.aggregate.value(of: statistic)) }
         }
         let evaluation = AlarmEvaluation.evaluate(alarm, values: values)
         guard evaluation.state != alarm.StateValue else { return }
-        let data = #"{"version":"1.0","queryDate":"\#(ISO8601DateFormatter().string(from: Date()))","statistic":"\#(alarm.Statistic ?? alarm.ExtendedStatistic ?? "")","period":\#(alarm.Period),"recentDatapoints":[\#(evaluation.recent.map { String($0) }.joined(separator: ","))],"threshold":\#(alarm.Threshold)}"#
+        let data = #"{"version":"1.0","queryDate":"\#(ISO8601DateFormatter().string(from: Date()))","statistic":"\#(alarm.Statistic ?? alarm.ExtendedStatistic ?? "")","period":\#(alarm.evaluationPeriod),"recentDatapoints":[\#(evaluation.recent.map { String($0) }.joined(separator: ","))],"threshold":\#(alarm.Threshold)}"#
         try await transition(alarm, to: evaluation.state, reason: evaluation.reason, reasonData: data)
     }
 

@@ -6,13 +6,13 @@ public enum AlarmNotification {
     struct SNSMessage: Encodable {
         struct Trigger: Encodable {
             struct Dimension: Encodable { var value: String; var name: String }
-            var MetricName: String
-            var Namespace: String
-            var StatisticType: String
+            var MetricName: String?
+            var Namespace: String?
+            var StatisticType: String?
             var Statistic: String?
             var ExtendedStatistic: String?
             var Unit: String?
-            var Dimensions: [Dimension]
+            var Dimensions: [Dimension]?
             var Period: Int
             var EvaluationPeriods: Int
             var DatapointsToAlarm: Int
@@ -20,6 +20,8 @@ public enum AlarmNotification {
             var Threshold: Double
             var TreatMissingData: String
             var EvaluateLowSampleCountPercentile: String
+            /// An alarm on metric math: its queries instead of the metric fields.
+            var Metrics: [MetricDataQuery]?
         }
         var AlarmName: String
         var AlarmDescription: String?
@@ -45,7 +47,13 @@ public enum AlarmNotification {
             var period: Int
             var stat: String
         }
-        struct Query: Encodable { var id: String; var metricStat: MetricStat; var returnData: Bool }
+        struct Query: Encodable {
+            var id: String
+            var metricStat: MetricStat?
+            var expression: String?
+            var label: String?
+            var returnData: Bool
+        }
         struct Configuration: Encodable { var description: String?; var metrics: [Query] }
         struct AlarmData: Encodable {
             var alarmName: String
@@ -100,12 +108,13 @@ public enum AlarmNotification {
             NewStateReason: a.StateReason, StateChangeTime: snsTime(a.StateUpdatedTimestamp), Region: regionName(region),
             AlarmArn: a.AlarmArn, OldStateValue: t.oldState, OKActions: a.OKActions, AlarmActions: a.AlarmActions,
             InsufficientDataActions: a.InsufficientDataActions,
-            Trigger: .init(MetricName: a.MetricName, Namespace: a.Namespace, StatisticType: a.Statistic != nil ? "Statistic" : "ExtendedStatistic",
+            Trigger: .init(MetricName: a.MetricName, Namespace: a.Namespace,
+                           StatisticType: a.Metrics != nil ? nil : a.Statistic != nil ? "Statistic" : "ExtendedStatistic",
                            Statistic: a.Statistic?.uppercased(), ExtendedStatistic: a.ExtendedStatistic, Unit: a.Unit,
-                           Dimensions: a.Dimensions.map { .init(value: $0.Value, name: $0.Name) }, Period: a.Period,
+                           Dimensions: a.Metrics != nil ? nil : a.Dimensions.map { .init(value: $0.Value, name: $0.Name) }, Period: a.evaluationPeriod,
                            EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
                            ComparisonOperator: a.ComparisonOperator, Threshold: a.Threshold, TreatMissingData: a.TreatMissingData ?? "missing",
-                           EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile ?? ""))
+                           EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile ?? "", Metrics: a.Metrics))
         let subject = "\(a.StateValue): \"\(a.AlarmName)\" in \(regionName(region))"
         return (encode(message), String(subject.prefix(100)))
     }
@@ -120,10 +129,24 @@ public enum AlarmNotification {
                 alarmName: a.AlarmName,
                 state: .init(value: a.StateValue, reason: a.StateReason, reasonData: a.StateReasonData, timestamp: isoTime(a.StateUpdatedTimestamp)),
                 previousState: .init(value: t.oldState, reason: "", reasonData: nil, timestamp: isoTime(a.StateTransitionedTimestamp)),
-                configuration: .init(description: a.AlarmDescription, metrics: [.init(
-                    id: "m1", metricStat: .init(metric: .init(namespace: a.Namespace, name: a.MetricName,
-                                                              dimensions: Dictionary(a.Dimensions.map { ($0.Name, $0.Value) }, uniquingKeysWith: { $1 })),
-                                                period: a.Period, stat: stat), returnData: true)])))
+                configuration: .init(description: a.AlarmDescription, metrics: queries(a, stat: stat))))
         return encode(event)
+    }
+
+    /// The alarm's queries as the alarm event spells them: its one metric as `m1`, or its metric math queries.
+    static func queries(_ a: MetricAlarm, stat: String) -> [LambdaEvent.Query] {
+        func metricStat(_ namespace: String, _ name: String, _ dimensions: [Dimension], _ period: Int, _ stat: String) -> LambdaEvent.MetricStat {
+            .init(metric: .init(namespace: namespace, name: name, dimensions: Dictionary(dimensions.map { ($0.Name, $0.Value) }, uniquingKeysWith: { $1 })),
+                  period: period, stat: stat)
+        }
+        guard let metrics = a.Metrics else {
+            return [.init(id: "m1", metricStat: metricStat(a.Namespace ?? "", a.MetricName ?? "",
+                                                           a.Dimensions.map { Dimension(Name: $0.Name, Value: $0.Value) }, a.evaluationPeriod, stat),
+                          returnData: true)]
+        }
+        return metrics.map { q in
+            .init(id: q.Id, metricStat: q.MetricStat.map { metricStat($0.Metric.Namespace ?? "", $0.Metric.MetricName ?? "", $0.Metric.Dimensions ?? [], $0.Period, $0.Stat) },
+                  expression: q.Expression, label: q.Label, returnData: q.ReturnData ?? true)
+        }
     }
 }

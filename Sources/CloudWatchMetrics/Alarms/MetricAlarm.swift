@@ -23,12 +23,14 @@ public struct MetricAlarm: Codable, Sendable, Equatable {
     public var StateReasonData: String?
     public var StateUpdatedTimestamp: Date
     public var StateTransitionedTimestamp: Date
-    public var MetricName: String
-    public var Namespace: String
+    /// Nil for an alarm on metric math (`Metrics`).
+    public var MetricName: String?
+    public var Namespace: String?
     public var Statistic: String?
     public var ExtendedStatistic: String?
     public var Dimensions: [Dimension]
-    public var Period: Int
+    /// Nil for an alarm on metric math: its queries' periods apply.
+    public var Period: Int?
     public var Unit: String?
     public var EvaluationPeriods: Int
     public var DatapointsToAlarm: Int?
@@ -36,13 +38,28 @@ public struct MetricAlarm: Codable, Sendable, Equatable {
     public var ComparisonOperator: String
     public var TreatMissingData: String?
     public var EvaluateLowSampleCountPercentile: String?
+    /// The metric data queries of an alarm on metric math; exactly one returns data.
+    public var Metrics: [MetricDataQuery]?
 
     public static let states = ["OK", "ALARM", "INSUFFICIENT_DATA"]
     public static let operators = ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"]
     public static let missingDataTreatments = ["breaching", "notBreaching", "ignore", "missing"]
 
-    public var identity: MetricIdentity {
-        MetricIdentity(namespace: Namespace, name: MetricName, dimensions: Dimensions.map { MetricDimension(name: $0.Name, value: $0.Value) })
+    /// The one metric of an alarm that is not on metric math.
+    public var identity: MetricIdentity? {
+        guard let Namespace, let MetricName else { return nil }
+        return MetricIdentity(namespace: Namespace, name: MetricName, dimensions: Dimensions.map { MetricDimension(name: $0.Name, value: $0.Value) })
+    }
+
+    /// The seconds each evaluated datapoint covers: `Period`, or that of the alarm's metric queries.
+    public var evaluationPeriod: Int {
+        Period ?? Metrics.map(Self.evaluationPeriod(of:)) ?? 60
+    }
+
+    /// The returned query's own period when it has one, else the shortest of the metric queries'.
+    public static func evaluationPeriod(of queries: [MetricDataQuery]) -> Int {
+        if let returned = queries.first(where: { $0.ReturnData ?? true }), let p = returned.MetricStat?.Period ?? returned.Period { return p }
+        return queries.compactMap { $0.MetricStat?.Period ?? $0.Period }.min() ?? 60
     }
 
     public var statistic: MetricStatistic? {
