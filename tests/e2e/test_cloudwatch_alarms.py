@@ -143,3 +143,38 @@ def test_alarm_action_publishes_cloudwatchs_message_to_a_topic(cw, server):
     assert body["NewStateReason"] == "drill" and body["Region"] == "US East (N. Virginia)"
     assert body["Trigger"]["MetricName"] == "Load" and body["Trigger"]["Threshold"] == 5
     cw.delete_alarms(AlarmNames=[alarm])
+
+
+def test_alarm_on_metric_math(cw):
+    alarm = "math-" + uuid.uuid4().hex[:8]
+    ns = "MathAlarm/" + uuid.uuid4().hex[:6]
+    metrics = [
+        {"Id": "m1", "ReturnData": False,
+         "MetricStat": {"Metric": {"Namespace": ns, "MetricName": "Load"}, "Period": 10, "Stat": "Maximum"}},
+        {"Id": "e1", "Expression": "m1 * 2", "Label": "double load", "ReturnData": True},
+    ]
+    for extra, code in (({"MetricName": "Load", "Namespace": ns}, "InvalidParameterCombination"),
+                        ({"Statistic": "Sum"}, "InvalidParameterCombination")):
+        with pytest.raises(ClientError) as err:
+            cw.put_metric_alarm(AlarmName=alarm, Metrics=metrics, EvaluationPeriods=1, Threshold=10,
+                                ComparisonOperator="GreaterThanThreshold", **extra)
+        assert err.value.response["Error"]["Code"] == code
+    both = [dict(metrics[0], ReturnData=True), metrics[1]]
+    with pytest.raises(ClientError) as err:
+        cw.put_metric_alarm(AlarmName=alarm, Metrics=both, EvaluationPeriods=1, Threshold=10, ComparisonOperator="GreaterThanThreshold")
+    assert err.value.response["Error"]["Code"] == "ValidationError" and "return data" in err.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as err:
+        cw.put_metric_alarm(AlarmName=alarm, Metrics=[metrics[0], dict(metrics[1], Expression="m1 * nope")], EvaluationPeriods=1,
+                            Threshold=10, ComparisonOperator="GreaterThanThreshold")
+    assert err.value.response["Error"]["Code"] == "ValidationError" and "nope" in err.value.response["Error"]["Message"]
+
+    cw.put_metric_alarm(AlarmName=alarm, Metrics=metrics, EvaluationPeriods=1, Threshold=10, ComparisonOperator="GreaterThanThreshold")
+    described = cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
+    assert "MetricName" not in described and "Period" not in described
+    assert [m["Id"] for m in described["Metrics"]] == ["m1", "e1"] and described["Metrics"][1]["Expression"] == "m1 * 2"
+    # 4 doubled is 8, under the threshold; 6 doubled is 12, over it.
+    put_value(cw, ns, 4)
+    wait_for(lambda: state(cw, alarm) == "OK", timeout=30, what="OK from the expression's value")
+    put_value(cw, ns, 6)
+    wait_for(lambda: state(cw, alarm) == "ALARM", timeout=30, what="ALARM from the expression's value")
+    cw.delete_alarms(AlarmNames=[alarm])

@@ -309,3 +309,41 @@ def test_get_metric_data_with_metric_math(cw):
         with pytest.raises(ClientError) as err:
             cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[stat("e", "Errors"), {"Id": "x1", "Expression": bad}])
         assert err.value.response["Error"]["Code"] == "ValidationError" and needle in err.value.response["Error"]["Message"]
+
+
+def test_metric_math_functions(cw):
+    ns = "MathFn/" + uuid.uuid4().hex[:6]
+    now = utcnow().replace(second=30, microsecond=0)
+    # Four minutes ago 2 errors of 10 calls, a minute with calls only, two minutes ago 4 of 20, then 0 of 5.
+    data = []
+    for minute, errors, calls in ((4, 2, 10), (3, None, 8), (2, 4, 20), (1, 0, 5)):
+        t = now - datetime.timedelta(minutes=minute)
+        data.append({"MetricName": "Calls", "Value": calls, "Timestamp": t})
+        if errors is not None:
+            data.append({"MetricName": "Errors", "Value": errors, "Timestamp": t})
+    cw.put_metric_data(Namespace=ns, MetricData=data)
+    start, end = now - datetime.timedelta(minutes=4, seconds=30), now - datetime.timedelta(seconds=30)
+
+    def stat(i, name):
+        return {"Id": i, "ReturnData": False, "MetricStat": {"Metric": {"Namespace": ns, "MetricName": name}, "Period": 60, "Stat": "Sum"}}
+    results = cw.get_metric_data(StartTime=start, EndTime=end, ScanBy="TimestampAscending", MetricDataQueries=[
+        stat("e", "Errors"), stat("c", "Calls"),
+        {"Id": "filled", "Expression": "FILL(e, 0)"},
+        {"Id": "guarded", "Expression": "IF(c > 0, 100 * FILL(e, 0) / c, 0)"},
+        {"Id": "total", "Expression": "SUM(e)"},
+        {"Id": "growth", "Expression": "DIFF(c)"},
+        {"Id": "each", "Expression": "METRICS()"},
+        {"Id": "big", "Expression": "IF(c >= 10 AND e > 1, 1, 0)"},
+    ])["MetricDataResults"]
+    by_id = {}
+    for r in results:
+        by_id.setdefault(r["Id"], []).append(r)
+    assert by_id["filled"][0]["Values"] == [2, 0, 4, 0]
+    assert by_id["guarded"][0]["Values"] == pytest.approx([20, 0, 20, 0])
+    assert by_id["total"][0]["Values"] == [6, 6, 6, 6], "a number becomes a series over the period grid"
+    assert by_id["growth"][0]["Values"] == [-2, 12, -15]
+    assert sorted(r["Label"] for r in by_id["each"]) == ["Calls", "Errors"], "an array returns one result per series"
+    assert by_id["big"][0]["Values"] == [1, 1, 0]
+    with pytest.raises(ClientError) as err:
+        cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[stat("e", "Errors"), {"Id": "x", "Expression": "FILL(e)"}])
+    assert err.value.response["Error"]["Code"] == "ValidationError" and "FILL takes 2 arguments" in err.value.response["Error"]["Message"]
