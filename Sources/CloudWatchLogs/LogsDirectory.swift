@@ -14,10 +14,12 @@ public struct LogsDirectory: Sendable {
     /// Subscription filters' persistence (nil: not served) and the filters in force.
     let subscriptionFilterStore: (any SubscriptionFilterStore)?
     public let subscriptionFilters: SubscriptionFilterSet
+    /// Live Tail sessions and their fan-out.
+    public let liveTail: LiveTail
 
     public init(store: any LogStore, arns: LogARNs, janitor: LogJanitor? = nil, metricFilterStore: (any MetricFilterStore)? = nil,
                 metricFilters: MetricFilterSet = MetricFilterSet(), subscriptionFilterStore: (any SubscriptionFilterStore)? = nil,
-                subscriptionFilters: SubscriptionFilterSet = SubscriptionFilterSet(),
+                subscriptionFilters: SubscriptionFilterSet = SubscriptionFilterSet(), liveTail: LiveTail = LiveTail(),
                 clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
         self.store = store
         self.arns = arns
@@ -26,6 +28,7 @@ public struct LogsDirectory: Sendable {
         self.metricFilters = metricFilters
         self.subscriptionFilterStore = subscriptionFilterStore
         self.subscriptionFilters = subscriptionFilters
+        self.liveTail = liveTail
         self.clock = clock
     }
 
@@ -165,6 +168,9 @@ public struct LogsDirectory: Sendable {
             updated = try await store.putLogEvents(group: group, stream: stream, events: accepted, ingestionTime: now)
             metricFilters.apply(group: group, events: accepted.map { ($0.message, $0.timestamp) })
             subscriptionFilters.apply(group: group, stream: stream, events: accepted.map { ($0.message, $0.timestamp) })
+            if !liveTail.isEmpty {
+                liveTail.publish(group: group, stream: stream, events: accepted.map { ($0.message, $0.timestamp) }, ingestionTime: now)
+            }
         }
         return (updated.uploadSequenceToken, rejected)
     }

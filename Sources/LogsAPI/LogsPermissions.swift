@@ -15,6 +15,9 @@ extension LogsService {
             || (operation == "DescribeMetricFilters" && members?.logGroupName == nil) {
             return [RequiredPermission(action: action, resource: "arn:aws:logs:\(arns.region):\(arns.accountId):log-group:*")]
         }
+        if operation == "StartLiveTail", let identifiers = members?.logGroupIdentifiers, !identifiers.isEmpty {
+            return identifiers.map { RequiredPermission(action: action, resource: arns.groupWildcard(arns.groupName(fromARN: $0) ?? $0)) }
+        }
         let name = members?.logGroupName ?? (members?.logGroupIdentifier ?? members?.resourceArn).map { arns.groupName(fromARN: $0) ?? $0 }
         guard let name else { return [RequiredPermission(action: action, resource: "*")] }
         let resource: String
@@ -41,6 +44,8 @@ extension LogsService {
 struct LogsMembers: Decodable {
     var logGroupName: String?
     var logGroupIdentifier: String?
+    /// StartLiveTail's groups.
+    var logGroupIdentifiers: [String]?
     var logStreamName: String?
     var resourceArn: String?
     var tags: TagsMember?

@@ -40,6 +40,7 @@ public struct LogsService: Sendable {
         case "PutSubscriptionFilter": return try await putSubscriptionFilter(request)
         case "DeleteSubscriptionFilter": return try await deleteSubscriptionFilter(request)
         case "DescribeSubscriptionFilters": return try await describeSubscriptionFilters(request)
+        case "StartLiveTail": return try await startLiveTail(request)
         case let other: throw LogsError.unknownOperation(other)
         }
     }

@@ -53,5 +53,5 @@ protocol ServiceWiring {
 
 enum Wirings {
     /// In order: a later one may rely on sinks an earlier one registered (all are registered before any runs).
-    static let all: [any ServiceWiring.Type] = [SchedulerWiring.self, EventsWiring.self, TopicsWiring.self, MetricsWiring.self, TracesWiring.self, LogSubscriptionsWiring.self]
+    static let all: [any ServiceWiring.Type] = [SchedulerWiring.self, EventsWiring.self, TopicsWiring.self, MetricsWiring.self, TracesWiring.self, LogSubscriptionsWiring.self, LiveTailWiring.self]
 }
