@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Wire-level pieces every AWS-compatible service shares: error shape, timestamps, JSON coding.
@@ -57,7 +58,10 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         // The CloudWatch Logs JSON 1.1 protocol (Logs_20140328.*, signing name logs) over CloudWatchLogs.
-        .target(name: "LogsAPI", dependencies: ["AWSProtocol", "CloudWatchLogs"], swiftSettings: strict),
+        .target(name: "LogsAPI", dependencies: [
+            "AWSProtocol", "CloudWatchLogs",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         // The SQS JSON 1.0 protocol over Queues.
         .target(name: "SQSAPI", dependencies: ["AWSProtocol", "Queues"], swiftSettings: strict),
         // The IAM policy language: parsing, AWS's validation, compiled statements, evaluation.
@@ -139,6 +143,13 @@ let package = Package(
             "Catalog", "FunctionLogs", "Queues", "Identity", "HTTPAPIs", "CloudWatchLogs",
             "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+        // The shared Store of a cluster: PostgreSQL through PostgresNIO (pooled client, migrations under an advisory lock).
+        .target(name: "PostgresStore", dependencies: [
+            "Catalog", "Queues",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         // C helpers the server calls around process launch: spawn with fd mapping, fd passing, pidfd.
         .target(name: "CSandboxSupport"),
@@ -255,7 +266,9 @@ let package = Package(
         .testTarget(name: "LambdaAPITests", dependencies: ["LambdaAPI"]),
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "SQLiteStore"]),
         .testTarget(name: "EventPatternsTests", dependencies: ["EventPatterns"]),
-        .testTarget(name: "CloudWatchLogsTests", dependencies: ["CloudWatchLogs", "SQLiteStore", "FunctionLogs"]),
+        .testTarget(name: "CloudWatchLogsTests", dependencies: [
+            "CloudWatchLogs", "SQLiteStore", "FunctionLogs", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "AsyncTests", dependencies: ["AsyncInvocation", "EventSourceMappings", "Queues", "AWSProtocol"]),
         .testTarget(name: "HTTPAPIsTests", dependencies: ["HTTPAPIs", "APIGatewayAPI", "SQLiteStore", "AWSProtocol"]),
         .testTarget(name: "HTTPIngressTests", dependencies: ["HTTPIngress", "HTTPAPIs", "AWSProtocol"]),
@@ -276,6 +289,10 @@ let package = Package(
             "Traces", "XRayAPI", "SQLiteStore", "AWSProtocol", "JSONText",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "StoreContractTests", dependencies: [
+            "SQLiteStore", "PostgresStore", "Catalog", "Queues", "BlobStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
