@@ -22,7 +22,7 @@ extension CloudWatchService {
         if operation == "PutMetricData", let namespace = (try? wire.decode(NamespaceMember.self, from: request))?.Namespace {
             permission.context["cloudwatch:namespace"] = [namespace]
         }
-        let alarmOperations: Set<String> = ["PutMetricAlarm", "SetAlarmState", "DeleteAlarms", "EnableAlarmActions", "DisableAlarmActions",
+        let alarmOperations: Set<String> = ["PutMetricAlarm", "PutCompositeAlarm", "SetAlarmState", "DeleteAlarms", "EnableAlarmActions", "DisableAlarmActions",
                                             "DescribeAlarmHistory", "TagResource", "UntagResource", "ListTagsForResource"]
         if alarmOperations.contains(operation), let alarms, let members = try? wire.decode(AlarmMembers.self, from: request) {
             let arns = members.ResourceARN.map { [$0] } ?? (members.AlarmNames ?? members.AlarmName.map { [$0] } ?? []).map(alarms.arn)

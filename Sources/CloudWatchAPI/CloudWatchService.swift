@@ -76,6 +76,7 @@ public struct CloudWatchService: Sendable {
         case "GetMetricData": return try await getMetricData(request)
         case "ListMetrics": return try await listMetrics(request)
         case "PutMetricAlarm": return try await putMetricAlarm(request)
+        case "PutCompositeAlarm": return try await putCompositeAlarm(request)
         case "DescribeAlarms": return try await describeAlarms(request)
         case "DescribeAlarmsForMetric": return try await describeAlarmsForMetric(request)
         case "DeleteAlarms": return try await deleteAlarms(request)

@@ -322,6 +322,10 @@ enum Migrations {
                 """)
         }
         migrator.registerMigration("v19-compact-logs") { db in try compactLogs(db) }
+        // Composite alarms share metric alarms' table (one name space), told apart by `kind`.
+        migrator.registerMigration("v20-composite-alarms") { db in
+            try db.execute(sql: "ALTER TABLE metric_alarms ADD COLUMN kind TEXT NOT NULL DEFAULT 'metric'")
+        }
         return migrator
     }
 }

@@ -4,31 +4,55 @@ import GRDB
 
 extension SQLiteStore: AlarmStore {
     public func putAlarm(_ alarm: MetricAlarm, tags: [String: String]?) async throws {
-        let document = try Self.encode(alarm)
+        try await putAlarmDocument(name: alarm.AlarmName, kind: "metric", document: try Self.encode(alarm), tags: tags)
+    }
+
+    public func putCompositeAlarm(_ alarm: CompositeAlarm, tags: [String: String]?) async throws {
+        try await putAlarmDocument(name: alarm.AlarmName, kind: "composite", document: try Self.encode(alarm), tags: tags)
+    }
+
+    /// Inserts or replaces an alarm's document (its tags too when given, else they stay).
+    func putAlarmDocument(name: String, kind: String, document: Data, tags: [String: String]?) async throws {
         let tagText = try tags.map { String(decoding: try Self.encode($0), as: UTF8.self) }
         try await pool.write { db in
             if let tagText {
-                try db.execute(sql: "INSERT OR REPLACE INTO metric_alarms (name, document, tags) VALUES (?, ?, ?)",
-                               arguments: [alarm.AlarmName, document, tagText])
+                try db.execute(sql: "INSERT OR REPLACE INTO metric_alarms (name, kind, document, tags) VALUES (?, ?, ?, ?)",
+                               arguments: [name, kind, document, tagText])
             } else {
                 try db.execute(sql: """
-                    INSERT INTO metric_alarms (name, document) VALUES (?, ?)
-                    ON CONFLICT (name) DO UPDATE SET document = excluded.document
-                    """, arguments: [alarm.AlarmName, document])
+                    INSERT INTO metric_alarms (name, kind, document) VALUES (?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET document = excluded.document, kind = excluded.kind
+                    """, arguments: [name, kind, document])
             }
         }
     }
 
     public func alarm(named name: String) async throws -> MetricAlarm? {
         let data = try await pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT document FROM metric_alarms WHERE name = ?", arguments: [name])
+            try Data.fetchOne(db, sql: "SELECT document FROM metric_alarms WHERE name = ? AND kind = 'metric'", arguments: [name])
         }
         return try data.map { try Self.decode(MetricAlarm.self, $0) }
     }
 
     public func alarms() async throws -> [MetricAlarm] {
-        let rows = try await pool.read { db in try Data.fetchAll(db, sql: "SELECT document FROM metric_alarms ORDER BY name") }
+        let rows = try await pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT document FROM metric_alarms WHERE kind = 'metric' ORDER BY name")
+        }
         return try rows.map { try Self.decode(MetricAlarm.self, $0) }
+    }
+
+    public func compositeAlarm(named name: String) async throws -> CompositeAlarm? {
+        let data = try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT document FROM metric_alarms WHERE name = ? AND kind = 'composite'", arguments: [name])
+        }
+        return try data.map { try Self.decode(CompositeAlarm.self, $0) }
+    }
+
+    public func compositeAlarms() async throws -> [CompositeAlarm] {
+        let rows = try await pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT document FROM metric_alarms WHERE kind = 'composite' ORDER BY name")
+        }
+        return try rows.map { try Self.decode(CompositeAlarm.self, $0) }
     }
 
     public func deleteAlarms(_ names: [String]) async throws -> [String] {

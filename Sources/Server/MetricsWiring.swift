@@ -76,14 +76,14 @@ enum MetricsWiring: ServiceWiring {
             if channel == "sns" {
                 let (message, subject) = AlarmNotification.snsMessage(transition, accountId: accountId, region: region)
                 batch.append(Delivery(id: id, channel: "sns", target: action, payload: message,
-                                      origin: DeliveryOrigin(servicePrincipal: "cloudwatch.amazonaws.com", sourceArn: transition.alarm.AlarmArn,
+                                      origin: DeliveryOrigin(servicePrincipal: "cloudwatch.amazonaws.com", sourceArn: transition.alarmArn,
                                                              sourceAccount: accountId),
                                       retry: retry, acceptedAt: now, context: ["subject": subject]))
             } else if channel == "lambda" {
                 batch.append(Delivery(id: id, channel: "lambda", target: action,
                                       payload: AlarmNotification.lambdaEvent(transition, accountId: accountId, region: region),
                                       origin: DeliveryOrigin(servicePrincipal: "lambda.alarms.cloudwatch.amazonaws.com",
-                                                             sourceArn: transition.alarm.AlarmArn, sourceAccount: accountId),
+                                                             sourceArn: transition.alarmArn, sourceAccount: accountId),
                                       retry: retry, acceptedAt: now))
             }
         }

@@ -178,3 +178,61 @@ def test_alarm_on_metric_math(cw):
     put_value(cw, ns, 6)
     wait_for(lambda: state(cw, alarm) == "ALARM", timeout=30, what="ALARM from the expression's value")
     cw.delete_alarms(AlarmNames=[alarm])
+
+
+def test_composite_alarm_follows_its_rule_and_acts(lam, create, name, cw, server):
+    fn = create(name, Code={"ZipFile": make_zip({"app.py": PRINTS_EVENT})})["FunctionArn"]
+    suffix = uuid.uuid4().hex[:8]
+    errors, latency, composite = f"errors-{suffix}", f"latency-{suffix}", f"service-{suffix}"
+    composite_arn = f"arn:aws:cloudwatch:us-east-1:000000000000:alarm:{composite}"
+    lam.add_permission(FunctionName=name, StatementId="composite", Action="lambda:InvokeFunction",
+                       Principal="lambda.alarms.cloudwatch.amazonaws.com", SourceArn=composite_arn)
+    ns = "Composite/" + suffix
+    for child in (errors, latency):
+        # `ignore` keeps a state SetAlarmState gave while no data arrives.
+        cw.put_metric_alarm(AlarmName=child, Namespace=ns, MetricName=child, Statistic="Sum", Period=10, EvaluationPeriods=1,
+                            Threshold=1, ComparisonOperator="GreaterThanThreshold", TreatMissingData="ignore")
+    for rule, needle in ((f"ALARM({errors}) AND ALARM(nope-{suffix})", f"nope-{suffix}"), (f"ALARM({errors}) XOR OK(x)", "XOR"),
+                         (f"ALARM({composite})", composite)):
+        with pytest.raises(ClientError) as err:
+            cw.put_composite_alarm(AlarmName=composite, AlarmRule=rule)
+        assert err.value.response["Error"]["Code"] == "ValidationError" and needle in err.value.response["Error"]["Message"], rule
+    rule = f'ALARM("{errors}") OR ALARM(arn:aws:cloudwatch:us-east-1:000000000000:alarm:{latency})'
+    cw.put_composite_alarm(AlarmName=composite, AlarmRule=rule, AlarmActions=[fn], OKActions=[fn],
+                           Tags=[{"Key": "team", "Value": "ops"}])
+    assert cw.describe_alarms(AlarmNames=[composite])["CompositeAlarms"] == [], "without AlarmTypes only metric alarms"
+    described = cw.describe_alarms(AlarmNames=[composite], AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]
+    assert described["AlarmRule"] == rule and described["AlarmArn"] == composite_arn
+    parents = cw.describe_alarms(ParentsOfAlarmName=errors, AlarmTypes=["CompositeAlarm", "MetricAlarm"])
+    assert [a["AlarmName"] for a in parents["CompositeAlarms"]] == [composite] and parents["MetricAlarms"] == []
+    children = cw.describe_alarms(ChildrenOfAlarmName=composite, AlarmTypes=["MetricAlarm"])["MetricAlarms"]
+    assert sorted(a["AlarmName"] for a in children) == sorted([errors, latency])
+    assert cw.list_tags_for_resource(ResourceARN=composite_arn)["Tags"] == [{"Key": "team", "Value": "ops"}]
+
+    def composite_state():
+        return cw.describe_alarms(AlarmNames=[composite], AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]["StateValue"]
+    cw.set_alarm_state(AlarmName=errors, StateValue="OK", StateReason="quiet")
+    cw.set_alarm_state(AlarmName=latency, StateValue="OK", StateReason="quiet")
+    wait_for(lambda: composite_state() == "OK", timeout=30, what="the composite OK")
+    cw.set_alarm_state(AlarmName=latency, StateValue="ALARM", StateReason="slow")
+    wait_for(lambda: composite_state() == "ALARM", timeout=30, what="the composite in ALARM")
+    alarm = cw.describe_alarms(AlarmNames=[composite], AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]
+    assert json.loads(alarm["StateReasonData"])["triggeringAlarms"]
+
+    logs = server.client("logs")
+
+    def alarm_events():
+        try:
+            found = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}", filterPattern='"ALARM-EVENT"')["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            return None
+        return [json.loads(e["message"].split("ALARM-EVENT ", 1)[1]) for e in found] or None
+    events = wait_for(lambda: (e := alarm_events()) and any(x["alarmData"]["state"]["value"] == "ALARM" for x in e) and e,
+                      timeout=30, what="the composite's ALARM event")
+    event = [x for x in events if x["alarmData"]["state"]["value"] == "ALARM"][0]
+    assert event["alarmArn"] == composite_arn and event["alarmData"]["configuration"]["alarmRule"] == rule
+    history = cw.describe_alarm_history(AlarmName=composite, AlarmTypes=["CompositeAlarm"], HistoryItemType="StateUpdate")
+    assert any(h["HistorySummary"] == "Alarm updated from OK to ALARM" and h["AlarmType"] == "CompositeAlarm"
+               for h in history["AlarmHistoryItems"])
+    cw.delete_alarms(AlarmNames=[composite, errors, latency])
+    assert cw.describe_alarms(AlarmNames=[composite], AlarmTypes=["CompositeAlarm"])["CompositeAlarms"] == []

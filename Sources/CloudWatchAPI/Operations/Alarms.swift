@@ -31,20 +31,78 @@ extension CloudWatchService {
         if input.AlarmNames != nil && input.AlarmNamePrefix != nil {
             throw MetricsError.invalidParameterCombination("The parameters AlarmNames and AlarmNamePrefix are mutually exclusive.")
         }
+        if input.ChildrenOfAlarmName != nil && input.ParentsOfAlarmName != nil {
+            throw MetricsError.invalidParameterCombination("The parameters ChildrenOfAlarmName and ParentsOfAlarmName are mutually exclusive.")
+        }
+        let types = input.AlarmTypes ?? ["MetricAlarm"]
+        if let bad = types.first(where: { $0 != "MetricAlarm" && $0 != "CompositeAlarm" }) {
+            throw MetricsError.invalidParameterValue("The value \(bad) for parameter AlarmTypes must be MetricAlarm or CompositeAlarm.")
+        }
         let limit = input.MaxRecords ?? 50
         guard (1...100).contains(limit) else { throw MetricsError.invalidParameterValue("The parameter MaxRecords must be between 1 and 100.") }
-        var alarms = try await alarmsDirectory().all()
-        if let names = input.AlarmNames { alarms = alarms.filter { names.contains($0.AlarmName) } }
-        if let prefix = input.AlarmNamePrefix { alarms = alarms.filter { $0.AlarmName.hasPrefix(prefix) } }
-        if let state = input.StateValue { alarms = alarms.filter { $0.StateValue == state } }
-        if let prefix = input.ActionPrefix {
-            alarms = alarms.filter { ($0.OKActions + $0.AlarmActions + $0.InsufficientDataActions).contains { $0.hasPrefix(prefix) } }
+        let directory = try alarmsDirectory()
+        // Without AlarmTypes only metric alarms are described, as CloudWatch does.
+        var items: [DescribedAlarm] = []
+        if types.contains("MetricAlarm") { items += try await directory.all().map(DescribedAlarm.metric) }
+        if types.contains("CompositeAlarm") { items += try await directory.allComposites().map(DescribedAlarm.composite) }
+        items.sort { $0.name < $1.name }
+        if let names = input.AlarmNames { items = items.filter { names.contains($0.name) } }
+        if let prefix = input.AlarmNamePrefix { items = items.filter { $0.name.hasPrefix(prefix) } }
+        if let state = input.StateValue { items = items.filter { $0.state == state } }
+        if let prefix = input.ActionPrefix { items = items.filter { $0.actions.contains { $0.hasPrefix(prefix) } } }
+        if let parent = input.ChildrenOfAlarmName {
+            let children = (try? AlarmRule(parsing: try await directory.compositeAlarm(parent).AlarmRule).alarms) ?? []
+            items = items.filter { children.contains($0.name) }
         }
-        if let types = input.AlarmTypes, !types.contains("MetricAlarm") { alarms = [] }
-        let offset = try Self.offset(input.NextToken, count: alarms.count)
-        let page = Array(alarms[offset..<min(alarms.count, offset + limit)])
-        let next = offset + page.count < alarms.count ? Data(String(offset + page.count).utf8).base64EncodedString() : nil
-        return try wire.encode(DescribeAlarmsOutput(MetricAlarms: page, CompositeAlarms: [], NextToken: next))
+        if let child = input.ParentsOfAlarmName {
+            items = items.filter { item in
+                guard case .composite(let c) = item, let rule = try? AlarmRule(parsing: c.AlarmRule) else { return false }
+                return rule.alarms.contains(child)
+            }
+        }
+        let offset = try Self.offset(input.NextToken, count: items.count)
+        let page = Array(items[offset..<min(items.count, offset + limit)])
+        let next = offset + page.count < items.count ? Data(String(offset + page.count).utf8).base64EncodedString() : nil
+        return try wire.encode(DescribeAlarmsOutput(
+            MetricAlarms: page.compactMap { if case .metric(let a) = $0 { a } else { nil } },
+            CompositeAlarms: page.compactMap { if case .composite(let a) = $0 { a } else { nil } }, NextToken: next))
+    }
+
+    /// One alarm of DescribeAlarms' answer, of either kind.
+    enum DescribedAlarm {
+        case metric(MetricAlarm)
+        case composite(CompositeAlarm)
+
+        var name: String {
+            switch self {
+            case .metric(let a): a.AlarmName
+            case .composite(let a): a.AlarmName
+            }
+        }
+
+        var state: String {
+            switch self {
+            case .metric(let a): a.StateValue
+            case .composite(let a): a.StateValue
+            }
+        }
+
+        var actions: [String] {
+            switch self {
+            case .metric(let a): a.OKActions + a.AlarmActions + a.InsufficientDataActions
+            case .composite(let a): a.OKActions + a.AlarmActions + a.InsufficientDataActions
+            }
+        }
+    }
+
+    func putCompositeAlarm(_ request: APIRequest) async throws -> APIResponse {
+        let input = try wire.decode(PutCompositeAlarmInput.self, from: request)
+        try await alarmsDirectory().putComposite(AlarmDirectory.CompositeDefinition(
+            name: input.AlarmName, rule: input.AlarmRule, description: input.AlarmDescription, actionsEnabled: input.ActionsEnabled,
+            okActions: input.OKActions, alarmActions: input.AlarmActions, insufficientDataActions: input.InsufficientDataActions,
+            actionsSuppressor: input.ActionsSuppressor,
+            tags: input.Tags.map { Dictionary($0.map { ($0.Key, $0.Value) }, uniquingKeysWith: { $1 }) }))
+        return try wire.encode(EmptyOutput())
     }
 
     func describeAlarmsForMetric(_ request: APIRequest) async throws -> APIResponse {
@@ -87,6 +145,9 @@ extension CloudWatchService {
         var items = try await alarmsDirectory().history(name: input.AlarmName, since: input.StartDate?.timeIntervalSince1970 ?? 0,
                                                         until: input.EndDate?.timeIntervalSince1970 ?? Double(Int64.max))
         if let type = input.HistoryItemType { items = items.filter { $0.HistoryItemType == type } }
+        // Without AlarmTypes only metric alarms' history, as CloudWatch answers.
+        let types = input.AlarmTypes ?? ["MetricAlarm"]
+        items = items.filter { types.contains($0.AlarmType) }
         if input.ScanBy == "TimestampAscending" { items.reverse() }
         let limit = input.MaxRecords ?? 100
         let offset = try Self.offset(input.NextToken, count: items.count)

@@ -37,15 +37,31 @@ public struct DescribeAlarmsInput: Codable, Sendable {
     public var AlarmNames: [String]?
     public var AlarmNamePrefix: String?
     public var AlarmTypes: [String]?
+    public var ChildrenOfAlarmName: String?
+    public var ParentsOfAlarmName: String?
     public var StateValue: String?
     public var ActionPrefix: String?
     public var MaxRecords: Int?
     public var NextToken: String?
 }
 
+public struct PutCompositeAlarmInput: Codable, Sendable {
+    public var AlarmName: String
+    public var AlarmRule: String
+    public var AlarmDescription: String?
+    public var ActionsEnabled: Bool?
+    public var OKActions: [String]?
+    public var AlarmActions: [String]?
+    public var InsufficientDataActions: [String]?
+    public var ActionsSuppressor: String?
+    public var ActionsSuppressorWaitPeriod: Int?
+    public var ActionsSuppressorExtensionPeriod: Int?
+    public var Tags: [Tag]?
+}
+
 public struct DescribeAlarmsOutput: Codable, Sendable {
     public var MetricAlarms: [MetricAlarm]
-    public var CompositeAlarms: [MetricAlarm]
+    public var CompositeAlarms: [CompositeAlarm]
     public var NextToken: String?
 }
 
@@ -76,6 +92,7 @@ public struct SetAlarmStateInput: Codable, Sendable {
 
 public struct DescribeAlarmHistoryInput: Codable, Sendable {
     public var AlarmName: String?
+    public var AlarmTypes: [String]?
     public var HistoryItemType: String?
     public var StartDate: Date?
     public var EndDate: Date?

@@ -4,9 +4,28 @@ import ServiceLifecycle
 
 /// A state change of an alarm whose actions are enabled: what the notifier sends to each action.
 public struct AlarmTransition: Sendable {
-    public var alarm: MetricAlarm
+    public enum Subject: Sendable {
+        case metric(MetricAlarm)
+        case composite(CompositeAlarm, triggering: [TriggeringAlarm])
+    }
+
+    /// An alarm of a composite's rule whose state made the composite change.
+    public struct TriggeringAlarm: Sendable, Equatable {
+        public var arn: String
+        public var state: String
+        public var timestamp: Date
+    }
+
+    public var subject: Subject
     public var oldState: String
     public var actions: [String]
+
+    public var alarmArn: String {
+        switch subject {
+        case .metric(let a): a.AlarmArn
+        case .composite(let a, _): a.AlarmArn
+        }
+    }
 }
 
 /// Metric alarms as operations (PutMetricAlarm's rules, SetAlarmState, describe, delete) and their evaluation:
@@ -158,6 +177,9 @@ public final class AlarmDirectory: Service, Sendable {
             }
         }
         let now = Date(timeIntervalSince1970: metrics.now)
+        if try await store.compositeAlarm(named: d.name) != nil {
+            throw MetricsError.validation("The alarm \(d.name) is a composite alarm: give another name, or delete it first.")
+        }
         let existing = try await store.alarm(named: d.name)
         let alarm = MetricAlarm(
             AlarmName: d.name, AlarmArn: arn(d.name), AlarmDescription: d.description, AlarmConfigurationUpdatedTimestamp: now,
@@ -186,6 +208,7 @@ public final class AlarmDirectory: Service, Sendable {
     }
 
     public func alarm(_ name: String) async throws -> MetricAlarm {
+        // (Composite alarms: `compositeAlarm(_:)`.)
         guard let alarm = try await store.alarm(named: name) else {
             throw MetricsError.resourceNotFound("Alarm \(name) does not exist.")
         }
@@ -205,9 +228,13 @@ public final class AlarmDirectory: Service, Sendable {
 
     public func setActionsEnabled(_ names: [String], _ enabled: Bool) async throws {
         for name in names {
-            guard var alarm = try await store.alarm(named: name) else { continue }
-            alarm.ActionsEnabled = enabled
-            try await store.putAlarm(alarm, tags: nil)
+            if var alarm = try await store.alarm(named: name) {
+                alarm.ActionsEnabled = enabled
+                try await store.putAlarm(alarm, tags: nil)
+            } else if var composite = try await store.compositeAlarm(named: name) {
+                composite.ActionsEnabled = enabled
+                try await store.putCompositeAlarm(composite, tags: nil)
+            }
         }
     }
 
@@ -218,6 +245,10 @@ public final class AlarmDirectory: Service, Sendable {
         }
         if let reasonData, JSONValueCheck.isJSON(reasonData) == false {
             throw MetricsError.invalidFormat("StateReasonData must be valid JSON.")
+        }
+        if let composite = try await store.compositeAlarm(named: name) {
+            try await transition(composite, to: state, reason: reason, reasonData: reasonData, triggering: [])
+            return
         }
         let alarm = try await alarm(name)
         try await transition(alarm, to: state, reason: reason, reasonData: reasonData)
@@ -241,7 +272,7 @@ public final class AlarmDirectory: Service, Sendable {
             HistoryData: #"{"oldState":{"stateValue":"\#(alarm.StateValue)"},"newState":{"stateValue":"\#(state)"}}"#))
         let actions = next.actions(for: state)
         if next.ActionsEnabled && !actions.isEmpty {
-            await notify(AlarmTransition(alarm: next, oldState: alarm.StateValue, actions: actions))
+            await notify(AlarmTransition(subject: .metric(next), oldState: alarm.StateValue, actions: actions))
         }
     }
 
@@ -258,6 +289,11 @@ public final class AlarmDirectory: Service, Sendable {
             } catch {
                 logger.warning("evaluating an alarm failed", metadata: ["alarm": "\(alarm.AlarmName)", "error": "\(error)"])
             }
+        }
+        do {
+            try await evaluateComposites()
+        } catch {
+            logger.warning("evaluating composite alarms failed", metadata: ["error": "\(error)"])
         }
     }
 

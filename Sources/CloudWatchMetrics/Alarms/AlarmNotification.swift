@@ -39,6 +39,30 @@ public enum AlarmNotification {
         var Trigger: Trigger
     }
 
+    /// What a composite alarm publishes: its rule and the alarms that made it change instead of a trigger.
+    struct CompositeSNSMessage: Encodable {
+        struct Child: Encodable {
+            struct State: Encodable { var Value: String; var Timestamp: String }
+            var Arn: String
+            var State: State
+        }
+        var AlarmName: String
+        var AlarmDescription: String?
+        var AWSAccountId: String
+        var AlarmConfigurationUpdatedTimestamp: String
+        var NewStateValue: String
+        var NewStateReason: String
+        var StateChangeTime: String
+        var Region: String
+        var AlarmArn: String
+        var OldStateValue: String
+        var OKActions: [String]
+        var AlarmActions: [String]
+        var InsufficientDataActions: [String]
+        var AlarmRule: String
+        var TriggeringChildren: [Child]
+    }
+
     struct LambdaEvent: Encodable {
         struct State: Encodable { var value: String; var reason: String; var reasonData: String?; var timestamp: String }
         struct MetricStat: Encodable {
@@ -54,7 +78,7 @@ public enum AlarmNotification {
             var label: String?
             var returnData: Bool
         }
-        struct Configuration: Encodable { var description: String?; var metrics: [Query] }
+        struct Configuration: Encodable { var description: String?; var metrics: [Query]?; var alarmRule: String? }
         struct AlarmData: Encodable {
             var alarmName: String
             var state: State
@@ -101,7 +125,20 @@ public enum AlarmNotification {
 
     /// The SNS message and subject (`ALARM: "name" in US East (N. Virginia)`).
     public static func snsMessage(_ t: AlarmTransition, accountId: String, region: String) -> (message: String, subject: String) {
-        let a = t.alarm
+        let a: MetricAlarm
+        switch t.subject {
+        case .metric(let alarm): a = alarm
+        case .composite(let c, let triggering):
+            let message = CompositeSNSMessage(
+                AlarmName: c.AlarmName, AlarmDescription: c.AlarmDescription, AWSAccountId: accountId,
+                AlarmConfigurationUpdatedTimestamp: snsTime(c.AlarmConfigurationUpdatedTimestamp), NewStateValue: c.StateValue,
+                NewStateReason: c.StateReason, StateChangeTime: snsTime(c.StateUpdatedTimestamp), Region: regionName(region),
+                AlarmArn: c.AlarmArn, OldStateValue: t.oldState, OKActions: c.OKActions, AlarmActions: c.AlarmActions,
+                InsufficientDataActions: c.InsufficientDataActions, AlarmRule: c.AlarmRule,
+                TriggeringChildren: triggering.map { .init(Arn: $0.arn, State: .init(Value: $0.state, Timestamp: snsTime($0.timestamp))) })
+            let subject = "\(c.StateValue): \"\(c.AlarmName)\" in \(regionName(region))"
+            return (encode(message), String(subject.prefix(100)))
+        }
         let message = SNSMessage(
             AlarmName: a.AlarmName, AlarmDescription: a.AlarmDescription, AWSAccountId: accountId,
             AlarmConfigurationUpdatedTimestamp: snsTime(a.AlarmConfigurationUpdatedTimestamp), NewStateValue: a.StateValue,
@@ -121,15 +158,31 @@ public enum AlarmNotification {
 
     /// The event a Lambda alarm action receives.
     public static func lambdaEvent(_ t: AlarmTransition, accountId: String, region: String) -> String {
-        let a = t.alarm
-        let stat = a.Statistic ?? a.ExtendedStatistic ?? ""
+        switch t.subject {
+        case .metric(let a):
+            let stat = a.Statistic ?? a.ExtendedStatistic ?? ""
+            return event(name: a.AlarmName, arn: a.AlarmArn, description: a.AlarmDescription, state: a.StateValue, reason: a.StateReason,
+                         reasonData: a.StateReasonData, updated: a.StateUpdatedTimestamp, transitioned: a.StateTransitionedTimestamp,
+                         oldState: t.oldState, configuration: .init(description: a.AlarmDescription, metrics: queries(a, stat: stat), alarmRule: nil),
+                         accountId: accountId, region: region)
+        case .composite(let c, _):
+            return event(name: c.AlarmName, arn: c.AlarmArn, description: c.AlarmDescription, state: c.StateValue, reason: c.StateReason,
+                         reasonData: c.StateReasonData, updated: c.StateUpdatedTimestamp, transitioned: c.StateTransitionedTimestamp,
+                         oldState: t.oldState, configuration: .init(description: c.AlarmDescription, metrics: nil, alarmRule: c.AlarmRule),
+                         accountId: accountId, region: region)
+        }
+    }
+
+    static func event(name: String, arn: String, description: String?, state: String, reason: String, reasonData: String?,
+                      updated: Date, transitioned: Date, oldState: String, configuration: LambdaEvent.Configuration,
+                      accountId: String, region: String) -> String {
         let event = LambdaEvent(
-            alarmArn: a.AlarmArn, accountId: accountId, time: isoTime(a.StateUpdatedTimestamp), region: region,
+            alarmArn: arn, accountId: accountId, time: isoTime(updated), region: region,
             alarmData: .init(
-                alarmName: a.AlarmName,
-                state: .init(value: a.StateValue, reason: a.StateReason, reasonData: a.StateReasonData, timestamp: isoTime(a.StateUpdatedTimestamp)),
-                previousState: .init(value: t.oldState, reason: "", reasonData: nil, timestamp: isoTime(a.StateTransitionedTimestamp)),
-                configuration: .init(description: a.AlarmDescription, metrics: queries(a, stat: stat))))
+                alarmName: name,
+                state: .init(value: state, reason: reason, reasonData: reasonData, timestamp: isoTime(updated)),
+                previousState: .init(value: oldState, reason: "", reasonData: nil, timestamp: isoTime(transitioned)),
+                configuration: configuration))
         return encode(event)
     }
 

@@ -1,9 +1,13 @@
-/// Persistence of metric alarms: one document per alarm, and the history of their changes.
+/// Persistence of alarms: one document per alarm (metric alarms and composite alarms share one name space), and the
+/// history of their changes.
 public protocol AlarmStore: Sendable {
     func putAlarm(_ alarm: MetricAlarm, tags: [String: String]?) async throws
     func alarm(named name: String) async throws -> MetricAlarm?
     func alarms() async throws -> [MetricAlarm]
-    /// Deletes the named alarms that exist; returns their names.
+    func putCompositeAlarm(_ alarm: CompositeAlarm, tags: [String: String]?) async throws
+    func compositeAlarm(named name: String) async throws -> CompositeAlarm?
+    func compositeAlarms() async throws -> [CompositeAlarm]
+    /// Deletes the named alarms (of either kind) that exist; returns their names.
     func deleteAlarms(_ names: [String]) async throws -> [String]
     func alarmTags(_ name: String) async throws -> [String: String]?
     func setAlarmTags(_ name: String, _ tags: [String: String]) async throws
