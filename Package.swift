@@ -146,7 +146,8 @@ let package = Package(
         ], swiftSettings: strict),
         // The shared Store of a cluster: PostgreSQL through PostgresNIO (pooled client, migrations under an advisory lock).
         .target(name: "PostgresStore", dependencies: [
-            "Catalog", "Queues",
+            "Catalog", "Queues", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
+            "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -292,7 +293,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StoreContractTests", dependencies: [
-            "SQLiteStore", "PostgresStore", "Catalog", "Queues", "BlobStore",
+            "SQLiteStore", "PostgresStore", "Catalog", "Queues", "BlobStore", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
+            "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Auth", "AWSProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
