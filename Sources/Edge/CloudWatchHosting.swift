@@ -4,7 +4,8 @@ import Identity
 
 /// CloudWatch (signing name `monitoring`), hosted twice: in smithy RPC v2 CBOR (`POST /service/
 /// GraniteServiceVersion20100801/operation/<Op>`, botocore's default; errors in CBOR with `x-amzn-query-error`)
-/// and in JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`).
+/// in JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`) and in the query protocol (`POST /` signed for
+/// `monitoring`; `<ErrorResponse>` errors).
 extension CloudWatchService: HostedService {
     public var signingName: String { CloudWatchService.monitoringSigningName }
 
@@ -12,6 +13,7 @@ extension CloudWatchService: HostedService {
         switch wire {
         case .cbor: .rpcV2CBOR(queryCompatible: true)
         case .json: .json(version: "1.0")
+        case .query: .query(namespace: CloudWatchService.queryNamespace)
         }
     }
 
@@ -20,6 +22,7 @@ extension CloudWatchService: HostedService {
         case .cbor: route.method == "POST" && route.pathSegments.count == 4 && route.pathSegments[0] == "service"
             && route.pathSegments[1] == CloudWatchService.serviceName && route.pathSegments[2] == "operation"
         case .json: route.target?.hasPrefix(CloudWatchService.targetPrefix) == true
+        case .query: route.target == nil && route.pathSegments.isEmpty && route.signingService == CloudWatchService.monitoringSigningName
         }
     }
 

@@ -58,7 +58,8 @@ enum MetricsWiring: ServiceWiring {
         }
         return WiredService(
             hosted: [CloudWatchService(directory: directory, alarms: alarms, wire: .cbor),
-                     CloudWatchService(directory: directory, alarms: alarms, wire: .json)],
+                     CloudWatchService(directory: directory, alarms: alarms, wire: .json),
+                     CloudWatchService(directory: directory, alarms: alarms, wire: .query)],
             services: [recorder, MetricJanitor(store: context.store, logger: context.logger),
                        ConcurrencySampler(invoker: context.invoker, recorder: recorder), queueMetrics, alarms])
     }

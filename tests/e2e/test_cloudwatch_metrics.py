@@ -162,6 +162,70 @@ def test_json_protocol_serves_the_same(server):
     assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
 
 
+def test_query_protocol_serves_the_same(server):
+    """The model's third protocol, query (`Action=…&Version=2010-08-01`, XML answers), as older SDKs and tools speak
+    it: botocore told to use it reads the same metrics, statistics (a map of percentiles), metric math, alarms and
+    errors."""
+    session = botocore.session.get_session()
+    data = session.get_service_data("cloudwatch")
+    assert "query" in data["metadata"]["protocols"]
+    saved = dict(data["metadata"])
+    # botocore picks the first protocol it supports from `protocols`: leave it only query while the client is made.
+    data["metadata"]["protocol"], data["metadata"]["protocols"] = "query", ["query"]
+    try:
+        client = session.create_client("cloudwatch", endpoint_url=server.endpoint, region_name="us-east-1",
+                                       aws_access_key_id=server.access_key, aws_secret_access_key=server.secret_key,
+                                       config=botocore.config.Config(retries={"max_attempts": 0}))
+    finally:
+        data["metadata"].clear()
+        data["metadata"].update(saved)
+    seen = []
+    client.meta.events.register("before-send.cloudwatch.*", lambda request, **kw: seen.append(request.body))
+    ns = "Query/" + uuid.uuid4().hex[:6]
+    now = utcnow()
+    client.put_metric_data(Namespace=ns, MetricData=[
+        {"MetricName": "M", "Dimensions": [{"Name": "Fn", "Value": "a"}], "Values": [1, 2, 3], "Counts": [1, 1, 2], "Timestamp": now},
+        {"MetricName": "M", "Dimensions": [{"Name": "Fn", "Value": "a"}], "StatisticValues":
+            {"SampleCount": 2, "Sum": 10, "Minimum": 4, "Maximum": 6}, "Timestamp": now, "Unit": "Count"},
+    ])
+    assert b"Action=PutMetricData" in seen[-1] and b"MetricData.member.1.Values.member.3=3" in seen[-1]
+    start, end = window()
+    stats = client.get_metric_statistics(Namespace=ns, MetricName="M", Dimensions=[{"Name": "Fn", "Value": "a"}],
+                                         StartTime=start, EndTime=end, Period=60, Statistics=["Sum", "SampleCount", "Maximum"])
+    point = stats["Datapoints"][0]
+    assert point["Sum"] == 19 and point["SampleCount"] == 6 and point["Maximum"] == 6
+    assert isinstance(point["Timestamp"], datetime.datetime) and stats["Label"] == "M"
+    # Percentiles of a metric without statistic sets come back as a map.
+    client.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "P", "Values": [1, 2, 3, 4], "Timestamp": now}])
+    pct = client.get_metric_statistics(Namespace=ns, MetricName="P", StartTime=start, EndTime=end, Period=60,
+                                       ExtendedStatistics=["p50", "p99"])
+    assert set(pct["Datapoints"][0]["ExtendedStatistics"]) == {"p50", "p99"}
+    listed = client.list_metrics(Namespace=ns, MetricName="M")["Metrics"]
+    assert listed == [{"Namespace": ns, "MetricName": "M", "Dimensions": [{"Name": "Fn", "Value": "a"}]}]
+    results = client.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[
+        {"Id": "m", "ReturnData": False, "MetricStat": {"Metric": {"Namespace": ns, "MetricName": "M",
+                                                                   "Dimensions": [{"Name": "Fn", "Value": "a"}]},
+                                                        "Period": 60, "Stat": "Sum"}},
+        {"Id": "twice", "Expression": "m * 2"},
+    ])["MetricDataResults"]
+    assert [(r["Id"], r["Values"], r["StatusCode"]) for r in results] == [("twice", [38.0], "Complete")]
+    alarm = "q-" + uuid.uuid4().hex[:8]
+    client.put_metric_alarm(AlarmName=alarm, Namespace=ns, MetricName="M", Statistic="Sum", Period=60, EvaluationPeriods=2,
+                            Threshold=100, ComparisonOperator="GreaterThanThreshold", Dimensions=[{"Name": "Fn", "Value": "a"}],
+                            Tags=[{"Key": "k", "Value": "v"}])
+    described = client.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
+    assert described["Dimensions"] == [{"Name": "Fn", "Value": "a"}] and described["ActionsEnabled"] is True
+    assert described["EvaluationPeriods"] == 2 and described["AlarmActions"] == []
+    assert isinstance(described["StateUpdatedTimestamp"], datetime.datetime)
+    client.delete_alarms(AlarmNames=[alarm])
+    with pytest.raises(ClientError) as e:
+        client.put_metric_data(Namespace="AWS/Mine", MetricData=[{"MetricName": "M", "Value": 7}])
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue" and "AWS/" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        client.describe_alarms(AlarmNames=[alarm], MaxRecords=500)
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
 def test_errors_name_the_field(cw):
     def code(call):
         with pytest.raises(ClientError) as e:

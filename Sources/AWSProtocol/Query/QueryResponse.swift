@@ -10,6 +10,14 @@ public enum QueryResponse {
         return APIResponse(status: 200, headers: [("content-type", "text/xml")], body: Array(root.xml.utf8))
     }
 
+    /// The same, with the result's members already written as XML (`QueryXMLEncoder`).
+    public static func success(action: String, namespace: String, resultXML: String?, requestId: String) -> APIResponse {
+        var xml = "<\(action)Response xmlns=\"\(XMLNode.escape(namespace))\">"
+        if let resultXML { xml += "<\(action)Result>" + resultXML + "</\(action)Result>" }
+        xml += "<ResponseMetadata><RequestId>\(XMLNode.escape(requestId))</RequestId></ResponseMetadata></\(action)Response>"
+        return APIResponse(status: 200, headers: [("content-type", "text/xml")], body: Array(xml.utf8))
+    }
+
     /// `<ErrorResponse xmlns=…><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error><RequestId>…</…>`.
     public static func error(_ error: AWSError, namespace: String, requestId: String) -> APIResponse {
         let root = XMLNode("ErrorResponse", attributes: [("xmlns", namespace)], [
