@@ -151,11 +151,7 @@ public struct EnvironmentHost: Sendable {
             throw InvokerError.runtimeUnavailable(runtimeId)
         }
 
-        var env: [(String, String)] = [
-            ("PATH", "/usr/local/bin:/usr/bin/:/bin:\(opt)/bin"),
-            ("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:\(runtimeDir):\(runtimeDir)/lib:\(taskRoot):\(taskRoot)/lib:\(opt)/lib"),
-            ("LANG", "en_US.UTF-8"),
-            ("TZ", ":UTC"),
+        var env: [(String, String)] = Self.processEnvironment(taskRoot: taskRoot, runtimeDir: runtimeDir, opt: opt) + [
             ("LAMBDA_TASK_ROOT", taskRoot),
             ("LAMBDA_RUNTIME_DIR", runtimeDir),
             ("AWS_REGION", region),
@@ -217,12 +213,73 @@ public struct EnvironmentHost: Sendable {
         binds.append(SandboxSpec.Bind(bootstrapDirectory, at: "/var/runtime"))
         binds.append(SandboxSpec.Bind(layerDir ?? emptyDirectory, at: "/opt"))
         if runtimeId.hasPrefix("python"), let sdk = pythonSDK { binds.append(SandboxSpec.Bind(sdk, at: Self.sandboxPythonSDK)) }
-        let uid = Self.uidBase + Self.nextUid.wrappingAdd(1, ordering: .relaxed).oldValue % Self.uidCount
+        let uid = Self.allocateUid()
         return SandboxSpec(
             program: program, environment: env, binds: binds, symlinks: systemSymlinks,
             tmpSizeMB: function.ephemeralStorageSize, cgroups: cgroups, uid: uid, gid: uid,
             hostname: "localhost", workdir: taskRoot, endpointPort: sandboxed ? endpoint?.port : nil,
             networkNamespace: networkNamespace)
+    }
+}
+
+extension EnvironmentHost {
+    /// What the dynamic loader and the interpreter read once, when the process starts: every runtime gets these.
+    static func processEnvironment(taskRoot: String, runtimeDir: String, opt: String) -> [(String, String)] {
+        [("PATH", "/usr/local/bin:/usr/bin/:/bin:\(opt)/bin"),
+         ("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:\(runtimeDir):\(runtimeDir)/lib:\(taskRoot):\(taskRoot)/lib:\(opt)/lib"),
+         ("LANG", "en_US.UTF-8"),
+         ("TZ", ":UTC")]
+    }
+
+    /// The next unprivileged uid (and gid) of an environment.
+    static func allocateUid() -> UInt32 {
+        uidBase + nextUid.wrappingAdd(1, ordering: .relaxed).oldValue % uidCount
+    }
+
+    /// Variables a function may set that a started interpreter or the dynamic loader has already read (or would read
+    /// differently at startup): a function setting one starts the classic way, never from a stem cell.
+    static func readAtProcessStart(_ name: String) -> Bool {
+        name.hasPrefix("PYTHON") || name.hasPrefix("LD_") || name.hasPrefix("LC_") || name.hasPrefix("MALLOC_")
+            || name.hasPrefix("GLIBC_") || name == "LANG" || name == "HOME" || name == "AWS_LAMBDA_EXEC_WRAPPER"
+    }
+
+    /// The runtime whose stem cells can serve `function`, or nil when it must start the classic way: sandboxed hosts,
+    /// Python runtimes, and no variable of `readAtProcessStart` in its environment.
+    func stemCellRuntime(for function: FunctionDefinition) -> String? {
+        guard isSandboxed, let runtime = function.runtime, runtime.hasPrefix("python"),
+              runtimes.runtime(runtime)?.interpreter != nil else { return nil }
+        if let variables = function.environment, variables.keys.contains(where: Self.readAtProcessStart) { return nil }
+        return runtime
+    }
+
+    /// The runtimes that get stem cells on this host.
+    var stemCellRuntimes: [String] {
+        guard isSandboxed else { return [] }
+        return runtimes.runtimes.compactMap { $0.interpreter != nil && $0.identifier.hasPrefix("python") ? $0.identifier : nil }
+    }
+
+    /// A stem cell of `runtime`: the sandbox of an environment (its own uid, cgroups, network) whose interpreter starts
+    /// with the runtime client and waits for a function (`_SWIFTLET_STEM_CELL`). Only the process-start variables of
+    /// `processEnvironment` are set; the function's whole environment replaces them at specialisation.
+    func stemCellSpecification(runtime: String, cgroups: CgroupSet?, networkNamespace: String?) throws -> SandboxSpec {
+        guard let info = runtimes.runtime(runtime), let interpreter = info.interpreter, runtime.hasPrefix("python") else {
+            throw InvokerError.runtimeUnavailable(runtime)
+        }
+        let real = URL(fileURLWithPath: interpreter).resolvingSymlinksInPath().path
+        let env = Self.processEnvironment(taskRoot: "/var/task", runtimeDir: "/var/runtime", opt: "/opt") + [
+            ("LAMBDA_TASK_ROOT", "/var/task"), ("LAMBDA_RUNTIME_DIR", "/var/runtime"), ("PYTHONPATH", "/var/runtime"),
+            ("_SWIFTLET_STEM_CELL", "1"),
+        ]
+        var binds = systemBinds
+        binds.append(SandboxSpec.Bind(bootstrapDirectory, at: "/var/runtime"))
+        if let sdk = pythonSDK { binds.append(SandboxSpec.Bind(sdk, at: Self.sandboxPythonSDK)) }
+        let uid = Self.allocateUid()
+        var spec = SandboxSpec(program: [real, "/var/runtime/python/bootstrap.py"], environment: env, binds: binds,
+                               symlinks: systemSymlinks, cgroups: cgroups, uid: uid, gid: uid, hostname: "localhost",
+                               workdir: "/", endpointPort: platform?.endpoint.flatMap { $0.port == 9001 ? nil : $0.port },
+                               networkNamespace: networkNamespace)
+        spec.stemCell = true
+        return spec
     }
 }
 

@@ -74,6 +74,8 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         var parked: (@Sendable (RuntimeInvocation) -> Void)?
         var pending: Pending?
         var initDurationMs: Double?
+        /// When the runtime first asked for an invocation.
+        var initDoneAt: ContinuousClock.Instant?
         var initReported = false
         var initError: ByteBuffer?
         var exit: ProcessExit?
@@ -97,6 +99,12 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     let settings: EnvironmentSettings
     let logs: LogWriter
     let createdAt: ContinuousClock.Instant
+    /// How it was made, phase by phase (nil for environments made before the phases were measured).
+    let coldStart: ColdStartPhases?
+    /// The launcher's exit when someone else watches it (a stem cell's), else nil: `attach` asks the reaper.
+    let exitRelay: ExitRelay?
+    /// When `attach` finished: the runtime's own start (or a stem cell's import of the handler) follows.
+    private let attachedAt = Mutex<ContinuousClock.Instant?>(nil)
     /// Called once, on the loop, when the environment has died and been cleaned up.
     let onDeath: @Sendable (ExecutionEnvironment) -> Void
     let state = Mutex(State())
@@ -107,8 +115,11 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     private let exited = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     init(id: String, loop: any EventLoop, sandbox: LaunchedSandbox, cgroups: CgroupSet?, settings: EnvironmentSettings,
-         logs: LogWriter, createdAt: ContinuousClock.Instant, onDeath: @escaping @Sendable (ExecutionEnvironment) -> Void) {
+         logs: LogWriter, createdAt: ContinuousClock.Instant, coldStart: ColdStartPhases? = nil, exitRelay: ExitRelay? = nil,
+         onDeath: @escaping @Sendable (ExecutionEnvironment) -> Void) {
         self.id = id
+        self.coldStart = coldStart
+        self.exitRelay = exitRelay
         self.loop = loop
         self.sandbox = sandbox
         self.cgroups = cgroups
@@ -168,9 +179,11 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             .takingOwnershipOfDescriptor(input: sandbox.output)
             .get()
         output.withLock { $0 = pipe }
-        ProcessReaper.shared.watch(sandbox.pid) { [self] status in
+        let exited: @Sendable (ProcessExit) -> Void = { [self] status in
             loop.execute { self.processExited(status) }
         }
+        if let exitRelay { exitRelay.listen(exited) } else { ProcessReaper.shared.watch(sandbox.pid, done: exited) }
+        attachedAt.withLock { $0 = .now }
         let initTimeout = loop.scheduleTask(in: .nanoseconds(Int64(settings.initTimeout.components.seconds) * 1_000_000_000)) { [self] in
             let stuck = state.withLock { $0.phase == .initializing }
             if stuck { terminate() }
@@ -183,6 +196,15 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
 
     var isDead: Bool { state.withLock { $0.phase == .dead } }
 
+    /// The cold start's phases with the runtime's init (attach → first `next`) appended, once it has asked.
+    var coldStartPhases: ColdStartPhases? {
+        guard var phases = coldStart, let attached = attachedAt.withLock({ $0 }),
+              let done = state.withLock({ $0.initDoneAt }) else { return nil }
+        phases.append("attach", attached - phases.lastMark)
+        phases.append("runtime_init", done - attached)
+        return phases
+    }
+
     // MARK: Invoking
 
     /// Runs one invocation: delivers it to the runtime's pending `next` (now, or when the runtime asks)
@@ -191,8 +213,12 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     func run(_ invocation: RuntimeInvocation, timeoutSeconds: Int, sink: InvocationSink? = nil) async -> EnvironmentCompletion {
         await withCheckedContinuation { continuation in
             var deliver: (@Sendable (RuntimeInvocation) -> Void)?
+            var failedInit: ByteBuffer?
             let dead = state.withLock { s -> Bool in
-                guard s.phase != .dead else { return true }
+                guard s.phase != .dead else {
+                    failedInit = s.initError
+                    return true
+                }
                 for task in s.idleTasks where s.phase != .initializing { task.cancel() }
                 if s.phase != .initializing { s.idleTasks.removeAll() }
                 s.pending = Pending(invocation: invocation, timeoutSeconds: timeoutSeconds, continuation: continuation, sink: sink)
@@ -204,6 +230,12 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
                 if s.phase == .idle { s.phase = .busy }
                 return false
             }
+            if dead, let failedInit {
+                // The runtime's init failed before the invocation reached it (a runtime that fails within a
+                // millisecond, a specialised stem cell): the invocation gets the init error, as when it was waiting.
+                continuation.resume(returning: initFailed(invocation, error: failedInit))
+                return
+            }
             if dead {
                 continuation.resume(returning: EnvironmentCompletion(
                     outcome: .platformError(type: "Runtime.ExitError",
@@ -213,6 +245,25 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             }
             deliver?(invocation)
         }
+    }
+
+    /// The completion of an invocation that arrived after the runtime reported its init error: START, END and REPORT
+    /// (with the init duration) as `finish` writes them, and the error.
+    private func initFailed(_ invocation: RuntimeInvocation, error: ByteBuffer) -> EnvironmentCompletion {
+        let outcome = EnvironmentOutcome.functionError(error, type: nil)
+        let requestId = invocation.requestId
+        let initMs = state.withLock { s -> Double? in
+            guard !s.initReported else { return nil }
+            s.initReported = true
+            return s.initDurationMs ?? Self.milliseconds(ContinuousClock.now - createdAt)
+        }
+        var lines: [String] = []
+        if let start = settings.systemLogs.start(requestId: requestId, version: settings.version) { lines.append(start) }
+        lines += settings.systemLogs.end(requestId: requestId, status: outcome.systemLogStatus, durationMs: 0,
+                                         memorySizeMB: settings.memorySizeMB, maxMemoryUsedMB: 0, initDurationMs: initMs)
+        let ts = LogNames.nowMs()
+        logs.append(lines.map { LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: $0) })
+        return EnvironmentCompletion(outcome: outcome, lines: lines, reusable: false)
     }
 
     /// `AWS_LAMBDA_INITIALIZATION_TYPE` of this environment, as the platform's init records name it.
@@ -246,7 +297,9 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         let invocation = state.withLock { s -> RuntimeInvocation? in
             if s.phase == .initializing {
                 initialised = true
-                s.initDurationMs = Self.milliseconds(ContinuousClock.now - createdAt)
+                let now = ContinuousClock.now
+                s.initDurationMs = Self.milliseconds(now - createdAt)
+                s.initDoneAt = now
                 writeSystemRecord(settings.systemLogs.initRuntimeDone(initializationType: initializationType))
                 for task in s.idleTasks { task.cancel() }
                 s.idleTasks.removeAll()

@@ -20,11 +20,15 @@ public final class Invoker: Sendable {
         public var idleTimeout: Duration
         /// Idle environments are frozen after this long; nil never freezes.
         public var freezeAfter: Duration?
+        /// Most stem cells kept ready per runtime (`StemCellPool`); 0 starts every environment the classic way.
+        public var stemCells: Int
 
-        public init(maxConcurrency: Int, idleTimeout: Duration = .seconds(600), freezeAfter: Duration? = .milliseconds(50)) {
+        public init(maxConcurrency: Int, idleTimeout: Duration = .seconds(600), freezeAfter: Duration? = .milliseconds(50),
+                    stemCells: Int = 4) {
             self.maxConcurrency = maxConcurrency
             self.idleTimeout = idleTimeout
             self.freezeAfter = freezeAfter
+            self.stemCells = stemCells
         }
     }
 
@@ -38,7 +42,9 @@ public final class Invoker: Sendable {
     /// Provisioned concurrency by function and qualifier.
     let provisioned = Mutex<[String: ProvisionedAllocation]>([:])
     /// Launches block on the launcher's handshake: they run here, off the cooperative pool.
-    private let launchQueue = DispatchQueue(label: "swiftlet.launch", attributes: .concurrent)
+    let launchQueue: DispatchQueue
+    /// Pre-started environments per runtime, specialised at a cold start.
+    let stemCells: StemCellPool<StemCell>
     let metrics: InvokerMetrics
     /// Who gets sampled invocations' facts, and the X-Ray daemon environments reach.
     let tracing = InvocationTracing()
@@ -52,6 +58,14 @@ public final class Invoker: Sendable {
         self.concurrency = ConcurrencyPools(accountLimit: settings.maxConcurrency)
         self.group = group
         self.metrics = InvokerMetrics(metrics)
+        let queue = DispatchQueue(label: "swiftlet.launch", attributes: .concurrent)
+        launchQueue = queue
+        let maker = StemCellMaker(host: host, queue: queue)
+        stemCells = StemCellPool(configuration: .init(maximum: host.isSandboxed ? settings.stemCells : 0),
+                                 factory: { try await maker.make($0) },
+                                 onFailure: { [logger] runtime, error in
+                                     logger.warning("starting a stem cell failed", metadata: ["runtime": "\(runtime)", "error": "\(error)"])
+                                 })
     }
 
     /// Runs `request` and returns what the caller gets back.
@@ -156,8 +170,35 @@ public final class Invoker: Sendable {
 
     /// Starts a new environment for `function` and waits until it is attached (not until its init is done:
     /// the invocation is delivered when the runtime first asks for one).
-    func launch(_ function: FunctionDefinition, version: String, pool: EnvironmentPool, provisioned: Bool) async throws -> ExecutionEnvironment {
+    func launch(_ function: FunctionDefinition, version: String, pool: EnvironmentPool, provisioned: Bool,
+                classic: Bool = false) async throws -> ExecutionEnvironment {
         let started = ContinuousClock.now
+        if !classic, let runtime = host.stemCellRuntime(for: function) {
+            if let cell = stemCells.take(runtime, deferRefill: true) {
+                let env: ExecutionEnvironment?
+                do {
+                    env = try await specialise(cell, function: function, version: version, pool: pool, provisioned: provisioned,
+                                               started: started)
+                } catch {
+                    stemCells.replenish(runtime)
+                    throw error
+                }
+                metrics.stemCellClaim(runtime: runtime, result: env != nil ? "hit" : "failed")
+                guard let env else {
+                    stemCells.replenish(runtime)
+                    return try await launch(function, version: version, pool: pool, provisioned: provisioned, classic: true)
+                }
+                // The replacement is made once this environment's init is over, not while it runs.
+                Task { [stemCells] in
+                    _ = await env.waitUntilInitialised()
+                    stemCells.replenish(runtime)
+                }
+                return env
+            } else {
+                metrics.stemCellClaim(runtime: runtime, result: "miss")
+            }
+        }
+        var phases = ColdStartPhases(path: "launch", started: started)
         let id = Self.environmentId()
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
         let logStream = LogNames.stream(version: version, environmentId: id)
@@ -170,6 +211,7 @@ public final class Invoker: Sendable {
             logger.error("creating the environment's cgroup failed", metadata: ["error": "\(error)"])
             throw LambdaError.service("Could not create the execution environment.")
         }
+        phases.mark("cgroups")
         // A sandboxed environment joins a prepared network namespace (egress through Swiftlet's bridge).
         var network: NetworkPool.Lease?
         if host.isSandboxed, let pool = host.network {
@@ -181,6 +223,7 @@ public final class Invoker: Sendable {
                 throw LambdaError.service("Could not set up the execution environment's network.")
             }
         }
+        phases.mark("network")
         let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
         let spec: SandboxSpec
         do {
@@ -200,6 +243,7 @@ public final class Invoker: Sendable {
             let detail = (error as? CodePreparationError).map { ": \($0)" } ?? "."
             throw LambdaError.service("Could not prepare the function's code\(detail)")
         }
+        phases.mark("code")
         let launched: LaunchedSandbox
         do {
             launched = try await withCheckedThrowingContinuation { continuation in
@@ -213,6 +257,7 @@ public final class Invoker: Sendable {
             logger.error("launching the environment failed", metadata: ["error": "\(error)"])
             throw LambdaError.service("Could not start the execution environment.")
         }
+        phases.mark("sandbox")
         let settings = EnvironmentSettings(
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
             timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
@@ -220,7 +265,7 @@ public final class Invoker: Sendable {
         let xrayRelay = await startXRayRelay(launched)
         let env = ExecutionEnvironment(
             id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
-            createdAt: started, onDeath: { [weak pool] env in
+            createdAt: started, coldStart: phases, onDeath: { [weak pool] env in
                 pool?.remove(env)
                 releaseNetwork()
                 xrayRelay?.close(promise: nil)
@@ -268,6 +313,8 @@ public final class Invoker: Sendable {
 
     /// Kills every environment and waits for them to go.
     public func shutdown() async {
+        let cells = stemCells.close()
+        for cell in cells { cell.terminate() }
         for allocation in provisioned.withLock({ all in defer { all.removeAll() }; return Array(all.values) }) {
             allocation.cancel()
         }
@@ -283,6 +330,10 @@ public final class Invoker: Sendable {
         }
         for env in envs { env.terminate() }
         for env in envs { await env.waitForExit() }
+        for cell in cells { await cell.waitForExit() }
+        // Cells that were starting end as they arrive (the pool is closed); wait for them to be handed over.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while stemCells.starting > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
     /// Figures for `/health` and benchmarks.

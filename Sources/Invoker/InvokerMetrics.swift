@@ -1,13 +1,27 @@
 import Catalog
 import PlatformMetrics
+import Prometheus
+import Synchronization
 
 /// The invoker's part of the platform's metrics: the gauges it publishes when scraped (environments by state,
 /// concurrent executions) and, through `InvocationMeter`, the per-invocation counters and histograms.
-struct InvokerMetrics: Sendable {
+final class InvokerMetrics: Sendable {
     let platform: PlatformMetrics
     let environments: StateGauge
     let concurrentExecutions: StateGauge
     let unreservedConcurrentExecutions: StateGauge
+    /// `swiftlet_cold_start_phase_seconds{path, phase}`, made on first use per series.
+    private let phaseHistograms = Mutex<[String: ValueHistogram]>([:])
+    /// `swiftlet_stem_cell_claims_total{runtime, result}`.
+    private let claimCounters = Mutex<[String: Counter]>([:])
+    /// `swiftlet_stem_cells{runtime, state}`, set when scraped.
+    private let stemCellGauges = Mutex<[String: Gauge]>([:])
+
+    static let phaseFamily = "swiftlet_cold_start_phase_seconds"
+    static let phaseHelp = "Time of each phase of a cold start, by path (stem_cell: a pre-started environment specialised; "
+        + "launch: a new sandbox and interpreter) and phase (cgroups, network, code, sandbox, attach, runtime_init; stem_cell's "
+        + "specialise, the attaching of code, layers and /tmp, overlaps its attach)."
+    static let phaseBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 10]
 
     init(_ platform: PlatformMetrics) {
         self.platform = platform
@@ -15,11 +29,71 @@ struct InvokerMetrics: Sendable {
         concurrentExecutions = platform.stateGauge(MetricNames.concurrentExecutions, labelNames: ["function"])
         unreservedConcurrentExecutions = platform.stateGauge(MetricNames.unreservedConcurrentExecutions, labelNames: [])
     }
+
+    /// A family's name and help as swift-prometheus takes them (the whole name in `metricName`).
+    static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    /// Records where a cold start's time went.
+    func record(_ phases: ColdStartPhases) {
+        for (name, duration) in phases.phases {
+            let key = phases.path + "\u{0}" + name
+            let histogram = phaseHistograms.withLock { all in
+                if let existing = all[key] { return existing }
+                let made = platform.registry.makeValueHistogram(
+                    descriptor: Self.descriptor(Self.phaseFamily, Self.phaseHelp), labels: [("path", phases.path), ("phase", name)],
+                    buckets: Self.phaseBuckets)
+                all[key] = made
+                return made
+            }
+            histogram.record(duration.seconds)
+        }
+    }
+
+    /// Counts a cold start of a runtime that has stem cells: served by one (`hit`), none ready (`miss`), or one taken
+    /// that could not be specialised (`failed`: the classic start followed).
+    func stemCellClaim(runtime: String, result: String) {
+        let counter = claimCounters.withLock { all in
+            let key = runtime + "\u{0}" + result
+            if let existing = all[key] { return existing }
+            let made = platform.registry.makeCounter(
+                descriptor: Self.descriptor("swiftlet_stem_cell_claims_total",
+                                            "Cold starts of runtimes with stem cells: served by a stem cell (hit), none ready (miss), "
+                                                + "or one that could not be specialised (failed)."),
+                labels: [("runtime", runtime), ("result", result)])
+            all[key] = made
+            return made
+        }
+        counter.increment()
+    }
+
+    /// Publishes the stem cells per runtime and state (`ready`, `starting`).
+    func publishStemCells(_ counts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int)]) {
+        stemCellGauges.withLock { all in
+            for (runtime, c) in counts {
+                for (state, value) in [("ready", c.ready), ("starting", c.starting), ("target", c.target)] {
+                    let key = runtime + "\u{0}" + state
+                    let gauge = all[key] ?? {
+                        let made = platform.registry.makeGauge(
+                            descriptor: Self.descriptor("swiftlet_stem_cells",
+                                                        "Stem cells (pre-started environments waiting for a function) per runtime: "
+                                                            + "ready, starting, and the pool's target."),
+                            labels: [("runtime", runtime), ("state", state)])
+                        all[key] = made
+                        return made
+                    }()
+                    gauge.set(to: Double(value))
+                }
+            }
+        }
+    }
 }
 
 /// One invocation being measured: its series, found once, and when it began (after its concurrency slot was taken).
 struct InvocationMeter {
     let series: FunctionSeries
+    let metrics: InvokerMetrics
     let started: ContinuousClock.Instant
     let observer: (any InvocationObserver)?
 
@@ -30,6 +104,7 @@ struct InvocationMeter {
         var functionStarted = started
         if env.createdAt >= started {
             series.coldStarts.increment()
+            if let phases = env.coldStartPhases { metrics.record(phases) }
             let initSeconds = env.state.withLock { $0.initDurationMs }.map { $0 / 1000 } ?? (now - env.createdAt).seconds
             series.initDuration.record(initSeconds)
             functionStarted = max(started, env.createdAt + .nanoseconds(Int64(initSeconds * 1e9)))
@@ -79,7 +154,7 @@ extension Invoker {
         series.invocations.increment()
         let observer = metrics.platform.observer
         observer?.invoked(series)
-        return InvocationMeter(series: series, started: .now, observer: observer)
+        return InvocationMeter(series: series, metrics: metrics, started: .now, observer: observer)
     }
 
     /// Invocations running now, per function, and the unreserved concurrency pool's use (CloudWatch's
@@ -116,6 +191,7 @@ extension Invoker {
             }
         }
         metrics.environments.publish(environments)
+        metrics.publishStemCells(stemCellCounts)
         metrics.concurrentExecutions.publish(running)
         metrics.unreservedConcurrentExecutions.publish([[]: Double(concurrency.unreserved.current)])
     }

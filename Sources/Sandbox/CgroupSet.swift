@@ -26,10 +26,13 @@ public struct CgroupSet: Sendable {
         let bytes = memoryMB * 1024 * 1024
         switch version {
         case .v1:
-            try CgroupHierarchy.write("\(bytes)", to: path("memory", "memory.limit_in_bytes")!)
-            if let memsw = path("memory", "memory.memsw.limit_in_bytes"), FileManager.default.fileExists(atPath: memsw) {
-                try? CgroupHierarchy.write("\(bytes)", to: memsw)
-            }
+            // memory+swap may never be below memory: raise it first, lower it last (a stem cell's group is raised).
+            let limit = path("memory", "memory.limit_in_bytes")!
+            let memsw = path("memory", "memory.memsw.limit_in_bytes").flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            let current = CgroupHierarchy.read(limit).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if let memsw, let current, bytes > current { try? CgroupHierarchy.write("\(bytes)", to: memsw) }
+            try CgroupHierarchy.write("\(bytes)", to: limit)
+            if let memsw { try? CgroupHierarchy.write("\(bytes)", to: memsw) }
             try? CgroupHierarchy.write("0", to: path("memory", "memory.swappiness")!)
             try CgroupHierarchy.write("\(pidsMax)", to: path("pids", "pids.max")!)
         case .v2:

@@ -20,6 +20,37 @@ public struct LaunchedSandbox: Sendable {
     public func kill() {
         _ = "K".withCString { Glibc.write(control, $0, 1) }
     }
+
+    /// Specialises a stem cell: the launcher attaches `code` at `/var/task` and `layers` at `/opt` (read-only) and a
+    /// fresh `/tmp` of `tmpSizeMB` inside the environment's mount namespace, and says when it is done. Blocking: call
+    /// it off the cooperative pool, before anything else reads the control socket.
+    public func specialise(code: String, layers: String, tmpSizeMB: Int, timeout: Duration = .seconds(5)) throws {
+        guard !code.contains("\t"), !code.contains("\n"), !layers.contains("\t"), !layers.contains("\n") else {
+            throw SandboxError.launchFailed("a path with a tab or newline cannot be attached")
+        }
+        let request = Array("S\(code)\t\(layers)\t\(tmpSizeMB)\n".utf8)
+        let written = request.withUnsafeBytes { Glibc.send(control, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard written == request.count else {
+            throw SandboxError.launchFailed("the stem cell's launcher is gone: \(String(cString: strerror(errno)))")
+        }
+        var reply: [UInt8] = []
+        let deadline = ContinuousClock.now + timeout
+        while reply.last != UInt8(ascii: "\n") {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw SandboxError.launchFailed("the launcher did not specialise the stem cell within \(timeout)") }
+            var pfd = pollfd(fd: control, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { continue }
+            var byte: UInt8 = 0
+            let n = Glibc.read(control, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else { throw SandboxError.launchFailed("the stem cell ended before it was specialised") }
+            reply.append(byte)
+        }
+        let text = String(decoding: reply.dropLast(), as: UTF8.self)
+        guard text == "A" else { throw SandboxError.launchFailed(text.hasPrefix("E ") ? String(text.dropFirst(2)) : text) }
+    }
 }
 
 /// Starts environments through the `swiftlet-sandbox` launcher.
@@ -47,6 +78,7 @@ public struct SandboxLauncher: Sendable {
             args += ["--uid", "\(spec.uid)", "--gid", "\(spec.gid)"]
             if let port = spec.endpointPort { args += ["--endpoint-port", "\(port)"] }
             if let netns = spec.networkNamespace { args += ["--netns", netns] }
+            if spec.stemCell { args += ["--stem-cell", "1"] }
         case .plain:
             args += ["--mode", "plain"]
         }
@@ -57,9 +89,10 @@ public struct SandboxLauncher: Sendable {
         return args + spec.program
     }
 
-    /// Spawns the launcher and waits (up to `timeout`) for it to hand over the Runtime API listener.
-    /// Blocking: call it off the cooperative pool.
-    public func launch(_ spec: SandboxSpec, timeout: Duration = .seconds(10)) throws -> LaunchedSandbox {
+    /// Spawns the launcher and waits (up to `timeout`) for it to hand over the Runtime API listener. The runtime's
+    /// stdin is `stdin` (a stem cell's specialisation pipe; the launcher gets a copy and the caller keeps its own),
+    /// else `/dev/null`. Blocking: call it off the cooperative pool.
+    public func launch(_ spec: SandboxSpec, stdin: Int32? = nil, timeout: Duration = .seconds(10)) throws -> LaunchedSandbox {
         var control: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &control) == 0 else {
             throw SandboxError.launchFailed("socketpair: \(String(cString: strerror(errno)))")
@@ -80,7 +113,7 @@ public struct SandboxLauncher: Sendable {
         var pid: pid_t = 0
         let rc = withCStrings(argv) { cArgv in
             withCStrings(envp) { cEnvp in
-                swiftlet_spawn(launcherPath, cArgv, cEnvp, devNull, output[1], output[1], control[1], &pid)
+                swiftlet_spawn(launcherPath, cArgv, cEnvp, stdin ?? devNull, output[1], output[1], control[1], &pid)
             }
         }
         guard rc == 0 else {

@@ -31,6 +31,9 @@ public struct SandboxSpec: Sendable {
     public var endpointPort: Int?
     /// A prepared network namespace (`/run/netns/…`) to join instead of a new one with loopback only.
     public var networkNamespace: String?
+    /// A stem cell: started before its function is known, with empty mount points at `/var/task` and `/opt` and no
+    /// `/tmp` until `LaunchedSandbox.specialise` attaches them (sandbox mode only).
+    public var stemCell = false
 
     public init(program: [String], environment: [(String, String)], binds: [Bind] = [], symlinks: [(String, String)] = [],
                 tmpSizeMB: Int = 512, cgroups: CgroupSet? = nil, uid: UInt32 = 993, gid: UInt32 = 990,

@@ -39,6 +39,8 @@ public struct ServerConfiguration: Sendable {
     public var xrayDaemonPort: String? = nil
     /// An OTLP/HTTP collector the platform's spans are sent to; nil: `SWIFTLET_OTLP_ENDPOINT`, else none.
     public var otlpEndpoint: String? = nil
+    /// Most stem cells (pre-started environments) kept ready per runtime; 0: every environment starts the classic way.
+    public var stemCells = 4
 
     public init(
         host: String = "127.0.0.1",

@@ -144,7 +144,8 @@ public struct SwiftletServer {
             host: EnvironmentHost(launcher: setup.launcher, cgroups: setup.cgroups, code: code, layers: layers, runtimes: runtimes,
                                   region: config.region, emptyDirectory: empty, platform: platform, network: networkPool,
                                   pythonSDK: pythonSDK.directory),
-            settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter),
+            settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter,
+                            stemCells: config.stemCells),
             logs: logWriter, logger: logger, metrics: metrics)
 
         let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
@@ -251,6 +252,7 @@ public struct SwiftletServer {
                 // Functions reach the listener here (a wildcard address is reached on loopback); sandboxed ones
                 // through a relay from their own loopback.
                 platform.setEndpoint(PlatformEndpoint(host: Self.connectHost(config.host), port: port))
+                invoker.startStemCells()
                 try? Data((url + "\n").utf8).write(to: URL(fileURLWithPath: endpointFile))
                 logger.notice("Swiftlet listening", metadata: ["endpoint": "\(url)", "dataDir": "\(config.dataDir)"])
                 onReady(port)

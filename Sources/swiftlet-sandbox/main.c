@@ -19,6 +19,13 @@
  * single-threaded); when both are killed at once on a v1 host, what was frozen stays frozen until the
  * next server start removes it (CgroupHierarchy.removeLeftovers).
  *
+ * Stem cells (--stem-cell 1): the environment starts before its function is known. Its root has empty
+ * directories at /var/task and /opt and no /tmp mount, and the runtime waits on its stdin for the function's
+ * environment. The server specialises it once with "S <code dir>\t<layers dir>\t<tmp MB>\n" on the control
+ * socket: the launcher (in the host's mount namespace, single-threaded) forks a helper that clones both trees
+ * (open_tree), enters P1's mount namespace (setns), attaches them read-only at /var/task and /opt (move_mount)
+ * and mounts a fresh /tmp of the function's size; the launcher answers "A\n" or "E <reason>\n".
+ *
  *   swiftlet-sandbox --print-seccomp-filter
  *
  * writes the seccomp program (struct sock_filter[], native byte order) to stdout, for its tests.
@@ -51,6 +58,16 @@
 
 #include "seccomp.h"
 
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+
 #define CONTROL_FD 3
 #define MAX_ITEMS 256
 
@@ -71,6 +88,7 @@ struct options {
     int port;
     int endpoint_port;
     const char *netns;
+    int stem;
     char **program;
 };
 
@@ -138,12 +156,14 @@ static void parse(int argc, char **argv, struct options *o) {
         else if (strcmp(a, "--runtime-port") == 0) o->port = atoi(v);
         else if (strcmp(a, "--endpoint-port") == 0) o->endpoint_port = atoi(v);
         else if (strcmp(a, "--netns") == 0) o->netns = v;
+        else if (strcmp(a, "--stem-cell") == 0) o->stem = atoi(v) != 0;
         else fail("unknown option %s", a);
         i++;
     }
     if (i >= argc) fail("no program given");
     o->program = &argv[i];
     if (o->sandbox && !o->root) fail("--root is required in sandbox mode");
+    if (o->stem && !o->sandbox) fail("--stem-cell needs sandbox mode");
     if (!o->workdir) o->workdir = o->sandbox ? "/var/task" : ".";
 }
 
@@ -261,8 +281,19 @@ static void build_root(const struct options *o) {
 
     snprintf(path, sizeof path, "%s/tmp", root);
     make_dirs(path, 01777);
-    snprintf(data, sizeof data, "size=%ldm,mode=1777", o->tmp_mb > 0 ? o->tmp_mb : 512);
-    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) fail("tmpfs /tmp: %s", strerror(errno));
+    if (o->stem) {
+        /* Mount points of what specialisation attaches. The `lib` directories exist before the runtime starts so
+         * the dynamic loader, which notes at its first search which LD_LIBRARY_PATH directories are missing, keeps
+         * searching /var/task/lib and /opt/lib once the function's code is there. */
+        static const char *points[] = { "/var/task/lib", "/opt/lib" };
+        for (size_t i = 0; i < sizeof points / sizeof *points; i++) {
+            snprintf(path, sizeof path, "%s%s", root, points[i]);
+            make_dirs(path, 0755);
+        }
+    } else {
+        snprintf(data, sizeof data, "size=%ldm,mode=1777", o->tmp_mb > 0 ? o->tmp_mb : 512);
+        if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) fail("tmpfs /tmp: %s", strerror(errno));
+    }
 
     snprintf(path, sizeof path, "%s/proc", root);
     make_dirs(path, 0555);
@@ -439,6 +470,88 @@ static int writer_alive(int read_end) {
     return n == 0;
 }
 
+/* Helper of specialise(): clones the two trees here, attaches them in P1's mount namespace. Exits 0 or 1 with
+ * the reason on the control socket's reply pipe. */
+static void attach_function(pid_t init, const char *code, const char *layers, long tmp_mb, int reply) {
+    int trees[2];
+    const char *sources[2] = { code, layers }, *targets[2] = { "/var/task", "/opt" };
+    for (int i = 0; i < 2; i++) {
+        trees[i] = (int)syscall(SYS_open_tree, AT_FDCWD, sources[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (trees[i] < 0) { dprintf(reply, "open_tree %s: %s", sources[i], strerror(errno)); _exit(1); }
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)init);
+    int ns = open(path, O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWNS) < 0) { dprintf(reply, "setns %s: %s", path, strerror(errno)); _exit(1); }
+    for (int i = 0; i < 2; i++) {
+        if (syscall(SYS_move_mount, trees[i], "", AT_FDCWD, targets[i], MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+            dprintf(reply, "move_mount %s: %s", targets[i], strerror(errno));
+            _exit(1);
+        }
+        if (mount(NULL, targets[i], NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+            dprintf(reply, "remount %s: %s", targets[i], strerror(errno));
+            _exit(1);
+        }
+    }
+    char data[64];
+    snprintf(data, sizeof data, "size=%ldm,mode=1777", tmp_mb > 0 ? tmp_mb : 512);
+    if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) { dprintf(reply, "tmpfs /tmp: %s", strerror(errno)); _exit(1); }
+    _exit(0);
+}
+
+/* Reads the rest of an "S" request (one line) from the control socket; 0, or -1 when it is malformed or cut. */
+static int read_line(char *buf, size_t cap) {
+    size_t used = 0;
+    for (;;) {
+        char c;
+        ssize_t r = read(CONTROL_FD, &c, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        if (c == '\n') break;
+        if (used + 1 >= cap) return -1;
+        buf[used++] = c;
+    }
+    buf[used] = '\0';
+    return 0;
+}
+
+/* Specialises a stem cell: attaches the function's code, layers and /tmp (see the top of this file). Answers on
+ * the control socket; returns -1 when the control socket failed (the environment must end). */
+static int specialise(const struct options *o, pid_t init, int *done) {
+    char line[2 * PATH_MAX + 64];
+    if (read_line(line, sizeof line) < 0) return -1;
+    char reason[512] = "";
+    char *code = line, *layers = strchr(line, '\t'), *tmp = NULL;
+    if (layers) { *layers++ = '\0'; tmp = strchr(layers, '\t'); }
+    if (tmp) *tmp++ = '\0';
+    if (!o->stem || *done) snprintf(reason, sizeof reason, "not a stem cell waiting for a function");
+    else if (!layers || !tmp || code[0] != '/' || layers[0] != '/') snprintf(reason, sizeof reason, "malformed specialisation");
+    if (!reason[0]) {
+        int pipefd[2];
+        if (pipe2(pipefd, O_CLOEXEC) < 0) return -1;
+        pid_t helper = fork();
+        if (helper < 0) { close(pipefd[0]); close(pipefd[1]); return -1; }
+        if (helper == 0) {
+            close(pipefd[0]);
+            attach_function(init, code, layers, atol(tmp), pipefd[1]);
+        }
+        close(pipefd[1]);
+        ssize_t n, used = 0;
+        while ((n = read(pipefd[0], reason + used, sizeof reason - 1 - (size_t)used)) > 0 || (n < 0 && errno == EINTR)) {
+            if (n > 0) used += n;
+        }
+        reason[used] = '\0';
+        close(pipefd[0]);
+        int status = 0;
+        while (waitpid(helper, &status, 0) < 0 && errno == EINTR) { }
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && !reason[0]) snprintf(reason, sizeof reason, "attaching the function failed");
+        if (!reason[0]) *done = 1;
+    }
+    char answer[600];
+    int n = reason[0] ? snprintf(answer, sizeof answer, "E %s\n", reason) : snprintf(answer, sizeof answer, "A\n");
+    return write(CONTROL_FD, answer, (size_t)n) == n ? 0 : -1;
+}
+
 static void print_seccomp_filter(void) {
     struct sock_filter insns[SWIFTLET_SECCOMP_MAX];
     int n = swiftlet_seccomp_build(insns, SWIFTLET_SECCOMP_MAX);
@@ -522,14 +635,15 @@ int main(int argc, char **argv) {
     close(alive[0]);
     int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
     struct pollfd fds[2] = { { .fd = CONTROL_FD, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
-    int killed = 0;
+    int killed = 0, specialised = 0;
     for (;;) {
         int n = poll(fds, pidfd >= 0 ? 2 : 1, -1);
         if (n < 0 && errno != EINTR) break;
         if (fds[0].revents && !killed) {
             char c;
             ssize_t r = read(CONTROL_FD, &c, 1);
-            if (r <= 0 || c == 'K') {
+            if (r > 0 && c == 'S' && specialise(&o, init, &specialised) == 0) continue;
+            if (r <= 0 || c == 'K' || c == 'S') {
                 kill_environment(&o, init);
                 killed = 1;
                 fds[0].fd = -1;

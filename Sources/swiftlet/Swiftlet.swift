@@ -30,6 +30,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(help: "Seconds an idle execution environment is kept before it is shut down.") var idleTimeout = 600
     @Option(help: "Milliseconds an idle environment runs before it is frozen (negative: never freeze).") var freezeAfter = 50
+    @Option(help: "Most pre-started Python environments (stem cells) kept ready per runtime for cold starts (0: none).")
+    var stemCells = 4
     @Option(help: "Environment isolation: auto (sandbox when the host allows, else plain processes), sandbox, plain.")
     var isolation = "auto"
     @Option(help: "Run asynchronous timing (retry delays, event ages) this many times faster; for tests.") var asyncSpeedup = 1.0
@@ -110,6 +112,7 @@ struct Serve: AsyncParsableCommand {
         config.metricsToken = metricsToken
         config.xrayDaemonPort = xrayDaemonPort
         config.otlpEndpoint = otlpEndpoint
+        config.stemCells = max(0, stemCells)
         // Libraries that report through swift-metrics land on the same /metrics scrape.
         let metrics = PlatformMetrics()
         MetricsSystem.bootstrap(metrics.factory)

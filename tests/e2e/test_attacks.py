@@ -304,7 +304,7 @@ def mounts_under(path):
 
 def start_frozen_environments(data_dir, runtime, count):
     """A server with `count` functions whose environments are frozen; returns it."""
-    s = Server(data_dir, flags=["--freeze-after", "1"])
+    s = Server(data_dir, flags=["--freeze-after", "1", "--stem-cells", "0"])
     if "no cgroup limits" in s.health["isolation"] or not s.health["isolation"].startswith("sandbox"):
         s.stop()
         pytest.skip("no sandbox with cgroups: " + s.health["isolation"])
@@ -345,7 +345,7 @@ def test_nothing_survives_a_killed_server_and_a_restart_leaves_no_groups(python_
                  what="the environments of the killed server to die")
         assert mounts_under(data_dir) == []
 
-        restarted = Server(data_dir)
+        restarted = Server(data_dir, flags=["--stem-cells", "0"])
         try:
             assert server_groups(dead) == [], "the restarted server removes its predecessor's groups"
             assert invoke(restarted.client(), "f0")[1] == 1
@@ -375,7 +375,7 @@ def test_a_restart_ends_environments_left_frozen_when_their_launchers_died_too(p
         if any(os.path.exists(os.path.join(g, "freezer.state")) for g in groups):
             assert left and frozen(groups), "on cgroup v1, frozen environments outlive launchers killed this way"
 
-        restarted = Server(data_dir)
+        restarted = Server(data_dir, flags=["--stem-cells", "0"])
         try:
             # The clean-up runs before the server listens: nothing is left by the time it answers.
             assert environment_processes(dead, data_dir) == set()

@@ -21,6 +21,11 @@ set-up, `_X_AMZN_TRACE_ID`. Choices worth knowing:
 * `context.memory_limit_in_mb` is a string, as AWS's runtime reads it straight from the environment.
 * Stdout and stderr are line buffered (AWS flushes every write); both are flushed before the
   response is posted so that the invocation's log is complete.
+* A stem cell (`_SWIFTLET_STEM_CELL=1`) is this runtime started before its function is known: it
+  imports everything above, says "R" on stdin (a socket), then waits there for one line of JSON, `{"env": {...}, "cwd": ...}`,
+  sent once the platform has attached the function's code at /var/task. It then takes that
+  environment as its own (os.environ and the C environment, the time zone), puts stdin back on
+  /dev/null and continues exactly as a freshly started runtime: no code of any function ran before.
 * The runtime's own error log lines use "\\n" between lines and plain spaces for indentation (AWS's
   stdout sink uses "\\r" and U+00A0, its telemetry sink "\\n"); each line is a log line here.
 """
@@ -37,10 +42,15 @@ _THIS_DIR = os.path.dirname(_THIS_FILE)
 _CODE_FILE = sys._getframe().f_code.co_filename  # how this file's frames name it in tracebacks
 
 _environ = os.environ
-_LOG_FORMAT_JSON = (_environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
-_LOG_LEVEL = (_environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
-if _LOG_LEVEL == "TRACE":
-    _LOG_LEVEL = "DEBUG"
+
+
+def _log_settings():
+    """AWS_LAMBDA_LOG_FORMAT is JSON; AWS_LAMBDA_LOG_LEVEL (TRACE is DEBUG to `logging`)."""
+    level = (_environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
+    return (_environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON", "DEBUG" if level == "TRACE" else level
+
+
+_LOG_FORMAT_JSON, _LOG_LEVEL = _log_settings()
 
 # The invocation being handled; the `logging` handler tags its records with it.
 _request_id = None
@@ -743,7 +753,43 @@ def _serve(api, handler):
         headers, body = api.error_then_next(request_id, doc)
 
 
+def _await_function():
+    """A stem cell: waits for the function's environment on stdin and takes it (see the module's doc)."""
+    global _LOG_FORMAT_JSON, _LOG_LEVEL
+    import importlib  # what loading the handler needs, ready before the function is known
+    try:
+        os.write(0, b"R")  # stdin is the platform's socket: ready
+    except OSError:
+        pass
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(0, 65536)
+        if not chunk:
+            os._exit(0)  # the platform let this stem cell go unused
+        data += chunk
+    message = json.loads(data)
+    api = _environ.get("AWS_LAMBDA_RUNTIME_API")
+    # What the interpreter set for itself at startup (PEP 538's locale coercion) it would set in a classic start too:
+    # the platform starts functions that set LANG or LC_* the classic way.
+    coerced = _environ.get("LC_CTYPE")
+    _environ.clear()
+    _environ.update(message["env"])
+    if api is not None:
+        _environ["AWS_LAMBDA_RUNTIME_API"] = api
+    if coerced is not None and "LC_CTYPE" not in _environ:
+        _environ["LC_CTYPE"] = coerced
+    null = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.chdir(message["cwd"])
+    time.tzset()
+    _LOG_FORMAT_JSON, _LOG_LEVEL = _log_settings()
+    importlib.invalidate_caches()
+
+
 def main():
+    if _environ.get("_SWIFTLET_STEM_CELL") == "1":
+        _await_function()
     _set_sys_path()
     _set_up_streams()
     _install_logging_hook()

@@ -1,0 +1,206 @@
+import CSandboxSupport
+import Catalog
+import Dispatch
+import Foundation
+import FunctionLogs
+import FunctionNetwork
+import Logging
+import NIOCore
+import Sandbox
+
+/// Starts stem cells: what `StemCellPool` calls to make one.
+struct StemCellMaker: Sendable {
+    let host: EnvironmentHost
+    let queue: DispatchQueue
+    /// Longest wait for a cell's runtime to start and import its client.
+    static let startTimeout: Duration = .seconds(10)
+
+    /// Waits for the runtime's "R" (it has started and waits for its function); throws when it exits or times out.
+    static func awaitReady(_ socket: Int32, timeout: Duration) throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw SandboxError.launchFailed("the stem cell's runtime did not start within \(timeout)") }
+            var pfd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ms = Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let ready = poll(&pfd, 1, ms)
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { continue }
+            var byte: UInt8 = 0
+            let n = read(socket, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1, byte == UInt8(ascii: "R") else { throw SandboxError.launchFailed("the stem cell's runtime exited while starting") }
+            return
+        }
+    }
+
+    /// Memory limit of a cell until specialised: the least any function gets, so a cell can never hold more.
+    static let memoryMB = 128
+
+    func make(_ runtime: String) async throws -> StemCell {
+        let id = Invoker.environmentId()
+        let cgroups = try host.cgroups?.create("env-" + id)
+        do {
+            try cgroups?.applyLimits(memoryMB: Self.memoryMB)
+        } catch {
+            if let cgroups { await cgroups.remove() }
+            throw error
+        }
+        var network: NetworkPool.Lease?
+        if let pool = host.network {
+            do {
+                network = try await pool.acquire()
+            } catch {
+                if let cgroups { await cgroups.remove() }
+                throw error
+            }
+        }
+        let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
+        let launched: (LaunchedSandbox, Int32, Int?)
+        do {
+            let spec = try host.stemCellSpecification(runtime: runtime, cgroups: cgroups, networkNamespace: network?.path)
+            let launcher = host.launcher
+            launched = try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(with: Result {
+                        // The runtime's stdin is a socket: it says "R" when it waits, and reads its function there.
+                        var pair: [Int32] = [-1, -1]
+                        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+                            throw SandboxError.launchFailed("socketpair: \(String(cString: strerror(errno)))")
+                        }
+                        defer { close(pair[0]) }
+                        let sandbox: LaunchedSandbox
+                        do {
+                            sandbox = try launcher.launch(spec, stdin: pair[0])
+                            try Self.awaitReady(pair[1], timeout: Self.startTimeout)
+                        } catch {
+                            close(pair[1])
+                            throw error
+                        }
+                        return (sandbox, pair[1], spec.endpointPort)
+                    })
+                }
+            }
+        } catch {
+            // A launcher that started but whose runtime never said it was ready goes with its cgroup.
+            cgroups?.killAll()
+            releaseNetwork()
+            if let cgroups { await cgroups.remove() }
+            throw error
+        }
+        let cell = StemCell(id: id, runtime: runtime, sandbox: launched.0, cgroups: cgroups, network: network,
+                            endpointPort: launched.2, stdin: launched.1, releaseNetwork: releaseNetwork)
+        ProcessReaper.shared.watch(launched.0.pid) { status in cell.exit.deliver(status) }
+        return cell
+    }
+}
+
+extension Invoker {
+    /// Starts filling the stem cell pools of this host's runtimes (once the platform's endpoint is known: a cell's
+    /// endpoint listener is made at its start).
+    public func startStemCells() {
+        for runtime in host.stemCellRuntimes { stemCells.warm(runtime) }
+    }
+
+    /// Stem cells per runtime: ready, starting, and the pool's hits and misses (`/metrics`, benchmarks, tests).
+    public var stemCellCounts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int)] {
+        stemCells.counts.mapValues { ($0.ready, $0.starting, $0.target, $0.hits, $0.misses) }
+    }
+
+    /// Makes `cell` an environment of `function`: its memory limit, the function's code, layers and `/tmp` attached
+    /// in its mount namespace, the function's environment handed to its waiting runtime, and the Runtime API served.
+    /// Nil when the cell could not be specialised (it is discarded; the caller starts the classic way).
+    func specialise(_ cell: StemCell, function: FunctionDefinition, version: String, pool: EnvironmentPool, provisioned: Bool,
+                    started: ContinuousClock.Instant) async throws -> ExecutionEnvironment? {
+        var phases = ColdStartPhases(path: "stem_cell", started: started)
+        let id = cell.id
+        let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
+        let logStream = LogNames.stream(version: version, environmentId: id)
+        do {
+            try cell.cgroups?.applyLimits(memoryMB: function.memorySize)
+        } catch {
+            logger.warning("setting a stem cell's limits failed", metadata: ["error": "\(error)"])
+            cell.discard()
+            return nil
+        }
+        phases.mark("cgroups")
+        let spec: SandboxSpec
+        do {
+            spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
+                                                         logStream: logStream, cgroups: cell.cgroups,
+                                                         initializationType: provisioned ? "provisioned-concurrency" : "on-demand",
+                                                         networkNamespace: cell.network?.path))
+        } catch {
+            // The function's own fault (or its code's): the cold path reports it as it always has.
+            cell.discard()
+            return nil
+        }
+        guard spec.endpointPort == cell.endpointPort,
+              let code = spec.binds.last(where: { $0.destination == "/var/task" })?.source,
+              let layers = spec.binds.last(where: { $0.destination == "/opt" })?.source else {
+            cell.discard()
+            return nil
+        }
+        phases.mark("code")
+        // The launcher attaches the code while the Runtime API is set up here; both are done before the function's
+        // init may begin.
+        let queue = launchQueue
+        async let mounted: Duration = withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result {
+                    let start = ContinuousClock.now
+                    try cell.sandbox.specialise(code: code, layers: layers, tmpSizeMB: spec.tmpSizeMB)
+                    return ContinuousClock.now - start
+                })
+            }
+        }
+        let settings = EnvironmentSettings(
+            functionName: function.name, version: version, memorySizeMB: function.memorySize,
+            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
+            systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime)
+        let xrayRelay = await startXRayRelay(cell.sandbox)
+        let releaseNetwork = cell.releaseNetwork
+        let env = ExecutionEnvironment(
+            id: id, loop: group.next(), sandbox: cell.sandbox, cgroups: cell.cgroups, settings: settings, logs: logs,
+            createdAt: started, coldStart: phases, exitRelay: cell.exit, onDeath: { [weak pool] env in
+                pool?.remove(env)
+                releaseNetwork()
+                xrayRelay?.close(promise: nil)
+            })
+        do {
+            try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) })
+        } catch {
+            env.terminate()
+            xrayRelay?.close(promise: nil)
+            releaseNetwork()
+            _ = try? await mounted
+            logger.error("serving the Runtime API failed", metadata: ["error": "\(error)"])
+            throw LambdaError.service("Could not serve the Runtime API of the execution environment.")
+        }
+        do {
+            var specialised = ColdStartPhases(path: "stem_cell", started: started)
+            specialised.append("specialise", try await mounted)
+            metrics.record(specialised)
+        } catch {
+            logger.warning("specialising a stem cell failed", metadata: ["error": "\(error)", "function": "\(function.name)"])
+            env.terminate()
+            return nil
+        }
+        // Only now may the function's init begin: its Runtime API, output and exit are watched, its code is there.
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                launchQueue.async {
+                    continuation.resume(with: Result { try cell.deliverEnvironment(spec.environment, workdir: spec.workdir) })
+                }
+            }
+        } catch {
+            logger.warning("handing a stem cell its function failed", metadata: ["error": "\(error)", "function": "\(function.name)"])
+            env.terminate()
+            return nil
+        }
+        if !pool.add(env) {
+            logger.debug("environment started for a retired revision", metadata: ["function": "\(function.name)"])
+        }
+        return env
+    }
+}

@@ -1,0 +1,203 @@
+import Synchronization
+
+/// What `StemCellPool` keeps: a started, not yet specialised environment.
+protocol PooledStemCell: AnyObject, Sendable {
+    var id: String { get }
+    /// Makes the cell the caller's: after this its death no longer reaches the pool (`whenDead`), and the caller
+    /// owns its end. False when it already died (and the pool's handler ran).
+    func claim() -> Bool
+    /// Runs `body` once if the cell dies before it is claimed.
+    func whenDead(_ body: @escaping @Sendable () -> Void)
+    /// Ends an unclaimed cell; its death then comes through `whenDead`.
+    func terminate()
+}
+
+/// Per runtime, a few stem cells ready to become a function's environment (`StemCell`), so a cold start skips the
+/// interpreter's start and the runtime client's import.
+///
+/// Each runtime's pool has a target size: `initial` at first, one more at every miss (a take that found no cell),
+/// up to `maximum` (the `--stem-cells` flag, which bounds the memory idle cells hold); one less at a hit when the last
+/// miss is older than `shrinkAfter`, down to `initial` again. After every take, death or creation the pool refills
+/// towards its target, creating at most `parallelStarts` cells of a runtime at once so refilling never crowds out the
+/// cold starts it is there to spare. A cell leaves the pool once, through `take`; one that died while waiting is
+/// dropped and replaced. A failed creation stops refilling until the next take (a broken runtime does not spin).
+final class StemCellPool<Cell: PooledStemCell>: Sendable {
+    struct Configuration: Sendable {
+        var maximum: Int
+        var initial: Int
+        var shrinkAfter: Duration = .seconds(60)
+        var parallelStarts = 2
+
+        init(maximum: Int, initial: Int? = nil, shrinkAfter: Duration = .seconds(60), parallelStarts: Int = 2) {
+            self.maximum = max(0, maximum)
+            self.initial = min(self.maximum, initial ?? 2)
+            self.shrinkAfter = shrinkAfter
+            self.parallelStarts = max(1, parallelStarts)
+        }
+    }
+
+    /// Creates one cell of a runtime (blocking work belongs off the cooperative pool, in the factory).
+    typealias Factory = @Sendable (_ runtime: String) async throws -> Cell
+
+    /// One runtime's figures (`/metrics`, tests).
+    struct Counts: Sendable, Equatable {
+        var ready = 0
+        var starting = 0
+        var target = 0
+        var hits = 0
+        var misses = 0
+    }
+
+    private struct Runtime {
+        var ready: [Cell] = []
+        var starting = 0
+        var target: Int
+        var lastMiss: ContinuousClock.Instant?
+        var hits = 0
+        var misses = 0
+        /// Set by a failed creation: no refilling until the next take.
+        var failed = false
+    }
+
+    private struct State {
+        var runtimes: [String: Runtime] = [:]
+        var closed = false
+    }
+
+    let configuration: Configuration
+    private let factory: Factory
+    private let state = Mutex(State())
+    /// Told of every creation that failed (for the log).
+    private let onFailure: @Sendable (String, any Error) -> Void
+
+    init(configuration: Configuration, factory: @escaping Factory,
+         onFailure: @escaping @Sendable (String, any Error) -> Void = { _, _ in }) {
+        self.configuration = configuration
+        self.factory = factory
+        self.onFailure = onFailure
+    }
+
+    var isEnabled: Bool { configuration.maximum > 0 }
+
+    /// Starts filling `runtime`'s pool to its initial size.
+    func warm(_ runtime: String) {
+        guard isEnabled else { return }
+        state.withLock { s in
+            guard !s.closed, s.runtimes[runtime] == nil else { return }
+            s.runtimes[runtime] = Runtime(target: configuration.initial)
+        }
+        refill(runtime)
+    }
+
+    /// A live cell of `runtime`, now the caller's alone; nil when none is ready (a miss: the pool grows and refills).
+    /// With `deferRefill`, a hit leaves refilling to the caller's `replenish` (after its cold start: creating a cell
+    /// takes the CPU the specialised environment needs for its init on a small host).
+    func take(_ runtime: String, deferRefill: Bool = false) -> Cell? {
+        guard isEnabled else { return nil }
+        var excess: [Cell] = []
+        let cell = state.withLock { s -> Cell? in
+            guard !s.closed else { return nil }
+            var r = s.runtimes[runtime] ?? Runtime(target: configuration.initial)
+            defer { s.runtimes[runtime] = r }
+            r.failed = false
+            // Oldest first: a cell that waited longest is the likeliest to have died (and be skipped) or be stale.
+            while !r.ready.isEmpty {
+                let cell = r.ready.removeFirst()
+                guard cell.claim() else { continue }
+                r.hits += 1
+                let now = ContinuousClock.now
+                if r.target > configuration.initial, r.lastMiss.map({ now - $0 >= configuration.shrinkAfter }) ?? true {
+                    r.target -= 1
+                    r.lastMiss = now
+                }
+                while r.ready.count > r.target { excess.append(r.ready.removeLast()) }
+                return cell
+            }
+            r.misses += 1
+            r.lastMiss = .now
+            r.target = min(configuration.maximum, r.target + 1)
+            return nil
+        }
+        for extra in excess { extra.terminate() }
+        if cell == nil || !deferRefill { refill(runtime) }
+        return cell
+    }
+
+    /// Refills `runtime`'s pool (after a deferred take).
+    func replenish(_ runtime: String) {
+        refill(runtime)
+    }
+
+    /// A cell that died while waiting: dropped, and replaced.
+    func died(_ cell: Cell, runtime: String) {
+        state.withLock { s in
+            s.runtimes[runtime]?.ready.removeAll { $0 === cell }
+        }
+        refill(runtime)
+    }
+
+    /// Creates cells until the runtime's pool reaches its target (within `parallelStarts`).
+    private func refill(_ runtime: String) {
+        let starts = state.withLock { s -> Int in
+            guard !s.closed, var r = s.runtimes[runtime], !r.failed else { return 0 }
+            let wanted = r.target - r.ready.count - r.starting
+            let n = max(0, min(wanted, configuration.parallelStarts - r.starting))
+            r.starting += n
+            s.runtimes[runtime] = r
+            return n
+        }
+        for _ in 0..<starts {
+            Task { await self.create(runtime) }
+        }
+    }
+
+    private func create(_ runtime: String) async {
+        do {
+            let cell = try await factory(runtime)
+            cell.whenDead { [weak self] in self?.died(cell, runtime: runtime) }
+            let keep = state.withLock { s -> Bool in
+                s.runtimes[runtime]?.starting -= 1
+                guard !s.closed, var r = s.runtimes[runtime], r.ready.count < r.target else { return false }
+                r.ready.append(cell)
+                s.runtimes[runtime] = r
+                return true
+            }
+            if !keep { cell.terminate() }
+            // A cell that died between its creation and now is dropped by `take`; `died` replaces it.
+        } catch {
+            state.withLock { s in
+                s.runtimes[runtime]?.starting -= 1
+                s.runtimes[runtime]?.failed = true
+            }
+            onFailure(runtime, error)
+            return
+        }
+        refill(runtime)
+    }
+
+    /// Stops creating cells and returns the ready ones (the caller ends them); cells still starting are ended as
+    /// they arrive.
+    func close() -> [Cell] {
+        state.withLock { s in
+            s.closed = true
+            var all: [Cell] = []
+            for key in s.runtimes.keys {
+                all += s.runtimes[key]!.ready
+                s.runtimes[key]!.ready.removeAll()
+            }
+            return all
+        }
+    }
+
+    /// Figures of every runtime that has a pool.
+    var counts: [String: Counts] {
+        state.withLock { s in
+            s.runtimes.mapValues { r in
+                Counts(ready: r.ready.count, starting: r.starting, target: r.target, hits: r.hits, misses: r.misses)
+            }
+        }
+    }
+
+    /// Cells being created now, over every runtime.
+    var starting: Int { state.withLock { $0.runtimes.values.reduce(0) { $0 + $1.starting } } }
+}

@@ -1,0 +1,262 @@
+import Foundation
+@testable import Invoker
+import Synchronization
+import Testing
+
+/// A stand-in stem cell: alive until killed (by the test, or `terminate`); counts who claimed it.
+final class FakeCell: PooledStemCell {
+    let id: String
+    private struct State {
+        var alive = true
+        var claims = 0
+        var terminated = false
+        var onDeath: (@Sendable () -> Void)?
+    }
+    private let state = Mutex(State())
+
+    init(id: String) { self.id = id }
+
+    func claim() -> Bool {
+        state.withLock { s in
+            guard s.alive else { return false }
+            s.claims += 1
+            s.onDeath = nil
+            return true
+        }
+    }
+
+    func whenDead(_ body: @escaping @Sendable () -> Void) {
+        let dead = state.withLock { s -> Bool in
+            if s.alive { s.onDeath = body }
+            return !s.alive
+        }
+        if dead { body() }
+    }
+
+    /// Its process dies.
+    func kill() {
+        let body = state.withLock { s -> (@Sendable () -> Void)? in
+            s.alive = false
+            defer { s.onDeath = nil }
+            return s.onDeath
+        }
+        body?()
+    }
+
+    func terminate() {
+        state.withLock { $0.terminated = true }
+        kill()
+    }
+
+    var claims: Int { state.withLock { $0.claims } }
+    var terminated: Bool { state.withLock { $0.terminated } }
+}
+
+/// Makes fake cells, counts them, and can be told to fail or to hold creations until released.
+final class FakeFactory: Sendable {
+    private struct State {
+        var made: [FakeCell] = []
+        var failing = false
+        var held = false
+    }
+    private let state = Mutex(State())
+
+    func make(_ runtime: String) async throws -> FakeCell {
+        while state.withLock({ $0.held }) { try? await Task.sleep(for: .milliseconds(1)) }
+        return try state.withLock { s in
+            if s.failing { throw CancellationError() }
+            let cell = FakeCell(id: "\(runtime)-\(s.made.count)")
+            s.made.append(cell)
+            return cell
+        }
+    }
+
+    var made: [FakeCell] { state.withLock { $0.made } }
+    func fail(_ failing: Bool) { state.withLock { $0.failing = failing } }
+    /// Creations wait while held (so a test's takes cannot race a refill).
+    func hold(_ held: Bool) { state.withLock { $0.held = held } }
+}
+
+/// Waits (without sleeping blindly) until `condition` holds, or fails the test at the deadline.
+func waitUntil(_ what: String, timeout: Duration = .seconds(5), _ condition: () -> Bool) async {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now >= deadline {
+            Issue.record("timed out waiting until \(what)")
+            return
+        }
+        await Task.yield()
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+}
+
+@Suite struct StemCellPoolTests {
+    func pool(maximum: Int = 4, initial: Int = 2, factory: FakeFactory, shrinkAfter: Duration = .seconds(60)) -> StemCellPool<FakeCell> {
+        StemCellPool(configuration: .init(maximum: maximum, initial: initial, shrinkAfter: shrinkAfter),
+                     factory: { try await factory.make($0) })
+    }
+
+    @Test func warmingFillsToTheInitialSizeAndNoFurther() async {
+        let factory = FakeFactory()
+        let stems = pool(factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("two cells are ready") { stems.counts["python3.11"]?.ready == 2 }
+        #expect(stems.counts["python3.11"] == .init(ready: 2, starting: 0, target: 2, hits: 0, misses: 0))
+        #expect(factory.made.count == 2)
+    }
+
+    @Test func aCellIsHandedOutOnceAndReplaced() async {
+        let factory = FakeFactory()
+        let stems = pool(factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("two cells are ready") { stems.counts["python3.11"]?.ready == 2 }
+        var taken: [FakeCell] = []
+        for _ in 0..<6 {
+            guard let cell = stems.take("python3.11") else { continue }
+            taken.append(cell)
+            await waitUntil("the pool is refilled") { stems.counts["python3.11"]?.ready == 2 }
+        }
+        #expect(taken.count == 6)
+        #expect(Set(taken.map(\.id)).count == 6, "no cell is given twice")
+        #expect(taken.allSatisfy { $0.claims == 1 })
+        #expect(stems.counts["python3.11"]?.hits == 6)
+    }
+
+    @Test func aDeferredTakeRefillsOnlyWhenAsked() async {
+        let factory = FakeFactory()
+        let stems = pool(factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("two cells are ready") { stems.counts["python3.11"]?.ready == 2 }
+        #expect(stems.take("python3.11", deferRefill: true) != nil)
+        #expect(stems.counts["python3.11"]?.ready == 1)
+        #expect(stems.counts["python3.11"]?.starting == 0)
+        #expect(factory.made.count == 2)
+        stems.replenish("python3.11")
+        await waitUntil("the pool is refilled") { stems.counts["python3.11"]?.ready == 2 }
+        #expect(factory.made.count == 3)
+    }
+
+    @Test func concurrentTakersNeverShareACell() async {
+        let factory = FakeFactory()
+        let stems = pool(maximum: 8, initial: 8, factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("eight cells are ready") { stems.counts["python3.11"]?.ready == 8 }
+        let ids = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 { group.addTask { stems.take("python3.11")?.id } }
+            var ids: [String] = []
+            for await id in group { if let id { ids.append(id) } }
+            return ids
+        }
+        #expect(ids.count == 8)
+        #expect(Set(ids).count == 8)
+    }
+
+    @Test func missesGrowThePoolUpToItsMaximum() async {
+        let factory = FakeFactory()
+        let stems = pool(maximum: 3, initial: 1, factory: factory)
+        // Nothing warmed and nothing created meanwhile: every take misses and raises the target.
+        factory.hold(true)
+        for _ in 0..<5 { #expect(stems.take("python3.11") == nil) }
+        factory.hold(false)
+        #expect(stems.counts["python3.11"]?.target == 3)
+        #expect(stems.counts["python3.11"]?.misses == 5)
+        await waitUntil("the pool reaches its maximum") { stems.counts["python3.11"]?.ready == 3 }
+        #expect(factory.made.count == 3)
+    }
+
+    @Test func aQuietPoolShrinksBackToItsInitialSize() async {
+        let factory = FakeFactory()
+        let stems = pool(maximum: 3, initial: 1, factory: factory, shrinkAfter: .zero)
+        factory.hold(true)
+        for _ in 0..<3 { _ = stems.take("python3.11") }
+        factory.hold(false)
+        await waitUntil("the pool grew") { stems.counts["python3.11"]?.ready == 3 }
+        // Hits long (here: zero seconds) after the last miss shrink the target by one each, and nothing refills them.
+        #expect(stems.take("python3.11") != nil)
+        #expect(stems.take("python3.11") != nil)
+        #expect(stems.counts["python3.11"]?.target == 1)
+        #expect(stems.counts["python3.11"]?.ready == 1)
+        #expect(factory.made.count == 3)
+    }
+
+    @Test func aCellThatDiesWhileWaitingIsReplacedAndNeverHandedOut() async {
+        let factory = FakeFactory()
+        let stems = pool(factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("two cells are ready") { stems.counts["python3.11"]?.ready == 2 }
+        let victim = factory.made[0]
+        victim.kill()
+        await waitUntil("the dead cell is replaced") { factory.made.count == 3 && stems.counts["python3.11"]?.ready == 2 }
+        for _ in 0..<2 {
+            let cell = stems.take("python3.11")
+            #expect(cell != nil)
+            #expect(cell?.id != victim.id)
+        }
+        #expect(victim.claims == 0)
+    }
+
+    @Test func aDeadCellStillListedIsSkipped() async {
+        let factory = FakeFactory()
+        let stems = pool(maximum: 1, initial: 1, factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("one cell is ready") { stems.counts["python3.11"]?.ready == 1 }
+        // Dead, but its death not yet reported to the pool: `claim` refuses it.
+        let cell = factory.made[0]
+        let dead = FakeCell(id: "x")
+        dead.kill()
+        #expect(!dead.claim())
+        #expect(stems.take("python3.11")?.id == cell.id)
+    }
+
+    @Test func failedCreationsStopUntilTheNextTake() async {
+        let factory = FakeFactory()
+        factory.fail(true)
+        let stems = pool(factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("the failure is noted") { stems.counts["python3.11"]?.starting == 0 }
+        #expect(stems.counts["python3.11"]?.ready == 0)
+        factory.fail(false)
+        #expect(stems.take("python3.11") == nil)
+        await waitUntil("a take restarts refilling") { (stems.counts["python3.11"]?.ready ?? 0) >= 2 }
+    }
+
+    @Test func closingHandsBackReadyCellsAndEndsLateOnes() async {
+        let factory = FakeFactory()
+        let stems = pool(factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("two cells are ready") { stems.counts["python3.11"]?.ready == 2 }
+        let ready = stems.close()
+        #expect(ready.count == 2)
+        #expect(stems.take("python3.11") == nil)
+        #expect(stems.counts["python3.11"]?.ready == 0)
+        // Nothing new is made after closing.
+        stems.warm("python3.12")
+        #expect(factory.made.count == 2)
+    }
+
+    @Test func zeroMaximumTurnsThePoolOff() {
+        let factory = FakeFactory()
+        let stems = pool(maximum: 0, factory: factory)
+        stems.warm("python3.11")
+        #expect(stems.take("python3.11") == nil)
+        #expect(factory.made.isEmpty)
+        #expect(stems.counts.isEmpty)
+    }
+
+    @Test func theEnvironmentMessageIsOneLineOfJSON() throws {
+        let text = StemCell.jsonString("a\"b\\c\nd\te\u{1}é")
+        #expect(text == "\"a\\\"b\\\\c\\nd\\te\\u0001é\"")
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? String
+        #expect(decoded == "a\"b\\c\nd\te\u{1}é")
+    }
+
+    @Test func functionsSettingProcessStartVariablesStartTheClassicWay() {
+        for name in ["PYTHONPATH", "PYTHONHASHSEED", "LD_PRELOAD", "LD_LIBRARY_PATH", "LC_ALL", "LANG", "HOME", "MALLOC_ARENA_MAX",
+                     "AWS_LAMBDA_EXEC_WRAPPER"] {
+            #expect(EnvironmentHost.readAtProcessStart(name), "\(name)")
+        }
+        for name in ["FOO", "TZ", "PATH", "AWS_REGION", "TMPDIR"] {
+            #expect(!EnvironmentHost.readAtProcessStart(name), "\(name)")
+        }
+    }
+}
