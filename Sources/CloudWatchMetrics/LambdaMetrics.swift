@@ -8,6 +8,12 @@ public struct LambdaMetrics: Sendable {
     public let errors: [MetricIdentity]
     public let duration: [MetricIdentity]
     public let throttles: [MetricIdentity]
+    /// Provisioned concurrency's metrics, by `FunctionName` and by `FunctionName` + `Resource` (Lambda publishes them for
+    /// the version or alias that has it).
+    public let provisionedConcurrentExecutions: [MetricIdentity]
+    public let provisionedConcurrencyUtilization: [MetricIdentity]
+    public let provisionedConcurrencyInvocations: [MetricIdentity]
+    public let provisionedConcurrencySpilloverInvocations: [MetricIdentity]
 
     public init(function: String, resource: String, executedVersion: String) {
         var sets: [[MetricDimension]] = [[], [MetricDimension(name: "FunctionName", value: function)]]
@@ -19,13 +25,19 @@ public struct LambdaMetrics: Sendable {
                              MetricDimension(name: "ExecutedVersion", value: executedVersion)])
             }
         }
-        func named(_ name: String) -> [MetricIdentity] {
-            sets.map { MetricIdentity(namespace: Self.namespace, name: name, dimensions: $0) }
+        func named(_ name: String, in dimensionSets: [[MetricDimension]]? = nil) -> [MetricIdentity] {
+            (dimensionSets ?? sets).map { MetricIdentity(namespace: Self.namespace, name: name, dimensions: $0) }
         }
         invocations = named("Invocations")
         errors = named("Errors")
         duration = named("Duration")
         throttles = named("Throttles")
+        // By function and by the function's version or alias (sets[1] and sets[2]).
+        let provisioned = Array(sets[1...2])
+        provisionedConcurrentExecutions = named("ProvisionedConcurrentExecutions", in: provisioned)
+        provisionedConcurrencyUtilization = named("ProvisionedConcurrencyUtilization", in: provisioned)
+        provisionedConcurrencyInvocations = named("ProvisionedConcurrencyInvocations", in: provisioned)
+        provisionedConcurrencySpilloverInvocations = named("ProvisionedConcurrencySpilloverInvocations", in: provisioned)
     }
 
     /// `ConcurrentExecutions` of one function (nil: account-wide), and `UnreservedConcurrentExecutions`.

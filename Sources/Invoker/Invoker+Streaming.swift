@@ -32,6 +32,7 @@ extension Invoker {
             meter.failedToStart(error)
             throw error
         }
+        reportProvisionedUse(request, env: env, meter: meter)
         let invocation = runtimeInvocation(request, trace: trace)
         // Not a child of the caller's task: the invocation runs to its end even when the caller goes away.
         Task {

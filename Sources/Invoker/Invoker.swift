@@ -87,6 +87,7 @@ public final class Invoker: Sendable {
             guard let error = error as? InvokerError else { throw error }
             return failedStart(request, error: error)
         }
+        reportProvisionedUse(request, env: env, meter: meter)
         let completion = await env.run(runtimeInvocation(request, trace: trace), timeoutSeconds: function.timeout)
         meter.finished(in: env, outcome: completion.outcome)
         release(env, to: pool, after: completion)

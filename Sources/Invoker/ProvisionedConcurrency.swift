@@ -27,6 +27,8 @@ final class ProvisionedAllocation: Sendable {
 
     var versions: [String] { shares.map(\.version) }
     var requested: Int { shares.reduce(0) { $0 + $1.count } }
+    /// Its environments that are alive now.
+    var liveEnvironments: [ExecutionEnvironment] { state.withLock { $0.environments.filter { !$0.isDead } } }
     var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     var status: ProvisionedConcurrencyStatus {

@@ -8,4 +8,12 @@ public protocol InvocationObserver: Sendable {
     /// An invocation ended after `seconds` of function time (its initialisation left out), with a function or
     /// platform error or not.
     func finished(_ series: FunctionSeries, seconds: Double, error: Bool)
+    /// An invocation of a version or alias that has provisioned concurrency ran on one of its provisioned
+    /// environments (`provisioned`), or on standard concurrency because all of them were busy; `busy` of `allocated`
+    /// provisioned environments were processing events as it started.
+    func usedProvisionedConcurrency(_ series: FunctionSeries, provisioned: Bool, busy: Int, allocated: Int)
+}
+
+extension InvocationObserver {
+    public func usedProvisionedConcurrency(_ series: FunctionSeries, provisioned: Bool, busy: Int, allocated: Int) {}
 }

@@ -39,6 +39,21 @@ final class LambdaMetricsObserver: InvocationObserver {
         samples += m.errors.map { MetricRecorder.Sample(identity: $0, value: error ? 1 : 0, unit: "Count") }
         recorder.record(samples, timestampMs: Self.nowMs)
     }
+
+    /// ProvisionedConcurrencyInvocations or -SpilloverInvocations (Sum), and the busy provisioned environments as
+    /// ProvisionedConcurrentExecutions and their share of the allocation as ProvisionedConcurrencyUtilization (Maximum).
+    func usedProvisionedConcurrency(_ series: FunctionSeries, provisioned: Bool, busy: Int, allocated: Int) {
+        let m = metrics(series)
+        var samples = (provisioned ? m.provisionedConcurrencyInvocations : m.provisionedConcurrencySpilloverInvocations)
+            .map { MetricRecorder.Sample(identity: $0, value: 1, unit: "Count") }
+        samples += m.provisionedConcurrentExecutions.map { MetricRecorder.Sample(identity: $0, value: Double(busy), unit: "Count") }
+        if allocated > 0 {
+            samples += m.provisionedConcurrencyUtilization.map {
+                MetricRecorder.Sample(identity: $0, value: Double(busy) / Double(allocated), unit: "None")
+            }
+        }
+        recorder.record(samples, timestampMs: Self.nowMs)
+    }
 }
 
 /// Samples ConcurrentExecutions (per function and account-wide) and UnreservedConcurrentExecutions every five

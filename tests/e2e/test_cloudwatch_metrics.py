@@ -411,3 +411,39 @@ def test_metric_math_functions(cw):
     with pytest.raises(ClientError) as err:
         cw.get_metric_data(StartTime=start, EndTime=end, MetricDataQueries=[stat("e", "Errors"), {"Id": "x", "Expression": "FILL(e)"}])
     assert err.value.response["Error"]["Code"] == "ValidationError" and "FILL takes 2 arguments" in err.value.response["Error"]["Message"]
+
+
+def test_provisioned_concurrency_metrics(lam, create, name, cw):
+    """Invocations through an alias with provisioned concurrency count as ProvisionedConcurrencyInvocations while a
+    provisioned environment is free and as -SpilloverInvocations when all are busy; ProvisionedConcurrentExecutions
+    and -Utilization say how many were busy."""
+    create(name, MemorySize=256, Code={"ZipFile": make_zip({"app.py": "import time\ndef handler(e, c):\n    time.sleep(e.get('s', 0))\n    return 1\n"})})
+    version = lam.publish_version(FunctionName=name)["Version"]
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion=version)
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=1)
+
+    def ready():
+        config = lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="live")
+        assert config["Status"] != "FAILED", config
+        return config["Status"] == "READY"
+    wait_for(ready, timeout=60, what="provisioned concurrency ready")
+    for _ in range(3):
+        lam.invoke(FunctionName=name, Qualifier="live", Payload=b"{}")
+    # Two at once: one on the provisioned environment, the other spills over.
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: lam.invoke(FunctionName=name, Qualifier="live", Payload=b'{"s": 1}'), range(2)))
+    resource = [{"Name": "FunctionName", "Value": name}, {"Name": "Resource", "Value": f"{name}:live"}]
+
+    def sums():
+        on = total(stats(cw, "AWS/Lambda", "ProvisionedConcurrencyInvocations", resource))
+        spilled = total(stats(cw, "AWS/Lambda", "ProvisionedConcurrencySpilloverInvocations", resource))
+        return (on, spilled) if on + spilled >= 5 else None
+    on, spilled = wait_for(sums, timeout=30, what="provisioned invocation counts")
+    assert on == 4 and spilled == 1
+    executions = stats(cw, "AWS/Lambda", "ProvisionedConcurrentExecutions", resource, statistics=("Maximum",))
+    utilization = stats(cw, "AWS/Lambda", "ProvisionedConcurrencyUtilization", resource, statistics=("Maximum",))
+    assert max(p["Maximum"] for p in executions) == 1 and max(p["Maximum"] for p in utilization) == 1.0
+    by_function = stats(cw, "AWS/Lambda", "ProvisionedConcurrencyInvocations", [{"Name": "FunctionName", "Value": name}])
+    assert total(by_function) == 4
+    lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="live")
