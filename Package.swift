@@ -186,7 +186,7 @@ let package = Package(
         // Synchronous invocation: environment pools, lifecycle, limits, results.
         .target(name: "Invoker", dependencies: [
             "Catalog", "Sandbox", "RuntimeAPI", "RuntimeBootstraps", "FunctionLogs", "AWSProtocol", "BlobStore", "FunctionNetwork",
-            "PlatformMetrics",
+            "PlatformMetrics", "JSONText",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

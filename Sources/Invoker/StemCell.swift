@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import FunctionNetwork
 import Sandbox
 import Synchronization
@@ -63,10 +64,10 @@ final class StemCell: PooledStemCell {
     /// Hands the function's environment to the waiting runtime (`bootstrap.py`'s `_await_function`) and closes the
     /// socket. Blocking (a socket write): call it off the cooperative pool.
     func deliverEnvironment(_ environment: [(String, String)], workdir: String) throws {
-        var text = "{\"cwd\":" + Self.jsonString(workdir) + ",\"env\":{"
+        var text = "{\"cwd\":" + JSONTextWriter.quote(workdir) + ",\"env\":{"
         for (i, (key, value)) in environment.enumerated() {
             if i > 0 { text += "," }
-            text += Self.jsonString(key) + ":" + Self.jsonString(value)
+            text += JSONTextWriter.quote(key) + ":" + JSONTextWriter.quote(value)
         }
         text += "}}\n"
         let bytes = Array(text.utf8)
@@ -101,26 +102,6 @@ final class StemCell: PooledStemCell {
         if let cgroups { Task { await cgroups.remove() } }
     }
 
-    /// `value` as a JSON string (quotes, backslashes and control characters escaped).
-    static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f || (0xd800...0xdfff).contains(scalar.value) {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// A process exit that may come before or after anyone listens: the first listener set gets it, once.
