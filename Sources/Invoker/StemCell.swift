@@ -55,6 +55,16 @@ final class StemCell: PooledStemCell {
     func waitForExit() async { await exit.wait() }
 
     /// Kills the cell (its exit still comes through `exit`).
+    /// `{"cwd": …, "env": {…}}` and a newline: one line of JSON, whatever the values hold.
+    static func environmentMessage(_ environment: [(String, String)], workdir: String) -> String {
+        var text = "{\"cwd\":" + JSONTextWriter.quote(workdir) + ",\"env\":{"
+        for (i, (key, value)) in environment.enumerated() {
+            if i > 0 { text += "," }
+            text += JSONTextWriter.quote(key) + ":" + JSONTextWriter.quote(value)
+        }
+        return text + "}}\n"
+    }
+
     func terminate() {
         closeStdin()
         sandbox.kill()
@@ -64,13 +74,7 @@ final class StemCell: PooledStemCell {
     /// Hands the function's environment to the waiting runtime (`bootstrap.py`'s `_await_function`) and closes the
     /// socket. Blocking (a socket write): call it off the cooperative pool.
     func deliverEnvironment(_ environment: [(String, String)], workdir: String) throws {
-        var text = "{\"cwd\":" + JSONTextWriter.quote(workdir) + ",\"env\":{"
-        for (i, (key, value)) in environment.enumerated() {
-            if i > 0 { text += "," }
-            text += JSONTextWriter.quote(key) + ":" + JSONTextWriter.quote(value)
-        }
-        text += "}}\n"
-        let bytes = Array(text.utf8)
+        let bytes = Array(Self.environmentMessage(environment, workdir: workdir).utf8)
         let fd = stdin.withLock { $0 }
         guard fd >= 0 else { throw SandboxError.launchFailed("the stem cell was already used") }
         defer { closeStdin() }

@@ -84,6 +84,10 @@ extension SQLiteStore {
             var arguments: StatementArguments = []
             if !allStreams {
                 conditions += " AND e.stream_id IN (\(names.keys.map(String.init).joined(separator: ",")))"
+            } else {
+                // Events of a deleted stream wait for their purge: they are no candidates, and must not count against
+                // the limit (a short page means the scan reached the end).
+                conditions += " AND EXISTS (SELECT 1 FROM log_streams s WHERE s.id = e.stream_id)"
             }
             if let start = scan.startTime { conditions += " AND e.timestamp >= ?"; arguments += [start] }
             if let end = scan.endTime { conditions += " AND e.timestamp < ?"; arguments += [end] }

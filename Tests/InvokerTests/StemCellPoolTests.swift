@@ -244,10 +244,12 @@ func waitUntil(_ what: String, timeout: Duration = .seconds(5), _ condition: () 
     }
 
     @Test func theEnvironmentMessageIsOneLineOfJSON() throws {
-        let text = StemCell.jsonString("a\"b\\c\nd\te\u{1}é")
-        #expect(text == "\"a\\\"b\\\\c\\nd\\te\\u0001é\"")
-        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? String
-        #expect(decoded == "a\"b\\c\nd\te\u{1}é")
+        let value = "a\"b\\c\nd\te\u{1}é"
+        let text = StemCell.environmentMessage([("K", value), ("TZ", ":UTC")], workdir: "/var/task")
+        #expect(text.filter { $0 == "\n" }.count == 1 && text.hasSuffix("\n"), "one line")
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(decoded?["cwd"] as? String == "/var/task")
+        #expect((decoded?["env"] as? [String: String]) == ["K": value, "TZ": ":UTC"])
     }
 
     @Test func functionsSettingProcessStartVariablesStartTheClassicWay() {
