@@ -1,4 +1,5 @@
-import CloudWatchMetrics
+import Foundation
+@testable import CloudWatchMetrics
 import Testing
 
 /// Composite alarms' rule language as CloudWatch documents it.
@@ -29,5 +30,28 @@ import Testing
         for bad in ["", "ALARM()", "ALARM(a", "ALARM(a) AND", "alarm(a)", "ALARM(a) XOR ALARM(b)", "WARN(a)", "NOT", String(repeating: "x", count: 10_241)] {
             #expect(throws: MetricsError.self, "\(bad.prefix(30))") { try AlarmRule(parsing: bad) }
         }
+    }
+}
+
+/// What a composite alarm publishes to a topic: its rule and the children that made it change, no trigger.
+@Suite struct CompositeNotificationTests {
+    @Test func snsMessageNamesTheRuleAndTheTriggeringChildren() throws {
+        let at = Date(timeIntervalSince1970: 1_796_072_400)
+        let alarm = CompositeAlarm(
+            AlarmName: "service", AlarmArn: "arn:aws:cloudwatch:us-east-1:000000000000:alarm:service", AlarmDescription: nil,
+            AlarmRule: "ALARM(errors) OR ALARM(latency)", AlarmConfigurationUpdatedTimestamp: at, ActionsEnabled: true, OKActions: [],
+            AlarmActions: ["arn:aws:sns:us-east-1:000000000000:ops"], InsufficientDataActions: [], StateValue: "ALARM",
+            StateReason: "rule TRUE", StateReasonData: nil, StateUpdatedTimestamp: at, StateTransitionedTimestamp: at)
+        let transition = AlarmTransition(
+            subject: .composite(alarm, triggering: [.init(arn: "arn:aws:cloudwatch:us-east-1:000000000000:alarm:latency", state: "ALARM", timestamp: at)]),
+            oldState: "OK", actions: alarm.AlarmActions)
+        let (message, subject) = AlarmNotification.snsMessage(transition, accountId: "000000000000", region: "us-east-1")
+        #expect(subject == #"ALARM: "service" in US East (N. Virginia)"#)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any])
+        #expect(json["AlarmRule"] as? String == "ALARM(errors) OR ALARM(latency)")
+        #expect(json["Trigger"] == nil && json["OldStateValue"] as? String == "OK")
+        let children = try #require(json["TriggeringChildren"] as? [[String: Any]])
+        #expect(children.first?["Arn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:latency")
+        #expect((children.first?["State"] as? [String: Any])?["Value"] as? String == "ALARM")
     }
 }

@@ -22,6 +22,16 @@ def state(cw, name):
     return cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
 
 
+def printed_alarm_events(server, function_name):
+    """The alarm events PRINTS_EVENT logged so far (None while there are none)."""
+    logs = server.client("logs")
+    try:
+        found = logs.filter_log_events(logGroupName=f"/aws/lambda/{function_name}", filterPattern='"ALARM-EVENT"')["events"]
+    except logs.exceptions.ResourceNotFoundException:
+        return None
+    return [json.loads(e["message"].split("ALARM-EVENT ", 1)[1]) for e in found] or None
+
+
 def put_value(cw, ns, value):
     cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "Load", "Value": value, "StorageResolution": 1,
                                                   "Timestamp": datetime.datetime.now(datetime.timezone.utc)}])
@@ -47,14 +57,8 @@ def test_alarm_goes_to_alarm_and_invokes_its_function(lam, create, name, cw, ser
     reason = cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["StateReason"]
     assert reason.startswith("Threshold Crossed") and "greater than the threshold (5.0)" in reason
 
-    logs = server.client("logs")
-
     def alarm_events():
-        try:
-            found = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}", filterPattern='"ALARM-EVENT"')["events"]
-        except logs.exceptions.ResourceNotFoundException:
-            return None
-        return [json.loads(e["message"].split("ALARM-EVENT ", 1)[1]) for e in found] or None
+        return printed_alarm_events(server, name)
     event = wait_for(alarm_events, timeout=30, what="the alarm event in the function's log")[0]
     assert event["source"] == "aws.cloudwatch" and event["alarmArn"] == alarm_arn
     assert event["alarmData"]["state"]["value"] == "ALARM" and event["alarmData"]["previousState"]["value"] == "INSUFFICIENT_DATA"
@@ -219,14 +223,8 @@ def test_composite_alarm_follows_its_rule_and_acts(lam, create, name, cw, server
     alarm = cw.describe_alarms(AlarmNames=[composite], AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]
     assert json.loads(alarm["StateReasonData"])["triggeringAlarms"]
 
-    logs = server.client("logs")
-
     def alarm_events():
-        try:
-            found = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}", filterPattern='"ALARM-EVENT"')["events"]
-        except logs.exceptions.ResourceNotFoundException:
-            return None
-        return [json.loads(e["message"].split("ALARM-EVENT ", 1)[1]) for e in found] or None
+        return printed_alarm_events(server, name)
     events = wait_for(lambda: (e := alarm_events()) and any(x["alarmData"]["state"]["value"] == "ALARM" for x in e) and e,
                       timeout=30, what="the composite's ALARM event")
     event = [x for x in events if x["alarmData"]["state"]["value"] == "ALARM"][0]

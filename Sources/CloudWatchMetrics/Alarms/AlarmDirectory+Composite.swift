@@ -57,13 +57,7 @@ extension AlarmDirectory {
             guard seen.insert(next).inserted, let composite = composites[next], let inner = try? AlarmRule(parsing: composite.AlarmRule) else { continue }
             pending += inner.alarms
         }
-        for (field, actions) in [("OKActions", d.okActions), ("AlarmActions", d.alarmActions), ("InsufficientDataActions", d.insufficientDataActions)] {
-            let list = actions ?? []
-            guard list.count <= 5 else { throw MetricsError.invalidParameterValue("The collection \(field) must not have a size greater than 5.") }
-            for action in list where !Self.isSupportedAction(action) {
-                throw MetricsError.validation("Invalid \(field): \(action) is not an SNS topic or Lambda function ARN of this server.")
-            }
-        }
+        try Self.checkActions(ok: d.okActions, alarm: d.alarmActions, insufficientData: d.insufficientDataActions)
         let now = Date(timeIntervalSince1970: metrics.now)
         let existing = composites[d.name]
         let alarm = CompositeAlarm(
@@ -149,24 +143,8 @@ extension AlarmDirectory {
     @discardableResult
     func transition(_ alarm: CompositeAlarm, to state: String, reason: String, reasonData: String?,
                     triggering: [AlarmTransition.TriggeringAlarm]) async throws -> CompositeAlarm {
-        let now = Date(timeIntervalSince1970: metrics.now)
-        var next = alarm
-        let changed = alarm.StateValue != state
-        next.StateValue = state
-        next.StateReason = reason
-        next.StateReasonData = reasonData
-        next.StateUpdatedTimestamp = now
-        if changed { next.StateTransitionedTimestamp = now }
-        try await store.putCompositeAlarm(next, tags: nil)
-        guard changed else { return next }
-        try await store.appendAlarmHistory(AlarmHistoryItem(
-            AlarmName: alarm.AlarmName, AlarmType: "CompositeAlarm", Timestamp: metrics.now, HistoryItemType: "StateUpdate",
-            HistorySummary: "Alarm updated from \(alarm.StateValue) to \(state)",
-            HistoryData: #"{"oldState":{"stateValue":"\#(alarm.StateValue)"},"newState":{"stateValue":"\#(state)"}}"#))
-        let actions = next.actions(for: state)
-        if next.ActionsEnabled && !actions.isEmpty {
-            await notify(AlarmTransition(subject: .composite(next, triggering: triggering), oldState: alarm.StateValue, actions: actions))
-        }
-        return next
+        try await changeState(of: alarm, to: state, reason: reason, reasonData: reasonData, type: "CompositeAlarm",
+                              save: { try await self.store.putCompositeAlarm($0, tags: nil) },
+                              subject: { .composite($0, triggering: triggering) })
     }
 }

@@ -169,13 +169,7 @@ public final class AlarmDirectory: Service, Sendable {
         if let t = d.treatMissingData, !MetricAlarm.missingDataTreatments.contains(t) {
             throw MetricsError.validation("TreatMissingData must be one of breaching, notBreaching, ignore, missing.")
         }
-        for (field, actions) in [("OKActions", d.okActions), ("AlarmActions", d.alarmActions), ("InsufficientDataActions", d.insufficientDataActions)] {
-            let list = actions ?? []
-            guard list.count <= 5 else { throw MetricsError.invalidParameterValue("The collection \(field) must not have a size greater than 5.") }
-            for action in list where !Self.isSupportedAction(action) {
-                throw MetricsError.validation("Invalid \(field): \(action) is not an SNS topic or Lambda function ARN of this server.")
-            }
-        }
+        try Self.checkActions(ok: d.okActions, alarm: d.alarmActions, insufficientData: d.insufficientDataActions)
         let now = Date(timeIntervalSince1970: metrics.now)
         if try await store.compositeAlarm(named: d.name) != nil {
             throw MetricsError.validation("The alarm \(d.name) is a composite alarm: give another name, or delete it first.")
@@ -256,6 +250,16 @@ public final class AlarmDirectory: Service, Sendable {
 
     /// Stores a new state (with its history) and notifies when it changed and actions are enabled.
     func transition(_ alarm: MetricAlarm, to state: String, reason: String, reasonData: String?) async throws {
+        try await changeState(of: alarm, to: state, reason: reason, reasonData: reasonData, type: "MetricAlarm",
+                              save: { try await self.store.putAlarm($0, tags: nil) }, subject: { .metric($0) })
+    }
+
+    /// Stores `alarm` in `state` (through `save`), with a history entry and, when the state changed and its actions are
+    /// enabled, a notification of the transition; returns the alarm as stored.
+    @discardableResult
+    func changeState<A: AlarmRecord>(of alarm: A, to state: String, reason: String, reasonData: String?, type: String,
+                                     save: (A) async throws -> Void,
+                                     subject: (A) -> AlarmTransition.Subject) async throws -> A {
         let now = Date(timeIntervalSince1970: metrics.now)
         var next = alarm
         let changed = alarm.StateValue != state
@@ -264,15 +268,27 @@ public final class AlarmDirectory: Service, Sendable {
         next.StateReasonData = reasonData
         next.StateUpdatedTimestamp = now
         if changed { next.StateTransitionedTimestamp = now }
-        try await store.putAlarm(next, tags: nil)
-        guard changed else { return }
+        try await save(next)
+        guard changed else { return next }
         try await store.appendAlarmHistory(AlarmHistoryItem(
-            AlarmName: alarm.AlarmName, Timestamp: metrics.now, HistoryItemType: "StateUpdate",
+            AlarmName: alarm.AlarmName, AlarmType: type, Timestamp: metrics.now, HistoryItemType: "StateUpdate",
             HistorySummary: "Alarm updated from \(alarm.StateValue) to \(state)",
             HistoryData: #"{"oldState":{"stateValue":"\#(alarm.StateValue)"},"newState":{"stateValue":"\#(state)"}}"#))
         let actions = next.actions(for: state)
         if next.ActionsEnabled && !actions.isEmpty {
-            await notify(AlarmTransition(subject: .metric(next), oldState: alarm.StateValue, actions: actions))
+            await notify(AlarmTransition(subject: subject(next), oldState: alarm.StateValue, actions: actions))
+        }
+        return next
+    }
+
+    /// At most five actions per state, each an SNS topic or a Lambda function.
+    static func checkActions(ok: [String]?, alarm: [String]?, insufficientData: [String]?) throws(MetricsError) {
+        for (field, actions) in [("OKActions", ok), ("AlarmActions", alarm), ("InsufficientDataActions", insufficientData)] {
+            let list = actions ?? []
+            guard list.count <= 5 else { throw MetricsError.invalidParameterValue("The collection \(field) must not have a size greater than 5.") }
+            for action in list where !isSupportedAction(action) {
+                throw MetricsError.validation("Invalid \(field): \(action) is not an SNS topic or Lambda function ARN of this server.")
+            }
         }
     }
 

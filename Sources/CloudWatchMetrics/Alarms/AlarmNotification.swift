@@ -23,24 +23,7 @@ public enum AlarmNotification {
             /// An alarm on metric math: its queries instead of the metric fields.
             var Metrics: [MetricDataQuery]?
         }
-        var AlarmName: String
-        var AlarmDescription: String?
-        var AWSAccountId: String
-        var AlarmConfigurationUpdatedTimestamp: String
-        var NewStateValue: String
-        var NewStateReason: String
-        var StateChangeTime: String
-        var Region: String
-        var AlarmArn: String
-        var OldStateValue: String
-        var OKActions: [String]
-        var AlarmActions: [String]
-        var InsufficientDataActions: [String]
-        var Trigger: Trigger
-    }
-
-    /// What a composite alarm publishes: its rule and the alarms that made it change instead of a trigger.
-    struct CompositeSNSMessage: Encodable {
+        /// A composite alarm's child that made it change.
         struct Child: Encodable {
             struct State: Encodable { var Value: String; var Timestamp: String }
             var Arn: String
@@ -59,8 +42,10 @@ public enum AlarmNotification {
         var OKActions: [String]
         var AlarmActions: [String]
         var InsufficientDataActions: [String]
-        var AlarmRule: String
-        var TriggeringChildren: [Child]
+        /// A composite alarm's rule and the children that made it change, instead of a trigger.
+        var AlarmRule: String?
+        var TriggeringChildren: [Child]?
+        var Trigger: Trigger?
     }
 
     struct LambdaEvent: Encodable {
@@ -125,34 +110,34 @@ public enum AlarmNotification {
 
     /// The SNS message and subject (`ALARM: "name" in US East (N. Virginia)`).
     public static func snsMessage(_ t: AlarmTransition, accountId: String, region: String) -> (message: String, subject: String) {
-        let a: MetricAlarm
+        let name: String, description: String?, arn: String, state: String, reason: String, updated: Date, configured: Date
+        let ok: [String], alarm: [String], insufficient: [String]
+        var rule: String?, children: [SNSMessage.Child]?, trigger: SNSMessage.Trigger?
         switch t.subject {
-        case .metric(let alarm): a = alarm
         case .composite(let c, let triggering):
-            let message = CompositeSNSMessage(
-                AlarmName: c.AlarmName, AlarmDescription: c.AlarmDescription, AWSAccountId: accountId,
-                AlarmConfigurationUpdatedTimestamp: snsTime(c.AlarmConfigurationUpdatedTimestamp), NewStateValue: c.StateValue,
-                NewStateReason: c.StateReason, StateChangeTime: snsTime(c.StateUpdatedTimestamp), Region: regionName(region),
-                AlarmArn: c.AlarmArn, OldStateValue: t.oldState, OKActions: c.OKActions, AlarmActions: c.AlarmActions,
-                InsufficientDataActions: c.InsufficientDataActions, AlarmRule: c.AlarmRule,
-                TriggeringChildren: triggering.map { .init(Arn: $0.arn, State: .init(Value: $0.state, Timestamp: snsTime($0.timestamp))) })
-            let subject = "\(c.StateValue): \"\(c.AlarmName)\" in \(regionName(region))"
-            return (encode(message), String(subject.prefix(100)))
+            (name, description, arn, state, reason) = (c.AlarmName, c.AlarmDescription, c.AlarmArn, c.StateValue, c.StateReason)
+            (updated, configured, ok, alarm, insufficient) = (c.StateUpdatedTimestamp, c.AlarmConfigurationUpdatedTimestamp, c.OKActions,
+                                                            c.AlarmActions, c.InsufficientDataActions)
+            rule = c.AlarmRule
+            children = triggering.map { .init(Arn: $0.arn, State: .init(Value: $0.state, Timestamp: snsTime($0.timestamp))) }
+        case .metric(let a):
+            (name, description, arn, state, reason) = (a.AlarmName, a.AlarmDescription, a.AlarmArn, a.StateValue, a.StateReason)
+            (updated, configured, ok, alarm, insufficient) = (a.StateUpdatedTimestamp, a.AlarmConfigurationUpdatedTimestamp, a.OKActions,
+                                                            a.AlarmActions, a.InsufficientDataActions)
+            trigger = .init(MetricName: a.MetricName, Namespace: a.Namespace,
+                            StatisticType: a.Metrics != nil ? nil : a.Statistic != nil ? "Statistic" : "ExtendedStatistic",
+                            Statistic: a.Statistic?.uppercased(), ExtendedStatistic: a.ExtendedStatistic, Unit: a.Unit,
+                            Dimensions: a.Metrics != nil ? nil : a.Dimensions.map { .init(value: $0.Value, name: $0.Name) }, Period: a.evaluationPeriod,
+                            EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
+                            ComparisonOperator: a.ComparisonOperator, Threshold: a.Threshold, TreatMissingData: a.TreatMissingData ?? "missing",
+                            EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile ?? "", Metrics: a.Metrics)
         }
         let message = SNSMessage(
-            AlarmName: a.AlarmName, AlarmDescription: a.AlarmDescription, AWSAccountId: accountId,
-            AlarmConfigurationUpdatedTimestamp: snsTime(a.AlarmConfigurationUpdatedTimestamp), NewStateValue: a.StateValue,
-            NewStateReason: a.StateReason, StateChangeTime: snsTime(a.StateUpdatedTimestamp), Region: regionName(region),
-            AlarmArn: a.AlarmArn, OldStateValue: t.oldState, OKActions: a.OKActions, AlarmActions: a.AlarmActions,
-            InsufficientDataActions: a.InsufficientDataActions,
-            Trigger: .init(MetricName: a.MetricName, Namespace: a.Namespace,
-                           StatisticType: a.Metrics != nil ? nil : a.Statistic != nil ? "Statistic" : "ExtendedStatistic",
-                           Statistic: a.Statistic?.uppercased(), ExtendedStatistic: a.ExtendedStatistic, Unit: a.Unit,
-                           Dimensions: a.Metrics != nil ? nil : a.Dimensions.map { .init(value: $0.Value, name: $0.Name) }, Period: a.evaluationPeriod,
-                           EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
-                           ComparisonOperator: a.ComparisonOperator, Threshold: a.Threshold, TreatMissingData: a.TreatMissingData ?? "missing",
-                           EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile ?? "", Metrics: a.Metrics))
-        let subject = "\(a.StateValue): \"\(a.AlarmName)\" in \(regionName(region))"
+            AlarmName: name, AlarmDescription: description, AWSAccountId: accountId, AlarmConfigurationUpdatedTimestamp: snsTime(configured),
+            NewStateValue: state, NewStateReason: reason, StateChangeTime: snsTime(updated), Region: regionName(region), AlarmArn: arn,
+            OldStateValue: t.oldState, OKActions: ok, AlarmActions: alarm, InsufficientDataActions: insufficient, AlarmRule: rule,
+            TriggeringChildren: children, Trigger: trigger)
+        let subject = "\(state): \"\(name)\" in \(regionName(region))"
         return (encode(message), String(subject.prefix(100)))
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// A metric alarm as CloudWatch describes it (member names as the service model spells them, so the stored
 /// document is also the answer): a statistic of one metric compared with a threshold over evaluation periods, a
 /// state, and the actions taken when the state changes.
-public struct MetricAlarm: Codable, Sendable, Equatable {
+public struct MetricAlarm: AlarmRecord, Codable, Sendable, Equatable {
     public struct Dimension: Codable, Sendable, Equatable {
         public var Name: String
         public var Value: String
