@@ -154,28 +154,15 @@ extension Invoker {
                 })
             }
         }
-        let settings = EnvironmentSettings(
-            functionName: function.name, version: version, memorySizeMB: function.memorySize,
-            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
-            systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime)
-        let xrayRelay = await startXRayRelay(cell.sandbox)
-        let releaseNetwork = cell.releaseNetwork
-        let env = ExecutionEnvironment(
-            id: id, loop: group.next(), sandbox: cell.sandbox, cgroups: cell.cgroups, settings: settings, logs: logs,
-            createdAt: started, coldStart: phases, exitRelay: cell.exit, onDeath: { [weak pool] env in
-                pool?.remove(env)
-                releaseNetwork()
-                xrayRelay?.close(promise: nil)
-            })
+        let env: ExecutionEnvironment
         do {
-            try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) })
+            env = try await attachedEnvironment(
+                id: id, sandbox: cell.sandbox, cgroups: cell.cgroups, exitRelay: cell.exit, function: function, version: version,
+                logGroup: logGroup, logStream: logStream, provisioned: provisioned, started: started, phases: phases, pool: pool,
+                releaseNetwork: cell.releaseNetwork)
         } catch {
-            env.terminate()
-            xrayRelay?.close(promise: nil)
-            releaseNetwork()
             _ = try? await mounted
-            logger.error("serving the Runtime API failed", metadata: ["error": "\(error)"])
-            throw LambdaError.service("Could not serve the Runtime API of the execution environment.")
+            throw error
         }
         do {
             var specialised = ColdStartPhases(path: "stem_cell", started: started)

@@ -259,14 +259,30 @@ public final class Invoker: Sendable {
             throw LambdaError.service("Could not start the execution environment.")
         }
         phases.mark("sandbox")
+        let env = try await attachedEnvironment(
+            id: id, sandbox: launched, cgroups: cgroups, exitRelay: nil, function: function, version: version, logGroup: logGroup,
+            logStream: logStream, provisioned: provisioned, started: started, phases: phases, pool: pool, releaseNetwork: releaseNetwork)
+        if !pool.add(env) {
+            // Retired while starting: this invocation still runs in it, nobody reuses it.
+            logger.debug("environment started for a retired revision", metadata: ["function": "\(function.name)"])
+        }
+        return env
+    }
+
+    /// An environment over a started sandbox (launched for it, or a specialised stem cell) with its Runtime API, output
+    /// and exit watched; when attaching fails, what it holds is given back and `LambdaError.service` thrown.
+    func attachedEnvironment(id: String, sandbox: LaunchedSandbox, cgroups: CgroupSet?, exitRelay: ExitRelay?,
+                             function: FunctionDefinition, version: String, logGroup: String, logStream: String, provisioned: Bool,
+                             started: ContinuousClock.Instant, phases: ColdStartPhases, pool: EnvironmentPool,
+                             releaseNetwork: @escaping @Sendable () -> Void) async throws -> ExecutionEnvironment {
         let settings = EnvironmentSettings(
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
             timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
             systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime)
-        let xrayRelay = await startXRayRelay(launched)
+        let xrayRelay = await startXRayRelay(sandbox)
         let env = ExecutionEnvironment(
-            id: id, loop: group.next(), sandbox: launched, cgroups: cgroups, settings: settings, logs: logs,
-            createdAt: started, coldStart: phases, onDeath: { [weak pool] env in
+            id: id, loop: group.next(), sandbox: sandbox, cgroups: cgroups, settings: settings, logs: logs,
+            createdAt: started, coldStart: phases, exitRelay: exitRelay, onDeath: { [weak pool] env in
                 pool?.remove(env)
                 releaseNetwork()
                 xrayRelay?.close(promise: nil)
@@ -281,10 +297,6 @@ public final class Invoker: Sendable {
             releaseNetwork()
             logger.error("serving the Runtime API failed", metadata: ["error": "\(error)"])
             throw LambdaError.service("Could not serve the Runtime API of the execution environment.")
-        }
-        if !pool.add(env) {
-            // Retired while starting: this invocation still runs in it, nobody reuses it.
-            logger.debug("environment started for a retired revision", metadata: ["function": "\(function.name)"])
         }
         return env
     }
