@@ -10,6 +10,7 @@ import re
 import signal
 import tempfile
 import urllib.request
+import uuid
 
 import pytest
 
@@ -352,3 +353,26 @@ def test_init_errors_from_a_stem_cell(sandbox_server, files, handler, error_type
     assert out["errorType"] == error_type
     report = base64.b64decode(r["LogResult"]).decode().splitlines()[-1]
     assert report.startswith("REPORT RequestId:") and "Init Duration:" in report
+
+
+def test_swiftlet_stem_cells_prints_the_pool_and_its_hit_rate(sandbox_server):
+    """`swiftlet stem-cells` reads the server's /metrics: cells ready per runtime and the hits of cold starts."""
+    import subprocess
+    from conftest import BIN
+    server = sandbox_server
+    runtime = python_runtime_of(server)
+    lam = server.client()
+    name = "cli-" + uuid.uuid4().hex[:8]
+    lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip({"app.py": "def handler(e, c):\n    return 1\n"})})
+    cold_invoke_from_stem_cell(server, lam, runtime, name)
+
+    def table():
+        r = subprocess.run([BIN, "stem-cells", "--data-dir", server.data_dir], capture_output=True, text=True, timeout=30)
+        rows = {line.split()[0]: line.split() for line in r.stdout.splitlines()[1:] if line.strip()}
+        return (r, rows[runtime]) if r.returncode == 0 and runtime in rows else None
+    r, row = wait_for(table, timeout=20, what="the runtime's row")
+    assert r.stdout.splitlines()[0].split()[:4] == ["runtime", "ready", "starting", "target"]
+    hits_column = int(row[4])
+    assert hits_column == int(hits(server, runtime)) >= 1
+    assert row[-1] == "%" and 0 < int(row[-2]) <= 100, row
