@@ -3,7 +3,8 @@
 /// many of them were busy.
 extension Invoker {
     func reportProvisionedUse(_ request: InvocationRequest, env: ExecutionEnvironment, meter: InvocationMeter) {
-        guard let observer = meter.observer else { return }
+        // On every invocation: nothing is read off the ARN unless some qualifier has provisioned concurrency.
+        guard let observer = meter.observer, provisioned.withLock({ !$0.isEmpty }) else { return }
         let parts = request.invokedFunctionArn.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 8 else { return }
         let key = Self.provisionKey(request.function.name, String(parts[7]))

@@ -35,17 +35,23 @@ final class InvokerMetrics: Sendable {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
+    /// The series under `key`, made by `make` the first time.
+    static func series<Series: Sendable>(_ key: String, in cache: borrowing Mutex<[String: Series]>, make: () -> Series) -> Series {
+        cache.withLock { all in
+            if let existing = all[key] { return existing }
+            let made = make()
+            all[key] = made
+            return made
+        }
+    }
+
     /// Records where a cold start's time went.
     func record(_ phases: ColdStartPhases) {
         for (name, duration) in phases.phases {
-            let key = phases.path + "\u{0}" + name
-            let histogram = phaseHistograms.withLock { all in
-                if let existing = all[key] { return existing }
-                let made = platform.registry.makeValueHistogram(
+            let histogram = Self.series(phases.path + "\u{0}" + name, in: phaseHistograms) {
+                platform.registry.makeValueHistogram(
                     descriptor: Self.descriptor(Self.phaseFamily, Self.phaseHelp), labels: [("path", phases.path), ("phase", name)],
                     buckets: Self.phaseBuckets)
-                all[key] = made
-                return made
             }
             histogram.record(duration.seconds)
         }
@@ -54,37 +60,28 @@ final class InvokerMetrics: Sendable {
     /// Counts a cold start of a runtime that has stem cells: served by one (`hit`), none ready (`miss`), or one taken
     /// that could not be specialised (`failed`: the classic start followed).
     func stemCellClaim(runtime: String, result: String) {
-        let counter = claimCounters.withLock { all in
-            let key = runtime + "\u{0}" + result
-            if let existing = all[key] { return existing }
-            let made = platform.registry.makeCounter(
+        let counter = Self.series(runtime + "\u{0}" + result, in: claimCounters) {
+            platform.registry.makeCounter(
                 descriptor: Self.descriptor("swiftlet_stem_cell_claims_total",
                                             "Cold starts of runtimes with stem cells: served by a stem cell (hit), none ready (miss), "
                                                 + "or one that could not be specialised (failed)."),
                 labels: [("runtime", runtime), ("result", result)])
-            all[key] = made
-            return made
         }
         counter.increment()
     }
 
     /// Publishes the stem cells per runtime and state (`ready`, `starting`).
     func publishStemCells(_ counts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int)]) {
-        stemCellGauges.withLock { all in
-            for (runtime, c) in counts {
-                for (state, value) in [("ready", c.ready), ("starting", c.starting), ("target", c.target)] {
-                    let key = runtime + "\u{0}" + state
-                    let gauge = all[key] ?? {
-                        let made = platform.registry.makeGauge(
-                            descriptor: Self.descriptor("swiftlet_stem_cells",
-                                                        "Stem cells (pre-started environments waiting for a function) per runtime: "
-                                                            + "ready, starting, and the pool's target."),
-                            labels: [("runtime", runtime), ("state", state)])
-                        all[key] = made
-                        return made
-                    }()
-                    gauge.set(to: Double(value))
+        for (runtime, c) in counts {
+            for (state, value) in [("ready", c.ready), ("starting", c.starting), ("target", c.target)] {
+                let gauge = Self.series(runtime + "\u{0}" + state, in: stemCellGauges) {
+                    platform.registry.makeGauge(
+                        descriptor: Self.descriptor("swiftlet_stem_cells",
+                                                    "Stem cells (pre-started environments waiting for a function) per runtime: "
+                                                        + "ready, starting, and the pool's target."),
+                        labels: [("runtime", runtime), ("state", state)])
                 }
+                gauge.set(to: Double(value))
             }
         }
     }
