@@ -7,6 +7,7 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port; the one chosen is logged and written to `<dataDir>/endpoint`.
     public var port: Int
+    /// Absolute (a relative one given is resolved against the working directory when the configuration is made).
     public var dataDir: String
     public var region: String
     public var accountId: String
@@ -63,7 +64,9 @@ public struct ServerConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
-        self.dataDir = dataDir
+        // Absolute from the start: the paths made from it (code, layers) travel to launchers and mount namespaces that
+        // do not share the server's working directory.
+        self.dataDir = URL(fileURLWithPath: dataDir).standardizedFileURL.path
         self.region = region
         self.accountId = accountId
         self.maxConcurrency = maxConcurrency ?? Self.defaultConcurrency()

@@ -376,3 +376,18 @@ def test_swiftlet_stem_cells_prints_the_pool_and_its_hit_rate(sandbox_server):
     hits_column = int(row[4])
     assert hits_column == int(hits(server, runtime)) >= 1
     assert row[-1] == "%" and 0 < int(row[-2]) <= 100, row
+
+
+def test_a_relative_data_dir_still_uses_stem_cells(sandbox_server):
+    """`--data-dir .swiftlet`, as the README's quick start runs it: the code's path reaches the stem cell absolute."""
+    runtime = python_runtime_of(sandbox_server)
+    with tempfile.TemporaryDirectory(prefix="swiftlet-rel-", dir=os.getcwd()) as data_dir:
+        own = Server(os.path.relpath(data_dir))
+        try:
+            lam = own.client()
+            lam.create_function(FunctionName="rel", Runtime=runtime, Role=ROLE, Handler="app.handler",
+                                Code={"ZipFile": make_zip({"app.py": "def handler(e, c):\n    return 7\n"})})
+            r, out = cold_invoke_from_stem_cell(own, lam, runtime, "rel")
+            assert out == 7
+        finally:
+            own.stop()
