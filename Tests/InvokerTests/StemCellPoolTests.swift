@@ -77,8 +77,9 @@ final class FakeFactory: Sendable {
     func hold(_ held: Bool) { state.withLock { $0.held = held } }
 }
 
-/// Waits (without sleeping blindly) until `condition` holds, or fails the test at the deadline.
-func waitUntil(_ what: String, timeout: Duration = .seconds(5), _ condition: () -> Bool) async {
+/// Waits (without sleeping blindly) until `condition` holds, or fails the test at the deadline (generous: on two busy
+/// cores a parallel test run can keep the cooperative pool from the pool's creation tasks for seconds).
+func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () -> Bool) async {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         if ContinuousClock.now >= deadline {
