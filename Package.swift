@@ -144,9 +144,14 @@ let package = Package(
             "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
+        // Nodes of a cluster: their registry (heartbeats, load, leases held) and the status report.
+        .target(name: "Cluster", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         // The shared Store of a cluster: PostgreSQL through PostgresNIO (pooled client, migrations under an advisory lock).
         .target(name: "PostgresStore", dependencies: [
-            "Catalog", "Queues", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
+            "Cluster", "BlobStore", "Catalog", "Queues", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
             "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -238,14 +243,14 @@ let package = Package(
             "Queues", "SQSAPI", "AsyncInvocation", "EventSourceMappings", "Identity", "IAMAPI", "STSAPI", "FunctionNetwork",
             "HTTPAPIs", "APIGatewayAPI", "HTTPIngress", "CloudWatchLogs", "LogsAPI", "PlatformMetrics",
             "Delivery", "Events", "EventsAPI", "Schedules", "SchedulerAPI", "Topics", "SNSAPI", "CloudWatchMetrics", "CloudWatchAPI",
-            "Traces", "XRayAPI",
+            "Traces", "XRayAPI", "PostgresStore", "Cluster",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "swiftlet", dependencies: [
-            "Server", "Catalog", "FunctionNetwork", "swiftlet-sandbox", "PlatformMetrics", "Auth",
+            "Server", "Catalog", "FunctionNetwork", "swiftlet-sandbox", "PlatformMetrics", "Auth", "Cluster", "PostgresStore",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -259,6 +264,7 @@ let package = Package(
         ], swiftSettings: strict),
 
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(name: "PlatformMetricsTests", dependencies: ["PlatformMetrics"]),
         .testTarget(name: "AccessPoliciesTests", dependencies: ["AccessPolicies"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IAMAPI", "STSAPI", "SQLiteStore", "AccessPolicies", "AWSProtocol"]),
@@ -293,7 +299,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StoreContractTests", dependencies: [
-            "SQLiteStore", "PostgresStore", "Catalog", "Queues", "BlobStore", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
+            "SQLiteStore", "PostgresStore", "Cluster", "Catalog", "Queues", "BlobStore", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
             "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "Logging", package: "swift-log"),
         ]),
