@@ -18,7 +18,7 @@ public final class PostgresStore: Store, QueueStore, Service {
     /// work away from the others.
     public let nodeId: String
     /// Where the database is (no password), for messages.
-    let target: String
+    public let target: String
     /// Why the pool last failed to connect.
     let connectionErrors: ConnectionErrorRecorder
     /// How long `migrate()` waits for a first connection.

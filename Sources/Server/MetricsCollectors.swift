@@ -9,7 +9,7 @@ import SQLiteStore
 /// The state gauges of `/metrics`, computed when scraped rather than on every change: environments by state and
 /// concurrency (the invoker's pools), asynchronous event backlogs and queue depths (read from the store).
 enum MetricsCollectors {
-    static func register(on metrics: PlatformMetrics, invoker: Invoker, store: SQLiteStore, queues: QueueBroker, logger: Logger) {
+    static func register(on metrics: PlatformMetrics, invoker: Invoker, store: any PlatformStore, queues: QueueBroker, logger: Logger) {
         metrics.addCollector { [weak invoker] in invoker?.publishStateMetrics() }
 
         let asyncEvents = metrics.stateGauge(MetricNames.asyncEvents, labelNames: ["function"])

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// (ApproximateNumberOfMessagesVisible/NotVisible/Delayed).
 struct QueueMetrics: Service {
     let queues: QueueBroker
-    let store: SQLiteStore
+    let store: any PlatformStore
     let recorder: MetricRecorder
 
     /// Records the broker's activity as it happens.

@@ -42,6 +42,11 @@ public struct ServerConfiguration: Sendable {
     public var otlpEndpoint: String? = nil
     /// Most stem cells (pre-started environments) kept ready per runtime; 0: every environment starts the classic way.
     public var stemCells = 4
+    /// The PostgreSQL database a cluster's nodes share (`postgresql://user@host:port/db`); nil: the embedded SQLite
+    /// store in the data dir (`SWIFTLET_DATABASE_URL` when the flag is not given).
+    public var databaseURL: String? = nil
+    /// This node's name in the cluster (its leases, `swiftlet cluster status`); nil: the one kept in `<dataDir>/node-id`.
+    public var nodeId: String? = nil
 
     public init(
         host: String = "127.0.0.1",

@@ -18,7 +18,7 @@ import ServiceLifecycle
 /// the store, the one delivery path and its router, and the parts of Lambda and SQS it delivers to.
 struct WiringContext: Sendable {
     let configuration: ServerConfiguration
-    let store: SQLiteStore
+    let store: any PlatformStore
     /// The one delivery path: producers `accept` deliveries; sinks register on `router` by channel.
     let deliveries: DeliveryService
     let router: DeliveryRouter

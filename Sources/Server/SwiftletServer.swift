@@ -75,7 +75,8 @@ public struct SwiftletServer {
                 "file": "\(credentials.path)", "source": "\(credentials.fromEnvironment ? "environment" : "file")"])
         }
 
-        let store = try SQLiteStore(path: config.dataDir + "/swiftlet.sqlite", statementTimer: metrics.storeStatementTimer())
+        let opened = try await StoreOpening.open(config, metrics: metrics, logger: logger)
+        let store = opened.store
         let blobs = try BlobStore(root: config.dataDir + "/blobs")
         let removed = blobs.collectGarbage(keeping: try await store.referencedBlobDigests())
         if removed > 0 { logger.info("removed unreferenced blobs", metadata: ["count": "\(removed)"]) }
@@ -186,7 +187,7 @@ public struct SwiftletServer {
         let health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
             isolation: isolation, network: networkDescription, pythonSDK: pythonSDK.description, runtimes: runtimes.identifiers,
-            gauges: .init(storeBytes: { store.fileSizeBytes() }, logEventsDropped: { logWriter.droppedEvents }))
+            gauges: .init(storeBytes: { store.localBytes() }, logEventsDropped: { logWriter.droppedEvents }))
         // CloudWatch Logs over the same store; the janitor enforces retention and purges deleted groups' events.
         let logJanitor = LogJanitor(store: store, logger: logger)
         let logsDirectory = LogsDirectory(store: store, arns: LogARNs(region: config.region, accountId: config.accountId),
@@ -236,7 +237,7 @@ public struct SwiftletServer {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Swiftlet"),
             // Shut down in reverse order: environments first, then the log flush, then the store.
             services: [
-                StoreService(store: store, logger: logger),
+                StoreService(opened: opened),
                 IdentityService(directory: directory),
                 logWriter,
                 logJanitor,

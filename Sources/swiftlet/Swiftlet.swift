@@ -48,6 +48,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Domain of function URLs and HTTP APIs for Host-header routing (<id>.lambda-url.<region>.<domain>).")
     var httpDomain = "localhost"
     @Flag(help: "Log one line per function URL or HTTP API request (status, latency).") var httpAccessLog = false
+    @Option(help: "PostgreSQL database shared by the nodes of a cluster, postgresql://user[:password]@host[:port]/database (default: SWIFTLET_DATABASE_URL, else the embedded SQLite store in the data dir).")
+    var databaseUrl: String?
+    @Option(help: "This node's id in the cluster (default: one generated once and kept in <data-dir>/node-id).")
+    var nodeId: String?
     @Option(help: "Require 'Authorization: Bearer <token>' on GET /metrics (default: the scrape is open to anyone who reaches the listener).")
     var metricsToken: String?
     @Option(help: "Retention in days of the log groups the platform creates for functions (0: never expire; else one of CloudWatch Logs' periods: 1, 3, 5, 7, 14, 30, …).")
@@ -72,6 +76,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let otlpEndpoint, !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) {
             throw ValidationError("--otlp-endpoint must be an http(s) URL")
+        }
+        if let nodeId, nodeId.isEmpty || nodeId.utf8.count > 64 || !nodeId.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            throw ValidationError("--node-id must be 1 to 64 letters, digits, '-', '_' or '.'")
         }
         guard asyncSpeedup > 0 else { throw ValidationError("--async-speedup must be positive") }
         if let maxSessionSeconds, maxSessionSeconds <= 0 { throw ValidationError("--max-session-seconds must be positive") }
@@ -113,6 +120,8 @@ struct Serve: AsyncParsableCommand {
         config.xrayDaemonPort = xrayDaemonPort
         config.otlpEndpoint = otlpEndpoint
         config.stemCells = max(0, stemCells)
+        config.databaseURL = databaseUrl ?? ProcessInfo.processInfo.environment["SWIFTLET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        config.nodeId = nodeId
         // Libraries that report through swift-metrics land on the same /metrics scrape.
         let metrics = PlatformMetrics()
         MetricsSystem.bootstrap(metrics.factory)

@@ -61,6 +61,23 @@ public final class CachingStore: Store {
         return loaded
     }
 
+    // MARK: Invalidation
+
+    /// Forgets everything cached about `function` (another node of a cluster changed it); the next read asks the store.
+    public func invalidate(function name: String) {
+        update { $0.dropFunction(name) }
+    }
+
+    /// Forgets everything cached (another node changed something the cache cannot pin to one function, or changes
+    /// may have been missed while the feed was down).
+    public func invalidateAll() {
+        update { cache in
+            let generation = cache.generation
+            cache = Cache()
+            cache.generation = generation
+        }
+    }
+
     // MARK: Functions
 
     public func createFunction(_ function: FunctionDefinition, tags: [String: String]) async throws {
