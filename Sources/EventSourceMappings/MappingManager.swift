@@ -82,6 +82,26 @@ public final class MappingManager: Service, Sendable {
         fresh?.start()
     }
 
+    /// Matches the pollers to what the store holds now, after another node of a cluster created, changed or
+    /// deleted the mapping `uuid` (nil: any mapping). A poller whose mapping did not change keeps running.
+    public func refresh(_ uuid: String?) async throws {
+        let stored: [EventSourceMapping]
+        var gone: [String] = []
+        if let uuid {
+            stored = try await store.mapping(uuid).map { [$0] } ?? []
+            if stored.isEmpty { gone = [uuid] }
+        } else {
+            stored = try await store.mappings()
+            let ids = Set(stored.map(\.uuid))
+            gone = pollers.withLock { Array($0.keys) }.filter { !ids.contains($0) }
+        }
+        for id in gone { reconcile(nil, uuid: id) }
+        for mapping in stored where pollers.withLock({ $0[mapping.uuid]?.mapping }) != mapping {
+            // Disabled mappings have no poller: reconciling one that stays disabled stops nothing.
+            reconcile(mapping)
+        }
+    }
+
     // MARK: Operations
 
     public func arn(_ uuid: String) -> String {

@@ -33,6 +33,11 @@ final class EndpointTable: Sendable {
         }
     }
 
+    /// The ids of every endpoint of `kind` in the table.
+    func ids(of kind: HTTPEndpointKind) -> Set<String> {
+        byAddress.withLock { Set($0.values.filter { $0.kind == kind }.map(\.id)) }
+    }
+
     func isFree(_ endpoint: Endpoint) -> Bool {
         let address = LoopbackAddress.of(endpoint.kind, id: endpoint.id)
         return byAddress.withLock { $0[address] == nil || $0[address] == endpoint }

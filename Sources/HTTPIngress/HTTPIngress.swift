@@ -116,6 +116,14 @@ public final class HTTPIngress: HTTPEndpointRegistry, Service {
         }
     }
 
+    /// Registers what `ids` has and the ingress lacks, and unregisters what it has and `ids` lacks (after another
+    /// node of a cluster created or deleted endpoints).
+    public func synchronize(kind: HTTPEndpointKind, ids: Set<String>) async throws {
+        let known = table.ids(of: kind)
+        for id in known.subtracting(ids) { await unregister(kind: kind, id: id) }
+        for id in ids.subtracting(known) { try await register(kind: kind, id: id) }
+    }
+
     public func unregister(kind: HTTPEndpointKind, id: String) async {
         guard let address = table.remove(.init(kind: kind, id: id)), address != settings.host else { return }
         let channel = state.withLock { $0.listeners.removeValue(forKey: address) }

@@ -50,6 +50,11 @@ public final class QueueBroker: Sendable {
     private func note(_ activity: QueueActivity) {
         activityObserver.withLock { $0 }?(activity)
     }
+    /// Wakes this node's long polls of `queue`: another node of a cluster sent to it (or made messages visible).
+    public func wakeReceivers(of queue: String) {
+        signals.signal(queue)
+    }
+
     /// When each queue was last purged: SQS allows one purge per queue every 60 seconds.
     private let purges = Mutex<[String: Int64]>([:])
     let clock: @Sendable () -> Int64

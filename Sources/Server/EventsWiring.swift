@@ -13,6 +13,7 @@ enum EventsWiring: ServiceWiring {
         let bridge = EventBridge(store: context.store, arns: EventARNs(region: context.configuration.region, accountId: context.configuration.accountId),
                                  logger: context.logger, accept: { try await deliveries.accept($0) })
         try await bridge.load()
+        context.changes.on("event-bus", "rule", "archive", "replay") { _ in try await bridge.load() }
         let schedules = ScheduleRuleTimers(bridge: bridge, engine: context.timers)
         bridge.setScheduleObserver(schedules)
         context.timers.register(kind: ScheduleRuleTimers.kind, handler: schedules)

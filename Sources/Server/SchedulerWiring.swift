@@ -8,6 +8,10 @@ enum SchedulerWiring: ServiceWiring {
         let directory = ScheduleDirectory(store: context.store, engine: context.timers, region: context.configuration.region,
                                           accountId: context.configuration.accountId, logger: context.logger)
         try await directory.prepare()
+        // A schedule made through another node fires there; knowing its timer here lets this node fire it too
+        // (firings commit exactly once across nodes), so it keeps firing if that node goes.
+        let timers = context.timers
+        context.changes.on("schedule", "rule") { _ in try await timers.load() }
         return WiredService(hosted: [SchedulerService(directory: directory)])
     }
 }

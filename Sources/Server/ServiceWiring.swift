@@ -35,6 +35,8 @@ struct WiringContext: Sendable {
     /// CloudWatch Logs (its metric filters publish into CloudWatch metrics).
     let logsDirectory: LogsDirectory
     let logger: Logger
+    /// What a wired part reloads after another node of a cluster changed what it keeps in memory.
+    let changes: ChangeHandlers
     /// The main listener as reached from this host (`http://127.0.0.1:8900`), once it is bound.
     let endpointURL: @Sendable () -> String?
 }

@@ -151,8 +151,9 @@ public struct SwiftletServer {
 
         let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
         let arns = ARNBuilder(region: config.region, accountId: config.accountId)
+        let cache = CachingStore(store)
         let catalog = FunctionCatalog(
-            store: CachingStore(store), blobs: blobs, runtimes: runtimes, arns: arns,
+            store: cache, blobs: blobs, runtimes: runtimes, arns: arns,
             limits: AccountLimits(concurrentExecutions: config.maxConcurrency),
             executionRoles: ExecutionRoleChecks(sessions: roleSessions, authorizer: authorizer, queues: queues),
             logger: logger)
@@ -216,10 +217,13 @@ public struct SwiftletServer {
         dispatcher.deliveries = deliveries
         // The one timer engine (schedule rules, Scheduler's schedules): firings commit deliveries, then wake the path.
         let timers = TimerEngine(store: store, wake: { deliveries.wake() }, logger: logger)
+        let changes = ChangeHandlers(logger: logger)
+        ChangeReloads.register(on: changes, .init(cache: cache, catalog: catalog, invoker: invoker, identity: directory, logs: logsDirectory,
+                                                  ingress: ingress, httpAPIs: httpAPIs, mappings: mappings, queues: queues))
         let context = WiringContext(
             configuration: config, store: store, deliveries: deliveries, router: router, timers: timers, catalog: catalog, queues: queues,
             dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logWriter: logWriter, logsDirectory: logsDirectory, logger: logger,
-            endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
+            changes: changes, endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
         var background: [any Service] = [deliveries, timers]
         for wiring in Wirings.all {

@@ -22,6 +22,7 @@ enum TopicsWiring: ServiceWiring {
         context.router.register("sns", TopicDeliverySink(broker: broker) { origin, topicArn, policy throws(DeliveryFailure) in
             try authorization.check(origin, action: "sns:Publish", resource: topicArn, resourcePolicy: policy)
         })
+        context.changes.on("topic", "subscription") { _ in try await broker.reload() }
         return WiredService(hosted: [SNSService(broker: broker, signer: signer)])
     }
 }

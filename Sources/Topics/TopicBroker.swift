@@ -47,6 +47,18 @@ public actor TopicBroker {
         sequence = UInt64(clock()) * 1_000_000
     }
 
+    /// Reads every topic and subscription again (another node of a cluster changed them): what went is forgotten.
+    public func reload() async throws {
+        let (storedTopics, storedSubscriptions) = try await store.loadTopics()
+        topics = Dictionary(storedTopics.map { ($0.arn, $0) }, uniquingKeysWith: { $1 })
+        subscriptions = [:]
+        byTopic = [:]
+        filters = [:]
+        for subscription in storedSubscriptions where topics[subscription.topicArn] != nil {
+            remember(subscription)
+        }
+    }
+
     func remember(_ subscription: Subscription) {
         if subscriptions[subscription.arn] == nil { byTopic[subscription.topicArn, default: []].append(subscription.arn) }
         subscriptions[subscription.arn] = subscription

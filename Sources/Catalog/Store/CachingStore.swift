@@ -65,7 +65,11 @@ public final class CachingStore: Store {
 
     /// Forgets everything cached about `function` (another node of a cluster changed it); the next read asks the store.
     public func invalidate(function name: String) {
-        update { $0.dropFunction(name) }
+        update { cache in
+            cache.dropFunction(name)
+            // The index of URLs is all or nothing: one the other node added is found by reading it again.
+            cache.functionURLs = nil
+        }
     }
 
     /// Forgets everything cached (another node changed something the cache cannot pin to one function, or changes

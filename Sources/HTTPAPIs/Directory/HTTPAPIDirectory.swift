@@ -63,10 +63,11 @@ public final class HTTPAPIDirectory: Sendable {
         "arn:aws:apigateway:\(region)::/apis/\(apiId)"
     }
 
-    func invalidate(_ apiId: String) {
+    /// Forgets what is served for `apiId` (nil: every API): a write here, or another node of a cluster's.
+    public func invalidate(_ apiId: String?) {
         cache.withLock {
             $0.epoch &+= 1
-            $0.entries[apiId] = nil
+            if let apiId { $0.entries[apiId] = nil } else { $0.entries = [:] }
         }
     }
 

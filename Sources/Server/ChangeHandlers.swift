@@ -1,0 +1,107 @@
+import AWSProtocol
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// What each part of a node reloads when another node of its cluster changed what the part keeps in memory.
+///
+/// Parts register a handler per change area (`function`, `iam`, `rule`, …) while they are wired; the cluster's
+/// change feed reports changes (`note`) and one loop runs the handlers. Changes arriving while handlers run are
+/// coalesced: a burst of writes to one area (a thousand IAM calls) costs one reload of that area per round, and a
+/// key-less change (`nil`: the area wholesale, or everything after the feed reconnected) replaces the area's keys.
+/// On the embedded store nothing reports changes and the handlers never run.
+final class ChangeHandlers: Service, Sendable {
+    /// Reloads after a change of `key` (nil: anything in the area).
+    typealias Handler = @Sendable (_ key: String?) async throws -> Void
+
+    private struct State {
+        var handlers: [String: [Handler]] = [:]
+        /// Changes noted and not yet handled: area → keys (nil: the whole area).
+        var pending: [String: Set<String>?] = [:]
+        var handled = 0
+    }
+    private let state = Mutex(State())
+    private let wake = WakeSignals()
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Runs `handler` after changes in any of `areas`.
+    func on(_ areas: String..., handler: @escaping Handler) {
+        state.withLock { s in
+            for area in areas { s.handlers[area, default: []].append(handler) }
+        }
+    }
+
+    /// The areas some part reloads.
+    var areas: Set<String> { state.withLock { Set($0.handlers.keys) } }
+
+    /// Rounds of handlers run (tests, the log).
+    var handled: Int { state.withLock { $0.handled } }
+
+    /// Another node changed `key` in `area` (nil: anything in it).
+    func note(area: String, key: String?) {
+        let known = state.withLock { s -> Bool in
+            guard s.handlers[area] != nil else { return false }
+            if let key, case .some(.some(var keys)) = s.pending[area] {
+                keys.insert(key)
+                s.pending[area] = .some(keys)
+            } else if let key, s.pending[area] == nil {
+                s.pending[area] = .some([key])
+            } else {
+                s.pending[area] = .some(nil)
+            }
+            return true
+        }
+        if known { wake.signal("changes") }
+    }
+
+    /// Changes may have been missed (the feed reconnected): every area reloads wholesale.
+    func noteEverything() {
+        state.withLock { s in
+            for area in s.handlers.keys { s.pending[area] = .some(nil) }
+        }
+        wake.signal("changes")
+    }
+
+    /// Runs the handlers of what was noted until none is pending; the loop of `run`, callable from tests.
+    func handlePending() async {
+        while true {
+            let (batch, handlers) = state.withLock { s -> ([String: Set<String>?], [String: [Handler]]) in
+                let batch = s.pending
+                s.pending = [:]
+                return (batch, s.handlers)
+            }
+            if batch.isEmpty { return }
+            for (area, keys) in batch.sorted(by: { $0.key < $1.key }) {
+                let targets: [String?] = keys.map { $0.sorted().map(Optional.some) } ?? [nil]
+                for handler in handlers[area] ?? [] {
+                    for key in targets {
+                        do {
+                            try await handler(key)
+                        } catch {
+                            // The next change of the area, or the next reconnect, tries again.
+                            logger.warning("reloading after another node's change failed", metadata: [
+                                "area": "\(area)", "key": "\(key ?? "*")", "error": "\(error)"])
+                        }
+                    }
+                }
+            }
+            state.withLock { $0.handled += 1 }
+        }
+    }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let seen = wake.generation(of: "changes")
+                await handlePending()
+                await wake.wait(on: "changes", since: seen, timeout: .seconds(60))
+            }
+        } onGracefulShutdown: {
+            self.wake.signal("changes")
+        }
+    }
+}

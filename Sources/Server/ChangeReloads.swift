@@ -1,0 +1,59 @@
+import Catalog
+import CloudWatchLogs
+import EventSourceMappings
+import HTTPAPIs
+import HTTPIngress
+import Identity
+import Invoker
+import Queues
+
+/// What the Lambda side of a node reloads after another node's change (the second-stage services register theirs
+/// in their wirings): the catalog's cache by function, reserved concurrency in the invoker, function URLs and HTTP
+/// APIs on the ingress, IAM, log filters, event source mapping pollers, and long polls of queues sent to elsewhere.
+enum ChangeReloads {
+    struct Parts {
+        let cache: CachingStore
+        let catalog: FunctionCatalog
+        let invoker: Invoker
+        let identity: IAMDirectory
+        let logs: LogsDirectory
+        let ingress: HTTPIngress
+        let httpAPIs: HTTPAPIDirectory
+        let mappings: MappingManager
+        let queues: QueueBroker
+    }
+
+    static func register(on changes: ChangeHandlers, _ parts: Parts) {
+        let cache = parts.cache
+        // Keyed by function name: that function's entries; without a key, every function's.
+        changes.on("function", "tags", "version", "alias", "event-invoke-config", "policy", "provisioned-concurrency") { name in
+            if let name { cache.invalidate(function: name) } else { cache.invalidateAll() }
+        }
+        changes.on("concurrency") { name in
+            if let name { cache.invalidate(function: name) } else { cache.invalidateAll() }
+            let reserved = try await parts.catalog.store.reservedConcurrencies()
+            let unreserved = try await parts.catalog.unreservedConcurrency()
+            for function in name.map({ [$0] }) ?? Array(reserved.keys) {
+                parts.invoker.setReservedConcurrency(function, to: reserved[function], unreserved: unreserved)
+            }
+        }
+        changes.on("function-url") { name in
+            if let name { cache.invalidate(function: name) } else { cache.invalidateAll() }
+            let ids = try await parts.catalog.allFunctionURLs().map(\.urlId)
+            try await parts.ingress.synchronize(kind: .functionURL, ids: Set(ids))
+        }
+        // Layer versions never change; a layer's policy is read through the cache of policies.
+        changes.on("layer-policy") { _ in cache.invalidateAll() }
+        changes.on("http-api") { apiId in
+            parts.httpAPIs.invalidate(apiId)
+            try await parts.ingress.synchronize(kind: .httpAPI, ids: Set(try await parts.httpAPIs.allAPIIds()))
+        }
+        changes.on("iam") { _ in try await parts.identity.load() }
+        changes.on("metric-filter") { _ in try await parts.logs.loadMetricFilters() }
+        changes.on("subscription-filter") { _ in try await parts.logs.loadSubscriptionFilters() }
+        changes.on("mapping") { uuid in try await parts.mappings.refresh(uuid) }
+        changes.on("queue-message") { queue in
+            if let queue { parts.queues.wakeReceivers(of: queue) }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Logging
+import Synchronization
+import Testing
+@testable import Server
+
+@Suite struct ChangeHandlersTests {
+    final class Calls: Sendable {
+        let seen = Mutex<[String]>([])
+        func add(_ s: String) { seen.withLock { $0.append(s) } }
+        var all: [String] { seen.withLock { $0 } }
+    }
+
+    @Test func aBurstOfChangesToOneAreaCostsOneRoundWithEachKeyOnce() async {
+        let changes = ChangeHandlers(logger: Logger(label: "test"))
+        let calls = Calls()
+        changes.on("function") { key in calls.add("function:\(key ?? "*")") }
+        changes.on("iam") { key in calls.add("iam:\(key ?? "*")") }
+        for _ in 0..<100 { changes.note(area: "function", key: "a") }
+        changes.note(area: "function", key: "b")
+        for _ in 0..<50 { changes.note(area: "iam", key: nil) }
+        changes.note(area: "nobody-listens", key: "x")
+        await changes.handlePending()
+        #expect(calls.all == ["function:a", "function:b", "iam:*"])
+        #expect(changes.handled == 1)
+    }
+
+    @Test func aKeylessChangeReplacesTheAreasKeys() async {
+        let changes = ChangeHandlers(logger: Logger(label: "test"))
+        let calls = Calls()
+        changes.on("function") { key in calls.add(key ?? "*") }
+        changes.note(area: "function", key: "a")
+        changes.note(area: "function", key: nil)
+        changes.note(area: "function", key: "b")
+        await changes.handlePending()
+        #expect(calls.all == ["*"])
+    }
+
+    @Test func everythingReloadsEveryAreaWholesaleAndAFailureDoesNotStopTheOthers() async {
+        struct Broken: Error {}
+        let changes = ChangeHandlers(logger: Logger(label: "test"))
+        let calls = Calls()
+        changes.on("alias") { _ in throw Broken() }
+        changes.on("rule", "event-bus") { key in calls.add("events:\(key ?? "*")") }
+        changes.noteEverything()
+        await changes.handlePending()
+        #expect(calls.all.sorted() == ["events:*", "events:*"])
+    }
+}
