@@ -196,6 +196,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         // Asynchronous invocation: the durable event queue's dispatcher, retries, destinations, DLQs.
         .target(name: "AsyncInvocation", dependencies: [

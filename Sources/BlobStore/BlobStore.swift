@@ -32,14 +32,17 @@ public struct BlobDigest: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { "sha256:\(hex)" }
 }
 
-public enum BlobStoreError: Error, CustomStringConvertible {
+public enum BlobStoreError: Error, Equatable, CustomStringConvertible {
     case io(String)
     case corrupt(BlobDigest)
+    /// Neither this node nor the shared tier (when there is one) has the blob.
+    case missing(BlobDigest)
 
     public var description: String {
         switch self {
         case .io(let message): "blob store: \(message)"
         case .corrupt(let digest): "blob store: \(digest) does not match its content"
+        case .missing(let digest): "blob store: missing \(digest)"
         }
     }
 }
@@ -48,11 +51,17 @@ public enum BlobStoreError: Error, CustomStringConvertible {
 ///
 /// A blob is written to a temporary file, flushed, and renamed into place, so a reader
 /// never sees a partial blob; writing the same content twice is a no-op.
+///
+/// On a node of a cluster the files are a cache of the `shared` tier, which every node reads and writes
+/// (`BlobStore+Shared.swift`); without one they are the only copy, as on a single machine.
 public struct BlobStore: Sendable {
     public let root: String
+    /// The blobs every node of a cluster shares; nil on a single machine.
+    public let shared: (any SharedBlobStore)?
 
-    public init(root: String) throws {
+    public init(root: String, shared: (any SharedBlobStore)? = nil) throws {
         self.root = root
+        self.shared = shared
         try FileManager.default.createDirectory(atPath: root + "/sha256", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: true)
     }
@@ -70,8 +79,14 @@ public struct BlobStore: Sendable {
     @discardableResult
     public func put(_ data: Data) throws -> BlobDigest {
         let digest = BlobDigest(of: data)
+        try writeFile(data, as: digest)
+        return digest
+    }
+
+    /// Stores `data`, whose digest the caller has computed, under `digest`.
+    func writeFile(_ data: Data, as digest: BlobDigest) throws {
         let final = path(of: digest)
-        if FileManager.default.fileExists(atPath: final) { return digest }
+        if FileManager.default.fileExists(atPath: final) { return }
         try FileManager.default.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let tmp = "\(root)/tmp/\(UUID().uuidString)"
         let fd = open(tmp, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
@@ -91,13 +106,12 @@ public struct BlobStore: Sendable {
             unlink(tmp)
             throw BlobStoreError.io("cannot write \(final): errno \(errno)")
         }
-        return digest
     }
 
     /// The blob's bytes, checked against its digest.
     public func get(_ digest: BlobDigest) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path(of: digest)) else {
-            throw BlobStoreError.io("missing \(digest)")
+            throw BlobStoreError.missing(digest)
         }
         guard BlobDigest(of: data) == digest else { throw BlobStoreError.corrupt(digest) }
         return data

@@ -40,7 +40,7 @@ extension FunctionCatalog {
         let package = try CodePackage(zip: zip, operation: "CreateFunction")
         definition.code = .init(digest: .init(of: Data()), size: package.bytes.count, unzippedSize: package.unzippedSize)
         try checkUnzippedSize(definition)
-        definition.code = try storeCode(package)
+        definition.code = try await storeCode(package)
         do {
             try await store.createFunction(definition, tags: input.tags)
         } catch StoreError.alreadyExists {

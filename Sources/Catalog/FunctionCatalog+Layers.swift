@@ -90,7 +90,7 @@ extension FunctionCatalog {
         }
         let zip = try requireZip(input.zipFile, s3Location: input.s3Location, operation: "PublishLayerVersion")
         let package = try CodePackage(zip: zip, operation: "PublishLayerVersion")
-        let content = try storeCode(package)
+        let content = try await storeCode(package)
         let created = now()
         let layer = try await store.publishLayerVersion(named: name) { number in
             LayerVersionDefinition(

@@ -15,7 +15,7 @@ extension FunctionCatalog {
             current.code = .init(digest: .init(of: package.bytes), size: package.bytes.count, unzippedSize: package.unzippedSize)
             return current
         }
-        let code = try storeCode(package)
+        let code = try await storeCode(package)
         let updated = try await modify(input.functionName, expectedRevision: input.revisionId) { current in
             var next = current
             next.code = code

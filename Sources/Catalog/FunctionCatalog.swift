@@ -175,10 +175,11 @@ public struct FunctionCatalog: Sendable {
         Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
-    /// Stores a checked package and returns its identity.
-    func storeCode(_ package: CodePackage) throws -> FunctionDefinition.CodeIdentity {
+    /// Stores a checked package (on a cluster's node, in the shared tier too, before any record can name it) and
+    /// returns its identity.
+    func storeCode(_ package: CodePackage) async throws -> FunctionDefinition.CodeIdentity {
         do {
-            let digest = try blobs.put(package.bytes)
+            let digest = try await blobs.store(package.bytes)
             return .init(digest: digest, size: package.bytes.count, unzippedSize: package.unzippedSize)
         } catch {
             logger.error("storing code failed", metadata: ["error": "\(error)"])
@@ -197,6 +198,6 @@ public struct FunctionCatalog: Sendable {
         guard let known else {
             throw LambdaError.resourceNotFound("The code of \(arns.function(definition.name)) has changed since this location was issued.")
         }
-        return try blobs.get(known)
+        return try await blobs.fetch(known)
     }
 }

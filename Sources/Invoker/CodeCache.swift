@@ -32,6 +32,21 @@ public struct CodeCache: Sendable {
         return dir
     }
 
+    /// Makes sure the blobs of `function`'s code and layers that are not unpacked yet are in this node's blob store,
+    /// fetched from a cluster's shared tier on a miss: `directory(for:)`, which is synchronous, then finds them. Throws
+    /// only `CodePreparationError`.
+    public func prefetch(_ function: FunctionDefinition) async throws(CodePreparationError) {
+        for digest in [function.code.digest] + function.layers.map(\.digest)
+        where !FileManager.default.fileExists(atPath: root + "/" + digest.hex) {
+            do {
+                try await blobs.ensureLocal(digest)
+            } catch {
+                logger.error("fetching code failed", metadata: ["digest": "\(digest.hex)", "error": "\(error)"])
+                throw .package("fetching the blob: \(error)")
+            }
+        }
+    }
+
     private func unpack(_ digest: BlobDigest, into dir: String) throws(CodePreparationError) {
         let data: Data
         do {

@@ -5,6 +5,8 @@ import Synchronization
 final class ConcurrencyLimiter: Sendable {
     private let limitValue: Atomic<Int>
     private let inFlight = Atomic<Int>(0)
+    /// The most in flight since `takePeak` was last asked (a cluster keeps that many slots leased).
+    private let peak = Atomic<Int>(0)
 
     init(limit: Int) {
         self.limitValue = Atomic(limit)
@@ -22,7 +24,10 @@ final class ConcurrencyLimiter: Sendable {
         var current = inFlight.load(ordering: .relaxed)
         while current < limit {
             let (exchanged, original) = inFlight.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-            if exchanged { return true }
+            if exchanged {
+                peak.max(current + 1, ordering: .relaxed)
+                return true
+            }
             current = original
         }
         return false
@@ -33,6 +38,12 @@ final class ConcurrencyLimiter: Sendable {
     }
 
     var current: Int { inFlight.load(ordering: .relaxed) }
+
+    /// The most in flight at once since the last call (at least what is in flight now); starts the next period.
+    func takePeak() -> Int {
+        let now = current
+        return max(now, peak.exchange(now, ordering: .relaxed))
+    }
 }
 
 /// The account's concurrency split as Lambda splits it: each function with reserved concurrency has a
@@ -40,26 +51,55 @@ final class ConcurrencyLimiter: Sendable {
 final class ConcurrencyPools: Sendable {
     let unreserved: ConcurrencyLimiter
     private let reserved = Mutex<[String: ConcurrencyLimiter]>([:])
+    /// In a cluster: the slots this node leased of each pool, which bound it besides the pools' limits.
+    private let cluster = Mutex<ClusterConcurrency?>(nil)
+
+    /// The unreserved pool's name among leased pools (function names cannot hold `*`).
+    static let unreservedPool = "*unreserved"
 
     init(accountLimit: Int) {
         unreserved = ConcurrencyLimiter(limit: accountLimit)
     }
 
+    /// Makes the limits cluster-wide: from now on a slot beyond those this node leased is leased first.
+    func share(with leases: ClusterConcurrency) {
+        cluster.withLock { $0 = leases }
+    }
+
     /// Takes a slot for one invocation of `function`, or throws the throttle Lambda returns. Provisioned
     /// concurrency is held inside the function's reservation: invocations of versions without it only get
     /// what is left (`heldForProvisioned`, asked only of functions with a reservation).
-    func acquire(_ function: String, heldForProvisioned: () -> Int) throws -> ConcurrencyLimiter {
+    func acquire(_ function: String, heldForProvisioned: () -> Int) async throws -> ConcurrencyLimiter {
         if let own = reserved.withLock({ $0[function] }) {
             let held = heldForProvisioned()
-            guard own.tryAcquire(cap: held > 0 ? own.limit - held : nil) else {
+            guard await take(own, pool: function, cap: held > 0 ? own.limit - held : own.limit) else {
                 throw LambdaError.tooManyRequests(reason: "ReservedFunctionConcurrentInvocationLimitExceeded", message: "Rate Exceeded.")
             }
             return own
         }
-        guard unreserved.tryAcquire() else {
+        guard await take(unreserved, pool: Self.unreservedPool, cap: unreserved.limit) else {
             throw LambdaError.tooManyRequests(reason: "ConcurrentInvocationLimitExceeded", message: "Rate Exceeded.")
         }
         return unreserved
+    }
+
+    /// A slot of `limiter` within `cap` and, in a cluster, within what this node leased of `pool` (leasing more
+    /// when the pool has room cluster-wide; the store is asked only when the node's slots are all in use).
+    private func take(_ limiter: ConcurrencyLimiter, pool: String, cap: Int) async -> Bool {
+        guard let cluster = cluster.withLock({ $0 }) else { return limiter.tryAcquire(cap: cap) }
+        while true {
+            let leased = cluster.held(pool)
+            if limiter.tryAcquire(cap: min(cap, leased)) { return true }
+            guard limiter.current < cap else { return false }
+            guard await cluster.lease(pool, limit: limiter.limit, beyond: leased) > leased else { return false }
+        }
+    }
+
+    /// Every pool's limiter by leased-pool name (what a cluster node renews).
+    func limiters() -> [String: ConcurrencyLimiter] {
+        var all = reserved.withLock { $0 }
+        all[Self.unreservedPool] = unreserved
+        return all
     }
 
     /// Sets (nil: removes) `function`'s reservation and the unreserved pool's new size.

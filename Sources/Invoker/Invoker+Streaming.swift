@@ -10,7 +10,7 @@ extension Invoker {
     public func invokeStreaming(_ request: InvocationRequest) async throws -> InvocationStream {
         let function = request.function
         let received = ContinuousClock.now
-        let limiter = try acquireSlot(for: request)
+        let limiter = try await acquireSlot(for: request)
         let meter = startMeasuring(request)
         let (stream, sink) = InvocationStream.make()
         let pool = self.pool(for: function, version: request.version)

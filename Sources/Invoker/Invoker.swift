@@ -9,6 +9,7 @@ import NIOPosix
 import PlatformMetrics
 import RuntimeAPI
 import Sandbox
+import ServiceLifecycle
 import Synchronization
 
 /// Runs synchronous invocations in execution environments: finds a warm one or starts one, within the
@@ -72,7 +73,7 @@ public final class Invoker: Sendable {
     public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
         let function = request.function
         let received = ContinuousClock.now
-        let limiter = try acquireSlot(for: request)
+        let limiter = try await acquireSlot(for: request)
         defer { limiter.release() }
         let meter = startMeasuring(request)
         let pool = self.pool(for: function, version: request.version)
@@ -164,6 +165,17 @@ public final class Invoker: Sendable {
         for allocation in dropped { allocation.cancel() }
     }
 
+    /// Makes concurrency limits cluster-wide: slots are leased from `store`, shared with the cluster's other nodes.
+    /// The returned service renews the leases while the node runs (the server runs it with the others).
+    public func shareConcurrency(store: any ConcurrencyLeaseStore, node: String, renewInterval: Duration = .seconds(1),
+                                 leaseDuration: TimeInterval = 15) -> any Service {
+        let pools = concurrency
+        let cluster = ClusterConcurrency(store: store, node: node, logger: logger, renewInterval: renewInterval,
+                                         leaseDuration: leaseDuration, limiters: { pools.limiters() })
+        pools.share(with: cluster)
+        return cluster
+    }
+
     /// Sets `function`'s reserved concurrency (nil: none) and the size of the unreserved pool.
     public func setReservedConcurrency(_ function: String, to value: Int?, unreserved: Int) {
         concurrency.reserve(function, value, unreserved: unreserved)
@@ -174,6 +186,12 @@ public final class Invoker: Sendable {
     func launch(_ function: FunctionDefinition, version: String, pool: EnvironmentPool, provisioned: Bool,
                 classic: Bool = false) async throws -> ExecutionEnvironment {
         let started = ContinuousClock.now
+        // A node of a cluster may not have the function's blobs yet: they are fetched before anything is held for it.
+        do {
+            try await host.code.prefetch(function)
+        } catch {
+            throw LambdaError.service("Could not prepare the function's code: \(error)")
+        }
         if !classic, let runtime = host.stemCellRuntime(for: function) {
             if let cell = stemCells.take(runtime, deferRefill: true) {
                 let env: ExecutionEnvironment?

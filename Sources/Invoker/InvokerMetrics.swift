@@ -130,9 +130,9 @@ struct InvocationMeter {
 
 extension Invoker {
     /// Takes a concurrency slot for `request`, counting a throttle (and rethrowing it) when there is none.
-    func acquireSlot(for request: InvocationRequest) throws -> ConcurrencyLimiter {
+    func acquireSlot(for request: InvocationRequest) async throws -> ConcurrencyLimiter {
         do {
-            return try concurrency.acquire(request.function.name) {
+            return try await concurrency.acquire(request.function.name) {
                 provisionedElsewhere(request.function.name, version: request.version)
             }
         } catch {

@@ -77,9 +77,17 @@ public struct SwiftletServer {
 
         let opened = try await StoreOpening.open(config, metrics: metrics, logger: logger)
         let store = opened.store
-        let blobs = try BlobStore(root: config.dataDir + "/blobs")
-        let removed = blobs.collectGarbage(keeping: try await store.referencedBlobDigests())
+        // Code and layer zips: in the data dir, and in a cluster also in the shared database (fetched once per node).
+        let blobs = try BlobStore(root: config.dataDir + "/blobs", shared: opened.shared)
+        let referenced = try await store.referencedBlobDigests()
+        let removed = blobs.collectGarbage(keeping: referenced)
         if removed > 0 { logger.info("removed unreferenced blobs", metadata: ["count": "\(removed)"]) }
+        do {
+            let removedShared = try await blobs.collectSharedGarbage(keeping: referenced)
+            if removedShared > 0 { logger.info("removed unreferenced shared blobs", metadata: ["count": "\(removedShared)"]) }
+        } catch {
+            logger.warning("collecting shared blobs failed", metadata: ["error": "\(error)"])
+        }
 
         // Identities: IAM's data in memory (replaced on every IAM write), secrets sealed with a key beside the database.
         let sealer = try SecretSealer.loadOrCreate(dataDir: config.dataDir)
@@ -134,7 +142,7 @@ public struct SwiftletServer {
             logger.warning("Python functions get no AWS SDK from the platform", metadata: ["sdk": "\(pythonSDK.description)"])
         }
         let code = try CodeCache(root: config.dataDir + "/code", blobs: blobs)
-        code.collectGarbage(keeping: try await store.referencedBlobDigests())
+        code.collectGarbage(keeping: referenced)
         let empty = config.dataDir + "/sandbox/empty"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let logWriter = LogWriter(store: store, newGroupRetentionDays: config.logRetentionDays, logger: logger)
@@ -225,7 +233,14 @@ public struct SwiftletServer {
             dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logWriter: logWriter, logsDirectory: logsDirectory, logger: logger,
             changes: changes, endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
-        var background: [any Service] = [deliveries, timers]
+        var background: [any Service] = [deliveries, timers, changes]
+        if let shared = opened.shared {
+            // A cluster's nodes lease concurrency slots from the database: reserved and account limits hold across them.
+            background.append(invoker.shareConcurrency(store: shared, node: opened.nodeId))
+            // What another node changes, this one drops from its caches (LISTEN/NOTIFY).
+            let feed = shared.changeFeed()
+            background += [ChangeFeedFollower(feed: feed, handlers: changes), feed]
+        }
         for wiring in Wirings.all {
             let wired = try await wiring.wire(context)
             hosted += wired.hosted

@@ -13,7 +13,7 @@ struct Swiftlet: AsyncParsableCommand {
         commandName: "swiftlet",
         abstract: "A self-hosted serverless platform that speaks AWS Lambda's protocols.",
         version: SwiftletServer.version,
-        subcommands: [Serve.self, Runtimes.self, Logs.self, Metrics.self, StemCells.self],
+        subcommands: [Serve.self, Runtimes.self, Logs.self, Metrics.self, StemCells.self, ClusterCommand.self],
         defaultSubcommand: Serve.self
     )
 }

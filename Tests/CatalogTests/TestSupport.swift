@@ -23,10 +23,12 @@ enum TestSupport {
         return Array(archive.data!)
     }
 
-    static func catalog(dir: String? = nil) throws -> FunctionCatalog {
+    /// A catalog on a new SQLite store in `dir` (a new temp dir by default), or on `store`, with its blobs in `dir`
+    /// or `blobs`.
+    static func catalog(dir: String? = nil, store: (any Store)? = nil, blobs: BlobStore? = nil) throws -> FunctionCatalog {
         let root = try dir ?? tempDir()
-        let store = try SQLiteStore(path: root + "/db.sqlite")
-        let blobs = try BlobStore(root: root + "/blobs")
+        let store = try store ?? SQLiteStore(path: root + "/db.sqlite")
+        let blobs = try blobs ?? BlobStore(root: root + "/blobs")
         let runtimes = RuntimeRegistry(runtimes: [RuntimeInfo(identifier: "python3.11", interpreter: "/usr/bin/python3.11"),
                                                   RuntimeInfo(identifier: "provided.al2023")])
         return FunctionCatalog(store: store, blobs: blobs, runtimes: runtimes,

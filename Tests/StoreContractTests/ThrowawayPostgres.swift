@@ -129,7 +129,10 @@ actor ThrowawayPostgres {
             do {
                 try runAsPostgres(binaries.appendingPathComponent("pg_ctl").path, [
                     "-D", server.dataDirectory, "-l", directory.appendingPathComponent("server.log").path,
-                    "-o", "-c listen_addresses=127.0.0.1 -p \(server.port) -k \(server.socketDirectory) -c max_connections=200",
+                    // Every test's database is migrated in one transaction that locks each table it creates, dozens at
+                    // once: the shared lock table (max_locks_per_transaction × max_connections slots) must hold them all.
+                    "-o", "-c listen_addresses=127.0.0.1 -p \(server.port) -k \(server.socketDirectory) -c max_connections=200 "
+                        + "-c max_locks_per_transaction=256",
                     // Waits until the server accepts connections, for at most 60 s.
                     "-w", "-t", "60", "start",
                 ])

@@ -84,7 +84,7 @@ extension LambdaService {
     /// The presigned download behind a layer's `Content.Location`.
     func downloadLayer(_ request: APIRequest, name: String, version: String) async throws -> APIResponse {
         let layer = try await catalog.layerVersion(name, number: try layerVersionNumber(version))
-        let zip = try catalog.blobs.get(layer.content.digest)
+        let zip = try await catalog.blobs.fetch(layer.content.digest)
         return APIResponse(status: 200, headers: [("content-type", "application/zip")], body: Array(zip))
     }
 }

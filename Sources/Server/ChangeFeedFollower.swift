@@ -1,0 +1,26 @@
+import PostgresStore
+import ServiceLifecycle
+
+/// Hands the cluster's change feed to this node's reloads: each change to the handlers of its area, and after the
+/// feed (re)connected — when changes may have been missed — everything.
+struct ChangeFeedFollower: Service {
+    let changes: AsyncStream<StoreChange>
+    let handlers: ChangeHandlers
+
+    /// Subscribes now, before the feed runs, so the first `everything` is not missed.
+    init(feed: ChangeFeed, handlers: ChangeHandlers) {
+        self.changes = feed.changes()
+        self.handlers = handlers
+    }
+
+    func run() async throws {
+        // Ends when the feed stops (it ends every subscriber's stream at shutdown).
+        for await change in changes {
+            if change.area == .everything {
+                handlers.noteEverything()
+            } else {
+                handlers.note(area: change.area.rawValue, key: change.key)
+            }
+        }
+    }
+}
