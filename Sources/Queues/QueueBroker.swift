@@ -50,11 +50,6 @@ public final class QueueBroker: Sendable {
     private func note(_ activity: QueueActivity) {
         activityObserver.withLock { $0 }?(activity)
     }
-    /// Wakes this node's long polls of `queue`: another node of a cluster sent to it (or made messages visible).
-    public func wakeReceivers(of queue: String) {
-        signals.signal(queue)
-    }
-
     /// When each queue was last purged: SQS allows one purge per queue every 60 seconds.
     private let purges = Mutex<[String: Int64]>([:])
     let clock: @Sendable () -> Int64
@@ -63,8 +58,13 @@ public final class QueueBroker: Sendable {
     public static let maxWaitSeconds = 20
     public static let maxBatchEntries = 10
 
-    public init(store: any QueueStore, addressing: QueueAddressing, logger: Logger,
+    /// With a store other nodes write to: how often a long poll looks again (their sends do not wake this node's
+    /// receivers); nil: only when woken, or when a message becomes visible.
+    let sharedStoreRecheck: Duration?
+
+    public init(store: any QueueStore, addressing: QueueAddressing, logger: Logger, sharedStoreRecheck: Duration? = nil,
                 clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
+        self.sharedStoreRecheck = sharedStoreRecheck
         self.store = store
         self.addressing = addressing
         self.logger = logger
@@ -323,7 +323,9 @@ public final class QueueBroker: Sendable {
             }
             var until = deadline
             if let next = try await store.nextVisibleAt(in: queue.name, after: t) { until = Swift.min(until, next) }
-            await signals.wait(on: queue.name, since: seen, timeout: .milliseconds(Swift.max(1, until - t)))
+            var timeout = Duration.milliseconds(Swift.max(1, until - t))
+            if let recheck = sharedStoreRecheck { timeout = Swift.min(timeout, recheck) }
+            await signals.wait(on: queue.name, since: seen, timeout: timeout)
         }
     }
 

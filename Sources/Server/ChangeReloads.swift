@@ -5,11 +5,10 @@ import HTTPAPIs
 import HTTPIngress
 import Identity
 import Invoker
-import Queues
 
 /// What the Lambda side of a node reloads after another node's change (the second-stage services register theirs
 /// in their wirings): the catalog's cache by function, reserved concurrency in the invoker, function URLs and HTTP
-/// APIs on the ingress, IAM, log filters, event source mapping pollers, and long polls of queues sent to elsewhere.
+/// APIs on the ingress, IAM, log filters and event source mapping pollers.
 enum ChangeReloads {
     struct Parts {
         let cache: CachingStore
@@ -20,7 +19,6 @@ enum ChangeReloads {
         let ingress: HTTPIngress
         let httpAPIs: HTTPAPIDirectory
         let mappings: MappingManager
-        let queues: QueueBroker
     }
 
     static func register(on changes: ChangeHandlers, _ parts: Parts) {
@@ -52,8 +50,5 @@ enum ChangeReloads {
         changes.on("metric-filter") { _ in try await parts.logs.loadMetricFilters() }
         changes.on("subscription-filter") { _ in try await parts.logs.loadSubscriptionFilters() }
         changes.on("mapping") { uuid in try await parts.mappings.refresh(uuid) }
-        changes.on("queue-message") { queue in
-            if let queue { parts.queues.wakeReceivers(of: queue) }
-        }
     }
 }

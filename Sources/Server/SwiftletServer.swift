@@ -157,7 +157,9 @@ public struct SwiftletServer {
                             stemCells: config.stemCells),
             logs: logWriter, logger: logger, metrics: metrics)
 
-        let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger)
+        // Sends through other nodes do not wake this one's long polls: in a cluster they look again every 200 ms.
+        let queues = QueueBroker(store: store, addressing: QueueAddressing(region: config.region, accountId: config.accountId), logger: logger,
+                                 sharedStoreRecheck: opened.shared == nil ? nil : .milliseconds(200))
         let arns = ARNBuilder(region: config.region, accountId: config.accountId)
         let cache = CachingStore(store)
         let catalog = FunctionCatalog(
@@ -227,7 +229,7 @@ public struct SwiftletServer {
         let timers = TimerEngine(store: store, wake: { deliveries.wake() }, logger: logger)
         let changes = ChangeHandlers(logger: logger)
         ChangeReloads.register(on: changes, .init(cache: cache, catalog: catalog, invoker: invoker, identity: directory, logs: logsDirectory,
-                                                  ingress: ingress, httpAPIs: httpAPIs, mappings: mappings, queues: queues))
+                                                  ingress: ingress, httpAPIs: httpAPIs, mappings: mappings))
         let context = WiringContext(
             configuration: config, store: store, deliveries: deliveries, router: router, timers: timers, catalog: catalog, queues: queues,
             dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logWriter: logWriter, logsDirectory: logsDirectory, logger: logger,
