@@ -265,7 +265,7 @@ let package = Package(
         ], swiftSettings: strict),
 
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "PlatformMetricsTests", dependencies: ["PlatformMetrics"]),
         .testTarget(name: "AccessPoliciesTests", dependencies: ["AccessPolicies"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IAMAPI", "STSAPI", "SQLiteStore", "AccessPolicies", "AWSProtocol"]),

@@ -57,7 +57,7 @@ public struct EdgeResponder: HTTPResponder {
         do {
             if request.method == .get, segments == ["health"] {
                 operation = "Health"
-                apiResponse = try .json(health)
+                apiResponse = try .json(health, status: health.gauges.draining() ? 503 : 200)
             } else if request.method == .get, segments == ["metrics"] {
                 operation = "Metrics"
                 apiResponse = await scrape(request)

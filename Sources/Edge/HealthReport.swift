@@ -12,6 +12,8 @@ public struct HealthReport: Codable, Sendable {
     /// The AWS SDK for Python offered to Python functions (`boto3 1.43.11`), or why there is none.
     public var pythonSDK: String
     public var runtimes: [String]
+    /// This node's id in its cluster (nil on the embedded store).
+    public var node: String?
     /// Reads the live figures when the report is written.
     public var gauges: Gauges
 
@@ -21,10 +23,15 @@ public struct HealthReport: Codable, Sendable {
         public var storeBytes: @Sendable () -> Int64
         /// Function log lines dropped by the ingestion limit since the server started.
         public var logEventsDropped: @Sendable () -> Int
+        /// True while the node of a cluster drains (or shuts down): `/health` then answers 503, so a load balancer
+        /// stops sending it requests.
+        public var draining: @Sendable () -> Bool
 
-        public init(storeBytes: @escaping @Sendable () -> Int64 = { 0 }, logEventsDropped: @escaping @Sendable () -> Int = { 0 }) {
+        public init(storeBytes: @escaping @Sendable () -> Int64 = { 0 }, logEventsDropped: @escaping @Sendable () -> Int = { 0 },
+                    draining: @escaping @Sendable () -> Bool = { false }) {
             self.storeBytes = storeBytes
             self.logEventsDropped = logEventsDropped
+            self.draining = draining
         }
     }
 
@@ -43,16 +50,17 @@ public struct HealthReport: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, version, region, accountId, store, isolation, network, pythonSDK, runtimes, storeBytes, logEventsDropped
+        case status, version, region, accountId, store, node, isolation, network, pythonSDK, runtimes, storeBytes, logEventsDropped
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(status, forKey: .status)
+        try c.encode(gauges.draining() ? "draining" : status, forKey: .status)
         try c.encode(version, forKey: .version)
         try c.encode(region, forKey: .region)
         try c.encode(accountId, forKey: .accountId)
         try c.encode(store, forKey: .store)
+        try c.encodeIfPresent(node, forKey: .node)
         try c.encode(isolation, forKey: .isolation)
         try c.encode(network, forKey: .network)
         try c.encode(pythonSDK, forKey: .pythonSDK)
@@ -68,6 +76,7 @@ public struct HealthReport: Codable, Sendable {
         region = try c.decode(String.self, forKey: .region)
         accountId = try c.decode(String.self, forKey: .accountId)
         store = try c.decode(String.self, forKey: .store)
+        node = try c.decodeIfPresent(String.self, forKey: .node)
         isolation = try c.decode(String.self, forKey: .isolation)
         network = try c.decode(String.self, forKey: .network)
         pythonSDK = try c.decode(String.self, forKey: .pythonSDK)

@@ -47,6 +47,8 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: String? = nil
     /// This node's name in the cluster (its leases, `swiftlet cluster status`); nil: the one kept in `<dataDir>/node-id`.
     public var nodeId: String? = nil
+    /// How the cluster's other nodes and operators reach this node (`http://10.0.0.5:8900`); nil: the listener's address.
+    public var advertiseURL: String? = nil
 
     public init(
         host: String = "127.0.0.1",

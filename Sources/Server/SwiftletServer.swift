@@ -22,6 +22,7 @@ import PlatformMetrics
 import SQLiteStore
 import Schedules
 import CloudWatchLogs
+import Cluster
 import LogsAPI
 import Queues
 import SQSAPI
@@ -77,6 +78,16 @@ public struct SwiftletServer {
 
         let opened = try await StoreOpening.open(config, metrics: metrics, logger: logger)
         let store = opened.store
+        // A cluster's nodes share their secrets through the database: root credentials, the sealing key, SNS's signer.
+        var root = credentials.credentials
+        let sealer: SecretSealer
+        if let shared = opened.shared {
+            root = try await ClusterSecrets.rootCredentials(credentials, store: shared, logger: logger)
+            sealer = try await ClusterSecrets.sealer(store: shared, dataDir: config.dataDir)
+            try await ClusterSecrets.snsSigning(store: shared, dataDir: config.dataDir)
+        } else {
+            sealer = try SecretSealer.loadOrCreate(dataDir: config.dataDir)
+        }
         // Code and layer zips: in the data dir, and in a cluster also in the shared database (fetched once per node).
         let blobs = try BlobStore(root: config.dataDir + "/blobs", shared: opened.shared)
         let referenced = try await store.referencedBlobDigests()
@@ -90,12 +101,11 @@ public struct SwiftletServer {
         }
 
         // Identities: IAM's data in memory (replaced on every IAM write), secrets sealed with a key beside the database.
-        let sealer = try SecretSealer.loadOrCreate(dataDir: config.dataDir)
         let identityState = IdentityState()
         let directory = IAMDirectory(store: store, sealer: sealer, state: identityState, accountId: config.accountId)
         try await directory.load()
         let sessionIssuer = SessionIssuer(sealer: sealer, maxDuration: config.maxSessionSeconds)
-        let authorizer = Authorizer(root: credentials.credentials, accountId: config.accountId, state: identityState,
+        let authorizer = Authorizer(root: root, accountId: config.accountId, state: identityState,
                                     sessions: sessionIssuer, onKeyUse: { id, service, region in
                                         directory.noteAccessKeyUsed(id, service: service, region: region)
                                     })
@@ -186,7 +196,7 @@ public struct SwiftletServer {
         MetricsCollectors.register(on: metrics, invoker: invoker, store: store, queues: queues, logger: logger)
         let lambda = LambdaService(
             catalog: catalog,
-            codeSigner: SigV4Signer(credentials: credentials.credentials, region: config.region, service: LambdaService.lambdaSigningName),
+            codeSigner: SigV4Signer(credentials: root, region: config.region, service: LambdaService.lambdaSigningName),
             invoker: invoker, dispatcher: dispatcher, mappings: mappings,
             endpoints: ingress)
         let verifier = SigV4Verifier(credentials: authorizer, region: config.region)
@@ -195,10 +205,31 @@ public struct SwiftletServer {
         for url in try await catalog.allFunctionURLs() {
             try await ingress.register(kind: .functionURL, id: url.urlId)
         }
-        let health = HealthReport(
+        // A node of a cluster registers itself, heartbeats its load, and drains when told to (`swiftlet cluster drain`).
+        let nodeLogger = self.logger
+        let registry = opened.shared.map { shared in
+            NodeRegistry(store: shared, configuration: .init(nodeId: opened.nodeId, version: Self.version),
+                         address: { config.advertiseURL ?? platform.endpoint.map { "http://\($0.host):\($0.port)" } ?? "" },
+                         load: {
+                             let environments = invoker.environmentCounts
+                             return NodeLoad(capacity: config.maxConcurrency,
+                                             running: invoker.runningInvocations().byFunction.values.reduce(0, +),
+                                             environments: environments.total, idleEnvironments: environments.idle)
+                         },
+                         onStateChange: { state in
+                             guard state == .draining else { return }
+                             // Draining is a graceful shutdown: no new work, in-flight work finished, leases handed back.
+                             nodeLogger.notice("draining: shutting down gracefully", metadata: ["node": "\(opened.nodeId)"])
+                             kill(getpid(), SIGTERM)
+                         },
+                         logger: nodeLogger)
+        }
+        var health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
             isolation: isolation, network: networkDescription, pythonSDK: pythonSDK.description, runtimes: runtimes.identifiers,
-            gauges: .init(storeBytes: { store.localBytes() }, logEventsDropped: { logWriter.droppedEvents }))
+            gauges: .init(storeBytes: { store.localBytes() }, logEventsDropped: { logWriter.droppedEvents },
+                          draining: { registry.map { $0.state != .serving } ?? false }))
+        health.node = opened.shared == nil ? nil : opened.nodeId
         // CloudWatch Logs over the same store; the janitor enforces retention and purges deleted groups' events.
         let logJanitor = LogJanitor(store: store, logger: logger)
         let logsDirectory = LogsDirectory(store: store, arns: LogARNs(region: config.region, accountId: config.accountId),
@@ -259,6 +290,7 @@ public struct SwiftletServer {
             // Shut down in reverse order: environments first, then the log flush, then the store.
             services: [
                 StoreService(opened: opened),
+            ] + (registry.map { [$0] } ?? []) + [
                 IdentityService(directory: directory),
                 logWriter,
                 logJanitor,
@@ -267,7 +299,7 @@ public struct SwiftletServer {
                 dispatcher,
                 mappings,
                 ingress,
-            ] + background,
+            ] + background + (registry.map { [NodeDrainOnShutdown(registry: $0, logger: logger)] } ?? []),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 let url = "http://\(config.host):\(port)"

@@ -52,6 +52,8 @@ struct Serve: AsyncParsableCommand {
     var databaseUrl: String?
     @Option(help: "This node's id in the cluster (default: one generated once and kept in <data-dir>/node-id).")
     var nodeId: String?
+    @Option(help: "How the cluster's other nodes and operators reach this node, e.g. http://10.0.0.5:8900 (default: the listener's address).")
+    var advertiseUrl: String?
     @Option(help: "Require 'Authorization: Bearer <token>' on GET /metrics (default: the scrape is open to anyone who reaches the listener).")
     var metricsToken: String?
     @Option(help: "Retention in days of the log groups the platform creates for functions (0: never expire; else one of CloudWatch Logs' periods: 1, 3, 5, 7, 14, 30, …).")
@@ -79,6 +81,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let nodeId, nodeId.isEmpty || nodeId.utf8.count > 64 || !nodeId.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
             throw ValidationError("--node-id must be 1 to 64 letters, digits, '-', '_' or '.'")
+        }
+        if let advertiseUrl, !(advertiseUrl.hasPrefix("http://") || advertiseUrl.hasPrefix("https://")) {
+            throw ValidationError("--advertise-url must be an http(s) URL")
         }
         guard asyncSpeedup > 0 else { throw ValidationError("--async-speedup must be positive") }
         if let maxSessionSeconds, maxSessionSeconds <= 0 { throw ValidationError("--max-session-seconds must be positive") }
@@ -122,6 +127,7 @@ struct Serve: AsyncParsableCommand {
         config.stemCells = max(0, stemCells)
         config.databaseURL = databaseUrl ?? ProcessInfo.processInfo.environment["SWIFTLET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.nodeId = nodeId
+        config.advertiseURL = advertiseUrl
         // Libraries that report through swift-metrics land on the same /metrics scrape.
         let metrics = PlatformMetrics()
         MetricsSystem.bootstrap(metrics.factory)

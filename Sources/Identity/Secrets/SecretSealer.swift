@@ -14,6 +14,17 @@ public struct SecretSealer: Sendable {
         self.keyBytes = key.withUnsafeBytes { Array($0) }
     }
 
+    /// A key of 32 bytes (a cluster's, kept in its database).
+    public init?(keyBytes: [UInt8]) {
+        guard keyBytes.count == 32 else { return nil }
+        self.keyBytes = keyBytes
+    }
+
+    /// 32 random bytes: a new key.
+    public static func newKeyBytes() -> [UInt8] {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+    }
+
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// Reads the key file, or creates it (32 random bytes, 0600) when missing.
