@@ -273,6 +273,7 @@ public struct SwiftletServer {
             // What another node changes, this one drops from its caches (LISTEN/NOTIFY).
             let feed = shared.changeFeed()
             background += [ChangeFeedFollower(feed: feed, handlers: changes), feed]
+            background.append(GoneNodeReaper(store: shared, deliveries: deliveries, interval: .seconds(5), logger: logger))
         }
         for wiring in Wirings.all {
             let wired = try await wiring.wire(context)

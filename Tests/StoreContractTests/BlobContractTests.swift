@@ -94,7 +94,7 @@ extension StoreContract {
                 let unreferenced = try await a.store(Data("unreferenced".utf8))
                 let recent = try await a.store(Data("recent".utf8))
                 let aged = "now() - interval '2 hours'"
-                try await database.rows(PostgresQuery(unsafeSQL: """
+                _ = try await database.rows(PostgresQuery(unsafeSQL: """
                     UPDATE blobs SET stored_at = \(aged) WHERE digest IN ('\(referenced.hex)', '\(unreferenced.hex)')
                     """))
                 // Only what is unreferenced and older than the grace goes; another node's GC sees the same.
@@ -105,7 +105,7 @@ extension StoreContract {
                 #expect(try await Self.count("blob_chunks", of: unreferenced, in: database) == 0, "chunks go with their blob")
 
                 // Storing a blob again renews it, as if just stored.
-                try await database.rows(PostgresQuery(unsafeSQL: "UPDATE blobs SET stored_at = \(aged) WHERE digest = '\(recent.hex)'"))
+                _ = try await database.rows(PostgresQuery(unsafeSQL: "UPDATE blobs SET stored_at = \(aged) WHERE digest = '\(recent.hex)'"))
                 _ = try await b.store(Data("recent".utf8))
                 #expect(try await a.collectSharedGarbage(keeping: []) == 1)
                 #expect(try await database.loadBlob(referenced) == nil)
