@@ -70,9 +70,12 @@ class Server:
         # Lambda assumes only a role that exists and trusts it; the platform polls and sends with it.
         iam = boto3.client("iam", endpoint_url=self.endpoint, region_name="us-east-1",
                            aws_access_key_id=self.key, aws_secret_access_key=self.secret)
-        iam.create_role(RoleName=ROLE.split("/")[-1], AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+        try:
+            iam.create_role(RoleName=ROLE.split("/")[-1], AssumeRolePolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+        except iam.exceptions.EntityAlreadyExistsException:
+            pass  # another node of the same cluster made it
         iam.put_role_policy(RoleName=ROLE.split("/")[-1], PolicyName="platform", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": ["sqs:*", "lambda:InvokeFunction"], "Resource": "*"}]}))
