@@ -10,7 +10,9 @@ import Synchronization
 /// An invocation beyond the slots held leases more (one round trip, only then); every `renewInterval` the node keeps
 /// the most it ran at once since the last renewal and gives the rest back, so idle slots return to the cluster within
 /// about two intervals, and it extends its leases, which lapse `leaseDuration` after a node stops renewing (it died).
-/// When the store cannot be reached, the node runs within the slots it holds and throttles beyond them.
+/// When the store cannot be reached (no answer within `storeTimeout`), the node enforces the limits on its own for
+/// `degradedFor` before it asks again: a cluster without its database keeps running warm invocations rather than
+/// failing them, each node within the whole limit.
 public final class ClusterConcurrency: Service, Sendable {
     let store: any ConcurrencyLeaseStore
     let node: String
@@ -18,6 +20,10 @@ public final class ClusterConcurrency: Service, Sendable {
     let renewInterval: Duration
     let leaseDuration: TimeInterval
     private let slots = Mutex<[String: Int]>([:])
+    /// Until when the store is taken as unreachable (the limits are then the node's own).
+    private let unreachableUntil = Mutex<ContinuousClock.Instant?>(nil)
+    let storeTimeout: Duration = .seconds(1)
+    let degradedFor: Duration = .seconds(5)
     /// Leases are granted one round trip at a time per node, so the node's count in the store stays what it holds.
     private let leasing = AsyncSerializer()
     /// The pools' limiters, read at each renewal.
@@ -33,6 +39,47 @@ public final class ClusterConcurrency: Service, Sendable {
         self.limiters = limiters
     }
 
+    /// True while the store is taken as unreachable: the limits are enforced by this node alone.
+    var isDegraded: Bool {
+        unreachableUntil.withLock { until in
+            guard let end = until else { return false }
+            if ContinuousClock.now < end { return true }
+            until = nil
+            return false
+        }
+    }
+
+    /// Runs `body` against the store within `storeTimeout`; nil (and degraded for a while) when it failed or was late.
+    private func withStore<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T) async -> T? {
+        let timeout = storeTimeout
+        // Unstructured on purpose: a store call that ignores cancellation must not hold the caller past the timeout.
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            let once = Mutex<CheckedContinuation<Result<T, any Error>, Never>?>(continuation)
+            let finish: @Sendable (Result<T, any Error>) -> Void = { result in
+                once.withLock { pending in
+                    pending?.resume(returning: result)
+                    pending = nil
+                }
+            }
+            let work = Task {
+                do { finish(.success(try await body())) } catch { finish(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                work.cancel()
+                finish(.failure(CancellationError()))
+            }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
+            unreachableUntil.withLock { $0 = .now + degradedFor }
+            logger.warning("the cluster's concurrency leases are out of reach; limits are this node's alone for now", metadata: [
+                "operation": "\(what)", "error": "\(error is CancellationError ? "no answer within \(timeout)" : "\(error)")"])
+            return nil
+        }
+    }
+
     /// Slots of `pool` this node holds.
     func held(_ pool: String) -> Int {
         slots.withLock { $0[pool] ?? 0 }
@@ -44,17 +91,14 @@ public final class ClusterConcurrency: Service, Sendable {
         await leasing.run {
             let current = held(pool)
             if current > beyond { return current }
-            do {
+            let (store, node, leaseDuration) = (self.store, self.node, self.leaseDuration)
+            guard let granted = await withStore("lease", {
                 let now = Date()
-                let granted = try await store.leaseConcurrency(pool: pool, node: node, count: 1, limit: limit, now: now,
-                                                               until: now.addingTimeInterval(leaseDuration))
-                slots.withLock { $0[pool] = granted }
-                return granted
-            } catch {
-                logger.warning("leasing a concurrency slot failed; running within the slots held", metadata: [
-                    "pool": "\(pool)", "error": "\(error)"])
-                return current
-            }
+                return try await store.leaseConcurrency(pool: pool, node: node, count: 1, limit: limit, now: now,
+                                                        until: now.addingTimeInterval(leaseDuration))
+            }) else { return current }
+            slots.withLock { $0[pool] = granted }
+            return granted
         }
     }
 
@@ -70,10 +114,9 @@ public final class ClusterConcurrency: Service, Sendable {
                 slots = slots.filter { $0.value > 0 }
                 return slots
             }
-            do {
+            let (store, node, leaseDuration) = (self.store, self.node, self.leaseDuration)
+            _ = await withStore("renew") {
                 try await store.renewConcurrency(node: node, held: held, until: Date().addingTimeInterval(leaseDuration))
-            } catch {
-                logger.warning("renewing concurrency leases failed", metadata: ["error": "\(error)"])
             }
         }
     }

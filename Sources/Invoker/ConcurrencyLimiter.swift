@@ -86,12 +86,15 @@ final class ConcurrencyPools: Sendable {
     /// A slot of `limiter` within `cap` and, in a cluster, within what this node leased of `pool` (leasing more
     /// when the pool has room cluster-wide; the store is asked only when the node's slots are all in use).
     private func take(_ limiter: ConcurrencyLimiter, pool: String, cap: Int) async -> Bool {
-        guard let cluster = cluster.withLock({ $0 }) else { return limiter.tryAcquire(cap: cap) }
+        guard let cluster = cluster.withLock({ $0 }), !cluster.isDegraded else { return limiter.tryAcquire(cap: cap) }
         while true {
             let leased = cluster.held(pool)
             if limiter.tryAcquire(cap: min(cap, leased)) { return true }
             guard limiter.current < cap else { return false }
-            guard await cluster.lease(pool, limit: limiter.limit, beyond: leased) > leased else { return false }
+            guard await cluster.lease(pool, limit: limiter.limit, beyond: leased) > leased else {
+                // Out of reach of the store: this node's own limit.
+                return cluster.isDegraded ? limiter.tryAcquire(cap: cap) : false
+            }
         }
     }
 

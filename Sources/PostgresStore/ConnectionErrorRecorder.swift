@@ -5,6 +5,12 @@ import Synchronization
 /// logs why; `migrate()` puts this reason in its error when no connection came within the timeout.
 final class ConnectionErrorRecorder: Sendable {
     private let latest = Mutex<String?>(nil)
+    /// Told of every failure to open a connection.
+    let health: PoolHealth
+
+    init(health: PoolHealth = PoolHealth()) {
+        self.health = health
+    }
 
     var reason: String? { latest.withLock { $0 } }
 
@@ -41,6 +47,7 @@ final class ConnectionErrorRecorder: Sendable {
         func log(event: LogEvent) {
             if let error = event.metadata?["psql_error"] {
                 recorder.latest.withLock { $0 = "\(error)" }
+                recorder.health.noteConnectionFailure()
             }
             if event.level >= forwardLevel { wrapped.log(event: event) }
         }

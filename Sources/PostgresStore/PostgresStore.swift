@@ -12,7 +12,8 @@ import ServiceLifecycle
 /// The owner runs it as a service (`run()` keeps the connection pool alive until cancelled or shut down gracefully)
 /// and calls `migrate()` once before using it.
 public final class PostgresStore: Store, QueueStore, Service {
-    let client: PostgresClient
+    /// The pool, behind the gate that fails requests fast while the database is out of reach.
+    let client: PoolGate
     let logger: Logger
     /// Who holds the leases this store takes: `releaseLeases` releases only these, so a node starting does not take
     /// work away from the others.
@@ -27,9 +28,11 @@ public final class PostgresStore: Store, QueueStore, Service {
 
     public init(configuration: PostgresStoreConfiguration, nodeId: String = "local",
                 logger: Logger = Logger(label: "swiftlet.postgres")) {
-        let connectionErrors = ConnectionErrorRecorder()
+        let health = PoolHealth()
+        let connectionErrors = ConnectionErrorRecorder(health: health)
         self.connectionErrors = connectionErrors
-        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: connectionErrors.recording(logger))
+        self.client = PoolGate(pool: PostgresClient(configuration: configuration.client, backgroundLogger: connectionErrors.recording(logger)),
+                               health: health, target: configuration.target)
         self.logger = logger
         self.nodeId = nodeId
         self.target = configuration.target
@@ -43,7 +46,7 @@ public final class PostgresStore: Store, QueueStore, Service {
 
     /// Keeps the connection pool until the task is cancelled or the service group shuts down.
     public func run() async {
-        await client.run()
+        await client.pool.run()
     }
 
     // MARK: Transactions
@@ -138,6 +141,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
     case migrationFailed(String, underlying: any Error)
     case unreachable(String, after: Duration, lastError: String?)
     case connectionFailed(String, reason: String)
+    /// The database is out of reach now (the pool cannot open connections); the request was not tried.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -146,6 +151,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
         case .unreachable(let target, let after, let lastError):
             "no connection to the database at \(target) within \(after)" + (lastError.map { ": \($0)" } ?? "")
         case .connectionFailed(let target, let reason): "the database at \(target) refused the connection: \(reason)"
+        case .unavailable(let target): "the database at \(target) is out of reach"
         }
     }
 }

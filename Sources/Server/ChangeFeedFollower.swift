@@ -14,7 +14,7 @@ struct ChangeFeedFollower: Service {
     }
 
     func run() async throws {
-        // Ends when the feed stops (it ends every subscriber's stream at shutdown).
+        // The stream ends when the feed stops, which shuts down before this service (it comes later in the group).
         for await change in changes {
             if change.area == .everything {
                 handlers.noteEverything()
@@ -22,5 +22,7 @@ struct ChangeFeedFollower: Service {
                 handlers.note(area: change.area.rawValue, key: change.key)
             }
         }
+        // A service that returns before its turn to shut down fails the group.
+        try? await gracefulShutdown()
     }
 }
