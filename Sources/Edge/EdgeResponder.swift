@@ -25,10 +25,14 @@ public struct EdgeResponder: HTTPResponder {
     let metrics: PlatformMetrics
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     let metricsToken: String?
+    /// On a node of a cluster: awaited after a request that changed configuration and before its answer, so that
+    /// what the caller does next through another node finds that node told (`ConfigurationWrites`).
+    let writeFence: (@Sendable () async -> Void)?
 
     public init(services: [any HostedService], verifier: SigV4Verifier, authorizer: Authorizer, health: HealthReport,
                 maxBodyBytes: Int = 72 * 1024 * 1024, metrics: PlatformMetrics = PlatformMetrics(), metricsToken: String? = nil,
-                logger: Logger) {
+                writeFence: (@Sendable () async -> Void)? = nil, logger: Logger) {
+        self.writeFence = writeFence
         self.services = services
         self.verifier = verifier
         self.authorizer = authorizer
@@ -74,6 +78,10 @@ public struct EdgeResponder: HTTPResponder {
         } catch {
             logger.error("request failed", metadata: ["requestId": "\(requestId)", "error": "\(error)"])
             apiResponse = ErrorEncoder.response(.serviceException(), protocol: errorProtocol, requestId: requestId)
+        }
+        if let writeFence, ConfigurationWrites.changesConfiguration(method: request.method.rawValue, operation: operation,
+                                                                    status: apiResponse.status) {
+            await writeFence()
         }
         logger.debug("request", metadata: [
             "requestId": "\(requestId)", "method": "\(request.method)", "path": "\(rawPath)",

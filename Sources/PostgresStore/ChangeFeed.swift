@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -28,7 +29,12 @@ public final class ChangeFeed: Service, Sendable {
         var nextSubscriber = 0
         var stopped = false
         var listener: Int32?
+        /// Fences waiting for their marker, by id.
+        var fences: [String: CheckedContinuation<Bool, Never>] = [:]
     }
+
+    /// The payload prefix of a fence's marker (`fence:<id>`); markers are not changes and are not published.
+    static let fencePrefix = "fence:"
 
     init(client: PostgresClient, heartbeat: Duration, firstRetryDelay: Duration = .milliseconds(100),
          longestRetryDelay: Duration = .seconds(5), logger: Logger) {
@@ -105,7 +111,11 @@ public final class ChangeFeed: Service, Sendable {
                 // Closes the connection when it stops answering, which ends `notifications` with an error.
                 group.addTask { await self.watch(connection) }
                 for try await notification in notifications {
-                    publish(StoreChange(payload: notification.payload))
+                    if notification.payload.hasPrefix(Self.fencePrefix) {
+                        resolveFence(String(notification.payload.dropFirst(Self.fencePrefix.count)), reached: true)
+                    } else {
+                        publish(StoreChange(payload: notification.payload))
+                    }
                 }
                 try Task.checkCancellation()
                 throw Interruption.notificationsEnded
@@ -134,6 +144,29 @@ public final class ChangeFeed: Service, Sendable {
                 return
             }
         }
+    }
+
+    /// Returns once this feed received a marker notified after every change committed before the call — by then the
+    /// database has sent those changes to every node listening, in commit order — or after `timeout` (false).
+    public func fence(timeout: Duration = .seconds(1)) async -> Bool {
+        let id = UUID().uuidString
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            state.withLock { $0.fences[id] = continuation }
+            Task {
+                do {
+                    try await client.query("SELECT pg_notify(\(ChangeSource.channel), \(Self.fencePrefix + id))", logger: logger)
+                } catch {
+                    resolveFence(id, reached: false)
+                    return
+                }
+                try? await Task.sleep(for: timeout)
+                resolveFence(id, reached: false)
+            }
+        }
+    }
+
+    private func resolveFence(_ id: String, reached: Bool) {
+        state.withLock { $0.fences.removeValue(forKey: id) }?.resume(returning: reached)
     }
 
     private func publish(_ change: StoreChange) {

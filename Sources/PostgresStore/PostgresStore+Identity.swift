@@ -234,7 +234,7 @@ extension PostgresStore: IdentityStore {
             INSERT INTO \(unescaped: table.rawValue) (name, unique_id, definition) VALUES (\(name), \(uniqueId), \(definition))
             ON CONFLICT (iam_key(name)) DO NOTHING RETURNING 1
             """)
-        if inserted.isEmpty { throw IdentityStoreError.alreadyExists("\(table.rawValue) \(name)") }
+        if inserted.isEmpty { throw IdentityStoreError.alreadyExists("\(table.title) with name \(name)") }
     }
 
     /// Replaces the row of `previousName`; a rename also moves the entity's inline policies and attachments, and
@@ -315,6 +315,15 @@ private enum IdentityTable: String {
     case users = "iam_users"
     case groups = "iam_groups"
     case roles = "iam_roles"
+
+    /// As IAM's messages name the entity ("Role with name … already exists.").
+    var title: String {
+        switch self {
+        case .users: "User"
+        case .groups: "Group"
+        case .roles: "Role"
+        }
+    }
 
     init(_ owner: PolicyOwner) {
         switch owner {

@@ -14,8 +14,12 @@ final class ChangeHandlers: Service, Sendable {
     /// Reloads after a change of `key` (nil: anything in the area).
     typealias Handler = @Sendable (_ key: String?) async throws -> Void
 
+    /// Runs where the change is reported, before anything else happens on this node: cheap, synchronous drops.
+    typealias ImmediateHandler = @Sendable (_ key: String?) -> Void
+
     private struct State {
         var handlers: [String: [Handler]] = [:]
+        var immediate: [String: [ImmediateHandler]] = [:]
         /// Changes noted and not yet handled: area → keys (nil: the whole area).
         var pending: [String: Set<String>?] = [:]
         var handled = 0
@@ -35,6 +39,14 @@ final class ChangeHandlers: Service, Sendable {
         }
     }
 
+    /// Runs `handler` as soon as a change in any of `areas` is reported (before the coalesced handlers): for drops that
+    /// must not wait, such as a function's cached definition, which the next invoke reads.
+    func immediately(_ areas: String..., handler: @escaping ImmediateHandler) {
+        state.withLock { s in
+            for area in areas { s.immediate[area, default: []].append(handler) }
+        }
+    }
+
     /// The areas some part reloads.
     var areas: Set<String> { state.withLock { Set($0.handlers.keys) } }
 
@@ -43,6 +55,7 @@ final class ChangeHandlers: Service, Sendable {
 
     /// Another node changed `key` in `area` (nil: anything in it).
     func note(area: String, key: String?) {
+        for handler in state.withLock({ $0.immediate[area] ?? [] }) { handler(key) }
         let known = state.withLock { s -> Bool in
             guard s.handlers[area] != nil else { return false }
             if let key, case .some(.some(var keys)) = s.pending[area] {
@@ -60,6 +73,8 @@ final class ChangeHandlers: Service, Sendable {
 
     /// Changes may have been missed (the feed reconnected): every area reloads wholesale.
     func noteEverything() {
+        let immediate = state.withLock { $0.immediate.values.flatMap { $0 } }
+        for handler in immediate { handler(nil) }
         state.withLock { s in
             for area in s.handlers.keys { s.pending[area] = .some(nil) }
         }

@@ -24,24 +24,24 @@ enum ChangeReloads {
     static func register(on changes: ChangeHandlers, _ parts: Parts) {
         let cache = parts.cache
         // Keyed by function name: that function's entries; without a key, every function's.
-        changes.on("function", "tags", "version", "alias", "event-invoke-config", "policy", "provisioned-concurrency") { name in
+        // At once, where the change arrives: the next invoke reads the function's definition.
+        changes.immediately("function", "tags", "version", "alias", "event-invoke-config", "policy", "provisioned-concurrency",
+                            "concurrency", "function-url") { name in
             if let name { cache.invalidate(function: name) } else { cache.invalidateAll() }
         }
+        // A layer's policy is read through the cache of policies, which is not keyed by layer.
+        changes.immediately("layer-policy") { _ in cache.invalidateAll() }
         changes.on("concurrency") { name in
-            if let name { cache.invalidate(function: name) } else { cache.invalidateAll() }
             let reserved = try await parts.catalog.store.reservedConcurrencies()
             let unreserved = try await parts.catalog.unreservedConcurrency()
             for function in name.map({ [$0] }) ?? Array(reserved.keys) {
                 parts.invoker.setReservedConcurrency(function, to: reserved[function], unreserved: unreserved)
             }
         }
-        changes.on("function-url") { name in
-            if let name { cache.invalidate(function: name) } else { cache.invalidateAll() }
+        changes.on("function-url") { _ in
             let ids = try await parts.catalog.allFunctionURLs().map(\.urlId)
             try await parts.ingress.synchronize(kind: .functionURL, ids: Set(ids))
         }
-        // Layer versions never change; a layer's policy is read through the cache of policies.
-        changes.on("layer-policy") { _ in cache.invalidateAll() }
         changes.on("http-api") { apiId in
             parts.httpAPIs.invalidate(apiId)
             try await parts.ingress.synchronize(kind: .httpAPI, ids: Set(try await parts.httpAPIs.allAPIIds()))

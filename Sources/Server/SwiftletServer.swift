@@ -24,6 +24,7 @@ import Schedules
 import CloudWatchLogs
 import Cluster
 import LogsAPI
+import PostgresStore
 import Queues
 import SQSAPI
 import STSAPI
@@ -102,7 +103,8 @@ public struct SwiftletServer {
 
         // Identities: IAM's data in memory (replaced on every IAM write), secrets sealed with a key beside the database.
         let identityState = IdentityState()
-        let directory = IAMDirectory(store: store, sealer: sealer, state: identityState, accountId: config.accountId)
+        let directory = IAMDirectory(store: store, sealer: sealer, state: identityState, accountId: config.accountId,
+                                     sharedStore: opened.shared != nil)
         try await directory.load()
         let sessionIssuer = SessionIssuer(sealer: sealer, maxDuration: config.maxSessionSeconds)
         let authorizer = Authorizer(root: root, accountId: config.accountId, state: identityState,
@@ -267,11 +269,13 @@ public struct SwiftletServer {
             changes: changes, endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
         var background: [any Service] = [deliveries, timers, changes]
+        var changeFeed: ChangeFeed?
         if let shared = opened.shared {
             // A cluster's nodes lease concurrency slots from the database: reserved and account limits hold across them.
             background.append(invoker.shareConcurrency(store: shared, node: opened.nodeId))
             // What another node changes, this one drops from its caches (LISTEN/NOTIFY).
             let feed = shared.changeFeed()
+            changeFeed = feed
             background += [ChangeFeedFollower(feed: feed, handlers: changes), feed]
             background.append(GoneNodeReaper(store: shared, deliveries: deliveries, interval: .seconds(5), logger: logger))
         }
@@ -280,8 +284,14 @@ public struct SwiftletServer {
             hosted += wired.hosted
             background += wired.services
         }
+        // A node of a cluster answers a configuration write once its change is on its way to every node.
+        var writeFence: (@Sendable () async -> Void)?
+        if let feed = changeFeed {
+            writeFence = { _ = await feed.fence() }
+        }
         let responder = EdgeResponder(services: hosted, verifier: verifier, authorizer: authorizer,
-                                      health: health, metrics: metrics, metricsToken: config.metricsToken, logger: logger)
+                                      health: health, metrics: metrics, metricsToken: config.metricsToken,
+                                      writeFence: writeFence, logger: logger)
 
         let endpointFile = config.dataDir + "/endpoint"
         let logger = self.logger

@@ -15,11 +15,15 @@ public final class IAMDirectory: Sendable {
     let logger: Logger
     let writes = WriteSerializer()
     let keyUsage: AccessKeyUsage
+    /// Set on a node of a cluster: the store has writes the snapshot may not have seen yet (another node's), so a write
+    /// refused by the snapshot (no such entity, already exists) reloads it and is tried once more.
+    let sharedStore: Bool
 
     /// - Parameter usageWriteInterval: how often, at most, the last use of access keys is written to the store.
     public init(store: any IdentityStore, sealer: SecretSealer, state: IdentityState, accountId: String,
                 clock: @escaping @Sendable () -> Date = Date.init, usageWriteInterval: Duration = .seconds(60),
-                logger: Logger = Logger(label: "swiftlet.iam")) {
+                sharedStore: Bool = false, logger: Logger = Logger(label: "swiftlet.iam")) {
+        self.sharedStore = sharedStore
         self.store = store
         self.sealer = sealer
         self.state = state
@@ -29,9 +33,16 @@ public final class IAMDirectory: Sendable {
         self.keyUsage = AccessKeyUsage(interval: usageWriteInterval)
     }
 
-    /// Reads the store into the snapshot (at startup): opens every sealed secret and adds the built-in AWS managed
-    /// policies. A secret that does not open with this data dir's key is an error, not a key that silently fails.
+    /// Reads the store into the snapshot (at startup, and in a cluster after another node's write): opens every sealed
+    /// secret and adds the built-in AWS managed policies. A secret that does not open with this data dir's key is an
+    /// error, not a key that silently fails. Runs in turn with writes, so a reload never publishes a snapshot older
+    /// than a write this node made meanwhile.
     public func load() async throws {
+        try await writes.run { try await loadInTurn() }
+    }
+
+    /// `load` for a caller that already has the writes' turn.
+    private func loadInTurn() async throws {
         let stored = try await store.loadIdentity()
         var snapshot = IdentitySnapshot()
         for user in stored.users { snapshot.users[user.name] = user }
@@ -49,21 +60,35 @@ public final class IAMDirectory: Sendable {
         for policy in stored.managedPolicies { snapshot.managedPolicies[policy.arn] = policy }
         for inline in stored.inlinePolicies { snapshot.inlinePolicies[inline.owner, default: [:]][inline.name] = inline.document }
         for attachment in stored.attachments { snapshot.attachments[attachment.owner, default: []].append(attachment.policyArn) }
-        try await writes.run {
-            keyUsage.load(lastUses)
-            state.replace(snapshot)
-        }
+        keyUsage.load(lastUses)
+        state.replace(snapshot)
     }
 
     /// Runs one write: `body` checks IAM's rules against the current snapshot, writes the store, and updates the
     /// snapshot it was given, which is published when `body` returns.
     func mutate<T>(_ body: (inout IdentitySnapshot) async throws -> T) async throws -> T {
         try await writes.run {
-            var snapshot = state.snapshot
-            let result = try await body(&snapshot)
-            state.replace(snapshot)
-            return result
+            do {
+                return try await attempt(body)
+            } catch let error as IAMError where sharedStore && (error.code == "NoSuchEntity" || error.code == "EntityAlreadyExists") {
+                // Another node's write may not have reached the snapshot yet: look at the store and try again.
+                try await loadInTurn()
+                return try await attempt(body)
+            }
         }
+    }
+
+    private func attempt<T>(_ body: (inout IdentitySnapshot) async throws -> T) async throws -> T {
+        var snapshot = state.snapshot
+        let result: T
+        do {
+            result = try await body(&snapshot)
+        } catch IdentityStoreError.alreadyExists(let what) {
+            // The snapshot did not know it; the store did (another node made it a moment ago).
+            throw IAMError.entityAlreadyExists("\(what.prefix(1).uppercased() + what.dropFirst()) already exists.")
+        }
+        state.replace(snapshot)
+        return result
     }
 
     var now: Date {
