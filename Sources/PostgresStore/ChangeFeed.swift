@@ -29,6 +29,8 @@ public final class ChangeFeed: Service, Sendable {
         var nextSubscriber = 0
         var stopped = false
         var listener: Int32?
+        /// Told of every change in the listening task itself, before subscribers are (`observeInline`).
+        var inline: [@Sendable (StoreChange) -> Void] = []
         /// Fences waiting for their marker, by id.
         var fences: [String: CheckedContinuation<Bool, Never>] = [:]
     }
@@ -62,6 +64,13 @@ public final class ChangeFeed: Service, Sendable {
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
         }
         return stream
+    }
+
+    /// Runs `observer` for every change (and `everything`) in the task that reads the notifications, as soon as each is
+    /// read — before subscribers see it and before a later notification (a fence's marker) is read. For cheap,
+    /// synchronous drops that must win the race against the next request.
+    public func observeInline(_ observer: @escaping @Sendable (StoreChange) -> Void) {
+        state.withLock { $0.inline.append(observer) }
     }
 
     /// The PostgreSQL backend process that listens (`pg_stat_activity.pid`), while one does.
@@ -170,7 +179,8 @@ public final class ChangeFeed: Service, Sendable {
     }
 
     private func publish(_ change: StoreChange) {
-        let subscribers = state.withLock { Array($0.subscribers.values) }
+        let (inline, subscribers) = state.withLock { ($0.inline, Array($0.subscribers.values)) }
+        for observer in inline { observer(change) }
         for subscriber in subscribers { subscriber.yield(change) }
     }
 

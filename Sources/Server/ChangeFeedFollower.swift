@@ -1,8 +1,8 @@
 import PostgresStore
 import ServiceLifecycle
 
-/// Hands the cluster's change feed to this node's reloads: each change to the handlers of its area, and after the
-/// feed (re)connected — when changes may have been missed — everything.
+/// Hands the cluster's change feed to this node's reloads: each change to the handlers of its area (the immediate ones
+/// where the feed reads it), and after the feed (re)connected — when changes may have been missed — everything.
 struct ChangeFeedFollower: Service {
     let changes: AsyncStream<StoreChange>
     let handlers: ChangeHandlers
@@ -11,6 +11,14 @@ struct ChangeFeedFollower: Service {
     init(feed: ChangeFeed, handlers: ChangeHandlers) {
         self.changes = feed.changes()
         self.handlers = handlers
+        // Drops that must not wait for this service's task: where the feed reads the change.
+        feed.observeInline { change in
+            if change.area == .everything {
+                handlers.noteEverythingImmediately()
+            } else {
+                handlers.noteImmediately(area: change.area.rawValue, key: change.key)
+            }
+        }
     }
 
     func run() async throws {

@@ -54,8 +54,18 @@ final class ChangeHandlers: Service, Sendable {
     var handled: Int { state.withLock { $0.handled } }
 
     /// Another node changed `key` in `area` (nil: anything in it).
-    func note(area: String, key: String?) {
+    /// Runs the immediate handlers of a change (the feed calls this where it reads the change; `note` does not).
+    func noteImmediately(area: String, key: String?) {
         for handler in state.withLock({ $0.immediate[area] ?? [] }) { handler(key) }
+    }
+
+    /// Runs every immediate handler wholesale.
+    func noteEverythingImmediately() {
+        let immediate = state.withLock { $0.immediate.values.flatMap { $0 } }
+        for handler in immediate { handler(nil) }
+    }
+
+    func note(area: String, key: String?) {
         let known = state.withLock { s -> Bool in
             guard s.handlers[area] != nil else { return false }
             if let key, case .some(.some(var keys)) = s.pending[area] {
@@ -73,8 +83,6 @@ final class ChangeHandlers: Service, Sendable {
 
     /// Changes may have been missed (the feed reconnected): every area reloads wholesale.
     func noteEverything() {
-        let immediate = state.withLock { $0.immediate.values.flatMap { $0 } }
-        for handler in immediate { handler(nil) }
         state.withLock { s in
             for area in s.handlers.keys { s.pending[area] = .some(nil) }
         }

@@ -45,4 +45,18 @@ import Testing
         await changes.handlePending()
         #expect(calls.all.sorted() == ["events:*", "events:*"])
     }
+
+    @Test func immediateHandlersRunWhereTheChangeIsReadAndNotInTheLoop() async {
+        let changes = ChangeHandlers(logger: Logger(label: "test"))
+        let calls = Calls()
+        changes.immediately("function") { key in calls.add("now:\(key ?? "*")") }
+        changes.on("function") { key in calls.add("later:\(key ?? "*")") }
+        changes.noteImmediately(area: "function", key: "f")
+        #expect(calls.all == ["now:f"])
+        changes.noteEverythingImmediately()
+        #expect(calls.all == ["now:f", "now:*"])
+        changes.note(area: "function", key: "f")
+        await changes.handlePending()
+        #expect(calls.all == ["now:f", "now:*", "later:f"])
+    }
 }
