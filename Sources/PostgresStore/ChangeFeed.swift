@@ -31,15 +31,28 @@ public final class ChangeFeed: Service, Sendable {
         var listener: Int32?
         /// Told of every change in the listening task itself, before subscribers are (`observeInline`).
         var inline: [@Sendable (StoreChange) -> Void] = []
-        /// Fences waiting for their marker, by id.
-        var fences: [String: CheckedContinuation<Bool, Never>] = [:]
+        /// Fences waiting for their marker and their peers' acknowledgements, by id.
+        var fences: [String: Fence] = [:]
     }
 
-    /// The payload prefix of a fence's marker (`fence:<id>`); markers are not changes and are not published.
-    static let fencePrefix = "fence:"
+    private struct Fence {
+        var continuation: CheckedContinuation<Bool, Never>
+        var markerSeen = false
+        /// Peers that have not acknowledged the marker yet.
+        var waitingFor: Set<String>
+        var done: Bool { markerSeen && waitingFor.isEmpty }
+    }
 
-    init(client: PostgresClient, heartbeat: Duration, firstRetryDelay: Duration = .milliseconds(100),
+    /// The payload prefix of a fence's marker (`fence:<id>`) and of a node's acknowledgement of one
+    /// (`ack:<id>:<node>`); neither is a change, neither is published.
+    static let fencePrefix = "fence:"
+    static let ackPrefix = "ack:"
+    /// This node's id (it acknowledges other nodes' fences under it).
+    let nodeId: String
+
+    init(client: PostgresClient, nodeId: String, heartbeat: Duration, firstRetryDelay: Duration = .milliseconds(100),
          longestRetryDelay: Duration = .seconds(5), logger: Logger) {
+        self.nodeId = nodeId
         self.client = client
         self.heartbeat = heartbeat
         self.firstRetryDelay = firstRetryDelay
@@ -120,9 +133,7 @@ public final class ChangeFeed: Service, Sendable {
                 // Closes the connection when it stops answering, which ends `notifications` with an error.
                 group.addTask { await self.watch(connection) }
                 for try await notification in notifications {
-                    if notification.payload.hasPrefix(Self.fencePrefix) {
-                        resolveFence(String(notification.payload.dropFirst(Self.fencePrefix.count)), reached: true)
-                    } else {
+                    if !handleFenceTraffic(notification.payload) {
                         publish(StoreChange(payload: notification.payload))
                     }
                 }
@@ -155,12 +166,24 @@ public final class ChangeFeed: Service, Sendable {
         }
     }
 
-    /// Returns once this feed received a marker notified after every change committed before the call — by then the
-    /// database has sent those changes to every node listening, in commit order — or after `timeout` (false).
+    /// Returns once every serving node has read every change committed before the call — this node when it reads the
+    /// marker it notifies now (changes arrive in commit order), each other node when it acknowledges that marker, which
+    /// it does after reading (and dropping, `observeInline`) what came before it — or after `timeout` (false: a node
+    /// was slow or gone; what it caches is then dropped a moment later).
     public func fence(timeout: Duration = .seconds(1)) async -> Bool {
-        let id = UUID().uuidString
+        let id = UUID().uuidString.lowercased()
+        let peers: Set<String>
+        do {
+            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+            peers = Set(try await client.query("""
+                SELECT id FROM cluster_nodes
+                WHERE id <> \(nodeId) AND state = 'serving' AND heartbeat_at > \(now) - 3 * heartbeat_interval_ms
+                """, logger: logger).collect().map { try $0.decode(String.self) })
+        } catch {
+            return false
+        }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            state.withLock { $0.fences[id] = continuation }
+            state.withLock { $0.fences[id] = Fence(continuation: continuation, waitingFor: peers) }
             Task {
                 do {
                     try await client.query("SELECT pg_notify(\(ChangeSource.channel), \(Self.fencePrefix + id))", logger: logger)
@@ -174,8 +197,46 @@ public final class ChangeFeed: Service, Sendable {
         }
     }
 
+    /// A marker or an acknowledgement read from the channel: true when it was one (and is not to be published).
+    private func handleFenceTraffic(_ payload: String) -> Bool {
+        if payload.hasPrefix(Self.fencePrefix) {
+            let id = String(payload.dropFirst(Self.fencePrefix.count))
+            let ours = state.withLock { s -> Bool in
+                guard s.fences[id] != nil else { return false }
+                s.fences[id]?.markerSeen = true
+                return true
+            }
+            if ours {
+                finishIfDone(id)
+            } else {
+                // Another node's: everything before it has been read (and dropped) here; say so.
+                let ack = Self.ackPrefix + id + ":" + nodeId
+                Task { _ = try? await client.query("SELECT pg_notify(\(ChangeSource.channel), \(ack))", logger: logger) }
+            }
+            return true
+        }
+        if payload.hasPrefix(Self.ackPrefix) {
+            let rest = payload.dropFirst(Self.ackPrefix.count)
+            if let colon = rest.firstIndex(of: ":") {
+                let id = String(rest[..<colon]), node = String(rest[rest.index(after: colon)...])
+                state.withLock { _ = $0.fences[id]?.waitingFor.remove(node) }
+                finishIfDone(id)
+            }
+            return true
+        }
+        return false
+    }
+
+    private func finishIfDone(_ id: String) {
+        let finished = state.withLock { s -> Fence? in
+            guard let fence = s.fences[id], fence.done else { return nil }
+            return s.fences.removeValue(forKey: id)
+        }
+        finished?.continuation.resume(returning: true)
+    }
+
     private func resolveFence(_ id: String, reached: Bool) {
-        state.withLock { $0.fences.removeValue(forKey: id) }?.resume(returning: reached)
+        state.withLock { $0.fences.removeValue(forKey: id) }?.continuation.resume(returning: reached)
     }
 
     private func publish(_ change: StoreChange) {

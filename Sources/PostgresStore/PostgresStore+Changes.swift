@@ -6,6 +6,6 @@ extension PostgresStore {
     /// - Parameter heartbeat: how often the listening connection is checked, and how long it has to answer before it
     ///   is taken for lost (a connection dropped without a word — a network partition — is noticed that way).
     public func changeFeed(heartbeat: Duration = .seconds(10)) -> ChangeFeed {
-        ChangeFeed(client: client.pool, heartbeat: heartbeat, logger: logger)
+        ChangeFeed(client: client.pool, nodeId: nodeId, heartbeat: heartbeat, logger: logger)
     }
 }
