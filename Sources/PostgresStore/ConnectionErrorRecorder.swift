@@ -14,6 +14,12 @@ final class ConnectionErrorRecorder: Sendable {
 
     var reason: String? { latest.withLock { $0 } }
 
+    /// The latest reason, when the server itself refused the connection (no such database, authentication failed):
+    /// waiting longer will not help.
+    var refusal: String? {
+        latest.withLock { $0 }.flatMap { $0.contains("code: server") ? $0 : nil }
+    }
+
     /// `logger`, its records still going to its handler at its level, and connection failures (logged at `info`)
     /// also noted here whatever that level.
     func recording(_ logger: Logger) -> Logger {

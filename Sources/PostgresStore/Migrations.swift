@@ -32,7 +32,14 @@ extension PostgresStore {
                 return true
             }
             group.addTask {
-                try await Task.sleep(for: self.connectTimeout)
+                // Until the connect timeout, unless the server refuses us first (waiting longer would not help).
+                let deadline = ContinuousClock.now + self.connectTimeout
+                while ContinuousClock.now < deadline {
+                    if let refusal = self.connectionErrors.refusal {
+                        throw PostgresStoreError.connectionFailed(self.target, reason: refusal)
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 return false
             }
             defer { group.cancelAll() }
