@@ -21,31 +21,7 @@ extension PostgresStore {
     /// `PostgresStoreError.unreachable` when no connection can be had within the connect timeout (the pool itself
     /// would keep trying).
     public func migrate() async throws {
-        let connected = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                do {
-                    try await self.client.query("SELECT 1", logger: self.logger)
-                } catch {
-                    // PSQLError's description is deliberately vague; its reflection says what the server answered.
-                    throw PostgresStoreError.connectionFailed(self.target, reason: String(reflecting: error))
-                }
-                return true
-            }
-            group.addTask {
-                // Until the connect timeout, unless the server refuses us first (waiting longer would not help).
-                let deadline = ContinuousClock.now + self.connectTimeout
-                while ContinuousClock.now < deadline {
-                    if let refusal = self.connectionErrors.refusal {
-                        throw PostgresStoreError.connectionFailed(self.target, reason: refusal)
-                    }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                return false
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? false
-        }
-        guard connected else { throw PostgresStoreError.unreachable(target, after: connectTimeout, lastError: connectionErrors.reason) }
+        try await ping()
         let applied = try await transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Migrations.lockKey))", logger: logger)
             try await connection.query("""

@@ -2,7 +2,8 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Returns once the database answers; fails with `PostgresStoreError.unreachable` when no connection can be had
-    /// within the connect timeout (the pool itself would keep trying), `.connectionFailed` when the server refused.
+    /// within the connect timeout (the pool itself would keep trying), `.connectionFailed` when the server refused
+    /// (at once: no such database, authentication failed).
     public func ping() async throws {
         let connected = try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -15,7 +16,14 @@ extension PostgresStore {
                 return true
             }
             group.addTask {
-                try await Task.sleep(for: self.connectTimeout)
+                // Until the connect timeout, unless the server refuses us first (waiting longer would not help).
+                let deadline = ContinuousClock.now + self.connectTimeout
+                while ContinuousClock.now < deadline {
+                    if let refusal = self.connectionErrors.refusal {
+                        throw PostgresStoreError.connectionFailed(self.target, reason: refusal)
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 return false
             }
             defer { group.cancelAll() }

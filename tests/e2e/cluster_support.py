@@ -7,7 +7,6 @@ the dir. A server left by a test process that died is stopped and removed at the
 
 `Cluster` starts nodes (conftest's `Server`) on their own temp data dirs, all with `--database-url` to one database."""
 import glob
-import json
 import os
 import shutil
 import signal
@@ -19,7 +18,7 @@ import uuid
 
 import pytest
 
-from conftest import BIN, LAMBDA_TRUST, ROLE_NAME, ROLE_POLICY, Server
+from conftest import BIN, Server
 
 PREFIX = "swiftlet-e2e-pg-"
 
@@ -185,19 +184,6 @@ class Node(Server):
         self.alive = True
         _ = self.node_id  # read while the data dir exists
 
-    def ensure_roles(self):
-        """conftest's roles, each policy written once the node sees its CreateRole: whether a node reads its own IAM
-        writes at once is what test_cluster's test_a_node_reads_its_own_iam_writes checks, not something every
-        fixture should trip on."""
-        iam = self.client("iam")
-        for role in (ROLE_NAME, "r"):
-            try:
-                iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
-            except iam.exceptions.EntityAlreadyExistsException:
-                pass
-            after_own_write(lambda: iam.put_role_policy(RoleName=role, PolicyName="platform",
-                                                        PolicyDocument=json.dumps(ROLE_POLICY)), iam)
-
     def stop(self, sig=signal.SIGTERM, timeout=30):
         code = super().stop(sig, timeout)
         self.alive = False
@@ -222,17 +208,6 @@ class Node(Server):
             with open(os.path.join(self.data_dir, "node-id")) as f:
                 self._node_id = f.read().strip()
         return self._node_id
-
-
-def after_own_write(call, client, timeout=10):
-    """Runs an IAM call that names something just written through the same node, once that node sees it (retried
-    while it answers NoSuchEntity; test_cluster's test_a_node_reads_its_own_iam_writes checks it sees it at once)."""
-    def attempt():
-        try:
-            return (call(),)
-        except client.exceptions.NoSuchEntityException:
-            return None
-    return wait_until(attempt, timeout, interval=0.02, what="an IAM write to be visible on its own node")[0]
 
 
 def node_log(data_dir):

@@ -20,7 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from async_support import invoke_event, make_queue, python_runtime_of, strict_client, unique
-from cluster_support import (Cluster, Node, after_own_write, binary_has_cluster_status, binary_has_database_url,
+from cluster_support import (Cluster, Node, binary_has_cluster_status, binary_has_database_url,
                              node_log, postgres, wait_until)
 from conftest import BIN, LAMBDA_TRUST, ROLE, make_zip
 
@@ -225,7 +225,7 @@ def test_a_node_reads_its_own_iam_writes(a):
             key = iam.create_access_key(UserName=user)["AccessKey"]
         except iam.exceptions.NoSuchEntityException as e:
             failures.append(f"CreateAccessKey right after CreateUser {user}: {e}")
-            key = after_own_write(lambda: iam.create_access_key(UserName=user), iam)["AccessKey"]
+            key = iam.create_access_key(UserName=user)["AccessKey"]
         if not key_works(a, key):
             failures.append(f"the key just made for {user} was refused by the node that made it")
     assert not failures, f"{len(failures)} of 30 reads missed the node's own write: {failures[:4]}"
@@ -236,13 +236,12 @@ def test_session_credentials_from_a_are_accepted_by_b(a, b):
     iam_a = strict_client(a, "iam")
     user, role = unique("u"), unique("role")
     iam_a.create_user(UserName=user)
-    after_own_write(lambda: iam_a.put_user_policy(UserName=user, PolicyName="assume", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})),
-        iam_a)
+    iam_a.put_user_policy(UserName=user, PolicyName="assume", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
     iam_a.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::000000000000:user/{user}"},
          "Action": "sts:AssumeRole"}]}))
-    key = after_own_write(lambda: iam_a.create_access_key(UserName=user), iam_a)["AccessKey"]
+    key = iam_a.create_access_key(UserName=user)["AccessKey"]
     wait_until(lambda: key_works(a, key), 10, interval=0.02, what="A to accept the key it made")
     sts_user_a = a.client_as("sts", key["AccessKeyId"], key["SecretAccessKey"])
     creds = sts_user_a.assume_role(RoleArn=f"arn:aws:iam::000000000000:role/{role}",
@@ -259,10 +258,9 @@ def test_iam_changes_through_a_apply_on_b(a, b):
     iam_a = strict_client(a, "iam")
     user = unique("u")
     iam_a.create_user(UserName=user)
-    after_own_write(lambda: iam_a.put_user_policy(UserName=user, PolicyName="list", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:ListFunctions", "Resource": "*"}]})),
-        iam_a)
-    key = after_own_write(lambda: iam_a.create_access_key(UserName=user), iam_a)["AccessKey"]
+    iam_a.put_user_policy(UserName=user, PolicyName="list", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:ListFunctions", "Resource": "*"}]}))
+    key = iam_a.create_access_key(UserName=user)["AccessKey"]
     lam_b = b.client_as("lambda", key["AccessKeyId"], key["SecretAccessKey"])
 
     def answer():
