@@ -207,24 +207,8 @@ public struct SwiftletServer {
         for url in try await catalog.allFunctionURLs() {
             try await ingress.register(kind: .functionURL, id: url.urlId)
         }
-        // A node of a cluster registers itself, heartbeats its load, and drains when told to (`swiftlet cluster drain`).
-        let nodeLogger = self.logger
-        let registry = opened.shared.map { shared in
-            NodeRegistry(store: shared, configuration: .init(nodeId: opened.nodeId, version: Self.version),
-                         address: { config.advertiseURL ?? platform.endpoint.map { "http://\($0.host):\($0.port)" } ?? "" },
-                         load: {
-                             let environments = invoker.environmentCounts
-                             return NodeLoad(capacity: config.maxConcurrency,
-                                             running: invoker.runningInvocations().byFunction.values.reduce(0, +),
-                                             environments: environments.total, idleEnvironments: environments.idle)
-                         },
-                         onStateChange: { state in
-                             guard state == .draining else { return }
-                             // Draining is a graceful shutdown: no new work, in-flight work finished, leases handed back.
-                             nodeLogger.notice("draining: shutting down gracefully", metadata: ["node": "\(opened.nodeId)"])
-                             kill(getpid(), SIGTERM)
-                         },
-                         logger: nodeLogger)
+        let registry = opened.shared.map { [logger = self.logger] in
+            ClusterNode.registry(store: $0, nodeId: opened.nodeId, configuration: config, invoker: invoker, platform: platform, logger: logger)
         }
         var health = HealthReport(
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
@@ -269,29 +253,18 @@ public struct SwiftletServer {
             changes: changes, endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
         var background: [any Service] = [deliveries, timers, changes]
-        var changeFeed: ChangeFeed?
-        if let shared = opened.shared {
-            // A cluster's nodes lease concurrency slots from the database: reserved and account limits hold across them.
-            background.append(invoker.shareConcurrency(store: shared, node: opened.nodeId))
-            // What another node changes, this one drops from its caches (LISTEN/NOTIFY).
-            let feed = shared.changeFeed()
-            changeFeed = feed
-            background += [ChangeFeedFollower(feed: feed, handlers: changes), feed]
-            background.append(GoneNodeReaper(store: shared, deliveries: deliveries, interval: .seconds(5), logger: logger))
+        let cluster = opened.shared.map { [logger = self.logger] in
+            ClusterNode.services(store: $0, nodeId: opened.nodeId, invoker: invoker, deliveries: deliveries, changes: changes, logger: logger)
         }
+        background += cluster?.services ?? []
         for wiring in Wirings.all {
             let wired = try await wiring.wire(context)
             hosted += wired.hosted
             background += wired.services
         }
-        // A node of a cluster answers a configuration write once its change is on its way to every node.
-        var writeFence: (@Sendable () async -> Void)?
-        if let feed = changeFeed {
-            writeFence = { _ = await feed.fence() }
-        }
         let responder = EdgeResponder(services: hosted, verifier: verifier, authorizer: authorizer,
                                       health: health, metrics: metrics, metricsToken: config.metricsToken,
-                                      writeFence: writeFence, logger: logger)
+                                      writeFence: cluster?.writeFence, logger: logger)
 
         let endpointFile = config.dataDir + "/endpoint"
         let logger = self.logger
