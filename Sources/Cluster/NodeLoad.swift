@@ -8,11 +8,28 @@ public struct NodeLoad: Sendable, Codable, Equatable {
     public var environments: Int
     /// Of those, the ones waiting for an invocation.
     public var idleEnvironments: Int
+    /// The idle environments by function revision (only revisions with at least one).
+    public var warm: [NodeWarmth]
 
-    public init(capacity: Int = 0, running: Int = 0, environments: Int = 0, idleEnvironments: Int = 0) {
+    public init(capacity: Int = 0, running: Int = 0, environments: Int = 0, idleEnvironments: Int = 0, warm: [NodeWarmth] = []) {
         self.capacity = capacity
         self.running = running
         self.environments = environments
         self.idleEnvironments = idleEnvironments
+        self.warm = warm
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case capacity, running, environments, idleEnvironments, warm
+    }
+
+    /// `warm` may be absent (a node of an earlier version).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        capacity = try container.decode(Int.self, forKey: .capacity)
+        running = try container.decode(Int.self, forKey: .running)
+        environments = try container.decode(Int.self, forKey: .environments)
+        idleEnvironments = try container.decode(Int.self, forKey: .idleEnvironments)
+        warm = try container.decodeIfPresent([NodeWarmth].self, forKey: .warm) ?? []
     }
 }

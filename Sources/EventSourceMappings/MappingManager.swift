@@ -41,6 +41,13 @@ public final class MappingManager: Service, Sendable {
     /// Pollers of a mapping without ScalingConfig.MaximumConcurrency.
     let defaultMaxWorkers: Int
     private let pollers = Mutex<[String: MappingPoller]>([:])
+    /// In a cluster: where the mappings this node polls are leased (one node per mapping), and which it holds.
+    private let placement = Mutex<(store: any WorkLeaseStore, node: String)?>(nil)
+    private let held = Mutex<Set<String>?>(nil)
+    /// How often a node renews and rebalances its mappings; a node that stops lets them go after `placementLease`.
+    let placementInterval: Duration = .seconds(5)
+    let placementLease: TimeInterval = 15
+    static let workKind = "mapping"
 
     public init(catalog: FunctionCatalog, invoker: Invoker, queues: QueueBroker, logger: Logger, defaultMaxWorkers: Int = 5) {
         self.catalog = catalog
@@ -52,18 +59,52 @@ public final class MappingManager: Service, Sendable {
 
     var store: any Store { catalog.store }
 
+    /// Splits the mappings between the nodes of a cluster: this node polls only those it holds a lease on in `store`
+    /// (its fair share, renewed every few seconds; a node's mappings move to others when it stops). Call before `run`.
+    public func placeAcrossNodes(store: any WorkLeaseStore, node: String) {
+        placement.withLock { $0 = (store, node) }
+        held.withLock { $0 = [] }
+    }
+
     public func run() async throws {
         for mapping in try await store.mappings() { reconcile(mapping) }
-        try? await gracefulShutdown()
+        if let (leases, node) = placement.withLock({ $0 }) {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                await place()
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.placementInterval) }
+            }
+            try? await leases.releaseWork(kind: Self.workKind, node: node)
+        } else {
+            try? await gracefulShutdown()
+        }
         let all = pollers.withLock { p in defer { p.removeAll() }; return Array(p.values) }
         for poller in all { poller.stop() }
+    }
+
+    /// Claims this node's share of the enabled mappings and polls exactly those.
+    func place() async {
+        guard let (leases, node) = placement.withLock({ $0 }) else { return }
+        do {
+            let mappings = try await store.mappings()
+            let now = Date()
+            let mine = try await leases.claimWork(kind: Self.workKind, items: Set(mappings.filter(\.enabled).map(\.uuid)), node: node,
+                                                  now: now, until: now.addingTimeInterval(placementLease))
+            held.withLock { $0 = mine }
+            for mapping in mappings where mine.contains(mapping.uuid) != (pollers.withLock { $0[mapping.uuid] } != nil) {
+                reconcile(mapping)
+            }
+        } catch {
+            logger.warning("placing event source mappings failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Starts, restarts or stops the poller of `mapping` to match it (nil: deleted).
     func reconcile(_ mapping: EventSourceMapping?, uuid: String? = nil) {
         let id = mapping?.uuid ?? uuid ?? ""
+        // In a cluster, only the mappings this node holds.
+        let placed = held.withLock { $0.map { $0.contains(id) } ?? true }
         let fresh = mapping.flatMap { m -> MappingPoller? in
-            guard m.enabled else { return nil }
+            guard m.enabled, placed else { return nil }
             guard let filter = try? EventFilter.parse(m.filterPatterns) else {
                 // Stored patterns this server cannot read (never accepted by it): consume nothing rather than
                 // deliver or drop what the filters were meant to decide.
@@ -85,6 +126,11 @@ public final class MappingManager: Service, Sendable {
     /// Matches the pollers to what the store holds now, after another node of a cluster created, changed or
     /// deleted the mapping `uuid` (nil: any mapping). A poller whose mapping did not change keeps running.
     public func refresh(_ uuid: String?) async throws {
+        // In a cluster the mapping may now be this node's to poll, or no longer anybody's.
+        if placement.withLock({ $0 }) != nil {
+            await place()
+            return
+        }
         let stored: [EventSourceMapping]
         var gone: [String] = []
         if let uuid {

@@ -22,10 +22,13 @@ public struct LambdaService: Sendable {
     let mappings: MappingManager?
     /// Where function URLs are reached: builds `FunctionUrl` and opens/closes each URL's endpoint.
     let endpoints: any HTTPEndpointRegistry
+    /// In a cluster, sends a sync invoke that would cold-start here to a node with the revision warm; nil on a single node.
+    let forwarder: InvokeForwarder?
 
     /// `endpoints` nil: URLs name the AWS-shaped host and nothing serves them (`UnroutedEndpointRegistry`).
     public init(catalog: FunctionCatalog, codeSigner: SigV4Signer, invoker: Invoker? = nil, dispatcher: AsyncDispatcher? = nil,
-                mappings: MappingManager? = nil, endpoints: (any HTTPEndpointRegistry)? = nil) {
+                mappings: MappingManager? = nil, endpoints: (any HTTPEndpointRegistry)? = nil, forwarder: InvokeForwarder? = nil) {
+        self.forwarder = forwarder
         self.catalog = catalog
         self.codeSigner = codeSigner
         self.invoker = invoker

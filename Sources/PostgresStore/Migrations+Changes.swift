@@ -100,7 +100,7 @@ struct ChangeSource: Sendable {
         "log_streams", "log_entries", "log_purges",
         "traces", "trace_segments",
         "blobs", "blob_chunks",
-        "cluster_nodes", "cluster_secrets", "concurrency_leases",
+        "cluster_nodes", "cluster_secrets", "concurrency_leases", "work_leases",
     ]
 
     /// The helpers every trigger calls.

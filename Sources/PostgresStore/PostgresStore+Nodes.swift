@@ -10,21 +10,22 @@ extension PostgresStore: NodeStore {
         let intervalMs = Self.milliseconds(node.heartbeatInterval)
         try await client.query("""
             INSERT INTO cluster_nodes (id, address, state, version, started_at, heartbeat_at, heartbeat_interval_ms,
-                                       capacity, running, environments, idle_environments)
+                                       capacity, running, environments, idle_environments, warmth)
             VALUES (\(node.id), \(node.address), \(node.state.rawValue), \(node.version), \(Self.milliseconds(node.startedAt)),
                     \(Self.milliseconds(node.heartbeatAt)), \(intervalMs), \(node.load.capacity), \(node.load.running),
-                    \(node.load.environments), \(node.load.idleEnvironments))
+                    \(node.load.environments), \(node.load.idleEnvironments), \(Self.warmthText(node.load.warm)))
             ON CONFLICT (id) DO UPDATE SET address = excluded.address, state = excluded.state, version = excluded.version,
                 started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at,
                 heartbeat_interval_ms = excluded.heartbeat_interval_ms, capacity = excluded.capacity, running = excluded.running,
-                environments = excluded.environments, idle_environments = excluded.idle_environments
+                environments = excluded.environments, idle_environments = excluded.idle_environments, warmth = excluded.warmth
             """, logger: logger)
     }
 
     public func heartbeatNode(id: String, at: Date, address: String, load: NodeLoad) async throws -> NodeState? {
         let rows = try await rows("""
             UPDATE cluster_nodes SET heartbeat_at = \(Self.milliseconds(at)), address = \(address), capacity = \(load.capacity),
-                running = \(load.running), environments = \(load.environments), idle_environments = \(load.idleEnvironments)
+                running = \(load.running), environments = \(load.environments), idle_environments = \(load.idleEnvironments),
+                warmth = \(Self.warmthText(load.warm))
             WHERE id = \(id) RETURNING state
             """)
         guard let row = rows.first else { return nil }
@@ -39,15 +40,16 @@ extension PostgresStore: NodeStore {
     public func listNodes() async throws -> [NodeRecord] {
         try await rows("""
             SELECT id, address, state, version, started_at, heartbeat_at, heartbeat_interval_ms,
-                   capacity, running, environments, idle_environments
+                   capacity, running, environments, idle_environments, warmth
             FROM cluster_nodes ORDER BY id
             """).map { row in
-            let (id, address, state, version, startedAt, heartbeatAt, intervalMs, capacity, running, environments, idle) =
-                try row.decode((String, String, String, String, Int64, Int64, Int64, Int, Int, Int, Int).self)
+            let (id, address, state, version, startedAt, heartbeatAt, intervalMs, capacity, running, environments, idle, warmth) =
+                try row.decode((String, String, String, String, Int64, Int64, Int64, Int, Int, Int, Int, String).self)
             return NodeRecord(id: id, address: address, state: try Self.nodeState(state), version: version,
                               startedAt: Self.date(startedAt), heartbeatAt: Self.date(heartbeatAt),
                               heartbeatInterval: .milliseconds(intervalMs),
-                              load: NodeLoad(capacity: capacity, running: running, environments: environments, idleEnvironments: idle))
+                              load: NodeLoad(capacity: capacity, running: running, environments: environments, idleEnvironments: idle,
+                                             warm: Self.warmth(warmth)))
         }
     }
 
@@ -76,6 +78,17 @@ extension PostgresStore: NodeStore {
     /// Whether this database has the node registry (a node of this version or later has migrated it).
     public func hasNodeRegistry() async throws -> Bool {
         try await rows("SELECT to_regclass('cluster_nodes') IS NOT NULL")[0].decode(Bool.self)
+    }
+
+    /// `NodeLoad.warm` as stored (JSON).
+    static func warmthText(_ warm: [NodeWarmth]) -> String {
+        guard !warm.isEmpty, let data = try? JSONEncoder().encode(warm) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// What `warmthText` stored; empty when unreadable (warmth is a hint, never worth failing a listing for).
+    static func warmth(_ text: String) -> [NodeWarmth] {
+        (try? JSONDecoder().decode([NodeWarmth].self, from: Data(text.utf8))) ?? []
     }
 
     static func nodeState(_ text: String) throws -> NodeState {

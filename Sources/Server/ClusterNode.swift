@@ -1,5 +1,6 @@
 import Cluster
 import Delivery
+import EventSourceMappings
 import Foundation
 import Invoker
 import Logging
@@ -19,7 +20,8 @@ enum ClusterNode {
                          let environments = invoker.environmentCounts
                          return NodeLoad(capacity: config.maxConcurrency,
                                          running: invoker.runningInvocations().byFunction.values.reduce(0, +),
-                                         environments: environments.total, idleEnvironments: environments.idle)
+                                         environments: environments.total, idleEnvironments: environments.idle,
+                                         warm: WarmRouting.warmth(of: invoker))
                      },
                      onStateChange: { state in
                          guard state == .draining else { return }
@@ -36,7 +38,9 @@ enum ClusterNode {
     }
 
     static func services(store: PostgresStore, nodeId: String, invoker: Invoker, deliveries: DeliveryService,
-                         changes: ChangeHandlers, logger: Logger) -> Services {
+                         mappings: MappingManager, changes: ChangeHandlers, logger: Logger) -> Services {
+        // Each event source mapping is polled by one node at a time, the mappings split evenly between the nodes.
+        mappings.placeAcrossNodes(store: store, node: nodeId)
         // Concurrency slots leased from the database: reserved and account limits hold across the nodes.
         let leases = invoker.shareConcurrency(store: store, node: nodeId)
         // What another node changes, this one drops from its caches (LISTEN/NOTIFY); the follower comes first so that

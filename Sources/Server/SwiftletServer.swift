@@ -196,11 +196,15 @@ public struct SwiftletServer {
         }
         ingress.router.recordRequests(into: metrics)
         MetricsCollectors.register(on: metrics, invoker: invoker, store: store, queues: queues, logger: logger)
+        // In a cluster, a sync invoke that would cold-start here goes to a node with the revision warm (one hop).
+        let warmRouting = opened.shared.map {
+            WarmRouting(store: $0, nodeId: opened.nodeId, root: root, region: config.region, metrics: metrics, logger: self.logger)
+        }
         let lambda = LambdaService(
             catalog: catalog,
             codeSigner: SigV4Signer(credentials: root, region: config.region, service: LambdaService.lambdaSigningName),
             invoker: invoker, dispatcher: dispatcher, mappings: mappings,
-            endpoints: ingress)
+            endpoints: ingress, forwarder: warmRouting?.forwarder)
         let verifier = SigV4Verifier(credentials: authorizer, region: config.region)
         ingress.serveFunctionURLs(catalog: catalog, invoker: invoker, authorizer: authorizer, verifier: verifier,
                                   accountId: config.accountId)
@@ -254,9 +258,11 @@ public struct SwiftletServer {
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
         var background: [any Service] = [deliveries, timers, changes]
         let cluster = opened.shared.map { [logger = self.logger] in
-            ClusterNode.services(store: $0, nodeId: opened.nodeId, invoker: invoker, deliveries: deliveries, changes: changes, logger: logger)
+            ClusterNode.services(store: $0, nodeId: opened.nodeId, invoker: invoker, deliveries: deliveries, mappings: mappings,
+                                 changes: changes, logger: logger)
         }
         background += cluster?.services ?? []
+        background += warmRouting.map { [$0.router] } ?? []
         for wiring in Wirings.all {
             let wired = try await wiring.wire(context)
             hosted += wired.hosted

@@ -48,6 +48,13 @@ extension LambdaService {
         guard let invoker else {
             throw LambdaError.service("This server cannot run functions.")
         }
+        // In a cluster: rather than cold-start, let a node with this revision warm answer (one hop at most).
+        if let forwarder, !InvokeForwarder.isForwarded(request),
+           !invoker.hasIdleEnvironment(function: definition.name, version: version, revisionId: definition.revisionId),
+           let forwarded = await forwarder.forward(request, function: definition.name, version: version,
+                                                   revisionId: definition.revisionId, timeoutSeconds: definition.timeout) {
+            return forwarded
+        }
         let result = try await invoker.invoke(InvocationRequest(
             function: definition, version: version,
             invokedFunctionArn: catalog.arns.function(definition.name, qualifier: qualifier),
