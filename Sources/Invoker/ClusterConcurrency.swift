@@ -126,7 +126,15 @@ public final class ClusterConcurrency: Service, Sendable {
         await renew()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.renewInterval) }
-            await renew()
+            if !Task.isShuttingDownGracefully { await renew() }
+        }
+        // Shut down after the invoker (it comes before it in the service group): every slot is free; give them back.
+        await leasing.run {
+            slots.withLock { $0 = [:] }
+            let (store, node, leaseDuration) = (self.store, self.node, self.leaseDuration)
+            _ = await withStore("release") {
+                try await store.renewConcurrency(node: node, held: [:], until: Date().addingTimeInterval(leaseDuration))
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import PlatformMetrics
 import PostgresStore
 import SQLiteStore
+import Synchronization
 
 /// The store the server was configured with, open and ready, and how to close it at the end.
 struct OpenedStore: Sendable {
@@ -49,8 +50,24 @@ enum StoreOpening {
         logger.info("store is shared", metadata: ["database": "\(store.target)", "node": "\(nodeId)"])
         return OpenedStore(store: store, shared: store, nodeId: nodeId) {
             pool.cancel()
-            await pool.value
-            logger.info("store closed", metadata: ["database": "\(store.target)"])
+            // The pool waits for connections still leased; a query stuck on a connection the database dropped must not
+            // hold the process up: five seconds, then the process goes anyway.
+            let closed: Bool = await withCheckedContinuation { continuation in
+                let once = Mutex<CheckedContinuation<Bool, Never>?>(continuation)
+                let finish: @Sendable (Bool) -> Void = { closed in
+                    once.withLock { pending in
+                        pending?.resume(returning: closed)
+                        pending = nil
+                    }
+                }
+                Task { await pool.value; finish(true) }
+                Task { try? await Task.sleep(for: .seconds(5)); finish(false) }
+            }
+            if closed {
+                logger.info("store closed", metadata: ["database": "\(store.target)"])
+            } else {
+                logger.warning("the store's connections did not close within 5 s; leaving them", metadata: ["database": "\(store.target)"])
+            }
         }
     }
 }

@@ -211,6 +211,7 @@ public struct SwiftletServer {
         for url in try await catalog.allFunctionURLs() {
             try await ingress.register(kind: .functionURL, id: url.urlId)
         }
+        let leaving = ClusterNode.Leaving()
         let registry = opened.shared.map { [logger = self.logger] in
             ClusterNode.registry(store: $0, nodeId: opened.nodeId, configuration: config, invoker: invoker, platform: platform, logger: logger)
         }
@@ -218,7 +219,7 @@ public struct SwiftletServer {
             version: Self.version, region: config.region, accountId: config.accountId, store: store.kind,
             isolation: isolation, network: networkDescription, pythonSDK: pythonSDK.description, runtimes: runtimes.identifiers,
             gauges: .init(storeBytes: { store.localBytes() }, logEventsDropped: { logWriter.droppedEvents },
-                          draining: { registry.map { $0.state != .serving } ?? false }))
+                          draining: { leaving.isSet || registry.map { $0.state != .serving } ?? false }))
         health.node = opened.shared == nil ? nil : opened.nodeId
         // CloudWatch Logs over the same store; the janitor enforces retention and purges deleted groups' events.
         let logJanitor = LogJanitor(store: store, logger: logger)
@@ -280,7 +281,7 @@ public struct SwiftletServer {
             // Shut down in reverse order: environments first, then the log flush, then the store.
             services: [
                 StoreService(opened: opened),
-            ] + (registry.map { [$0] } ?? []) + [
+            ] + (registry.map { [$0] } ?? []) + (cluster.map { [$0.leases] } ?? []) + [
                 IdentityService(directory: directory),
                 logWriter,
                 logJanitor,
@@ -303,6 +304,10 @@ public struct SwiftletServer {
             },
             logger: logger
         )
-        try await app.runService()
+        if let registry {
+            try await ClusterNode.run(app, registry: registry, leaving: leaving, logger: logger)
+        } else {
+            try await app.runService()
+        }
     }
 }
