@@ -27,9 +27,12 @@ final class ChangeHandlers: Service, Sendable {
     private let state = Mutex(State())
     private let wake = WakeSignals()
     private let logger: Logger
+    /// How long a failed reload waits before it is tried again.
+    let retryAfter: Duration
 
-    init(logger: Logger) {
+    init(logger: Logger, retryAfter: Duration = .seconds(2)) {
         self.logger = logger
+        self.retryAfter = retryAfter
     }
 
     /// Runs `handler` after changes in any of `areas`.
@@ -98,6 +101,7 @@ final class ChangeHandlers: Service, Sendable {
                 return (batch, s.handlers)
             }
             if batch.isEmpty { return }
+            var failed: [(area: String, key: String?)] = []
             for (area, keys) in batch.sorted(by: { $0.key < $1.key }) {
                 let targets: [String?] = keys.map { $0.sorted().map(Optional.some) } ?? [nil]
                 for handler in handlers[area] ?? [] {
@@ -105,7 +109,9 @@ final class ChangeHandlers: Service, Sendable {
                         do {
                             try await handler(key)
                         } catch {
-                            // The next change of the area, or the next reconnect, tries again.
+                            // Tried again in a moment (the database may be away): a stale cache must not wait for the
+                            // area's next change.
+                            failed.append((area, key))
                             logger.warning("reloading after another node's change failed", metadata: [
                                 "area": "\(area)", "key": "\(key ?? "*")", "error": "\(error)"])
                         }
@@ -113,6 +119,13 @@ final class ChangeHandlers: Service, Sendable {
                 }
             }
             state.withLock { $0.handled += 1 }
+            if !failed.isEmpty {
+                let retryAfter = self.retryAfter
+                Task { [weak self] in
+                    try? await Task.sleep(for: retryAfter)
+                    for (area, key) in failed { self?.note(area: area, key: key) }
+                }
+            }
         }
     }
 

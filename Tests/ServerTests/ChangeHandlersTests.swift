@@ -59,4 +59,22 @@ import Testing
         await changes.handlePending()
         #expect(calls.all == ["now:f", "now:*", "later:f"])
     }
+
+    @Test func aFailedReloadIsTriedAgainByItself() async {
+        struct Away: Error {}
+        let changes = ChangeHandlers(logger: Logger(label: "test"), retryAfter: .milliseconds(10))
+        let calls = Calls()
+        changes.on("iam") { key in
+            calls.add(key ?? "*")
+            if calls.all.count == 1 { throw Away() }
+        }
+        changes.note(area: "iam", key: nil)
+        await changes.handlePending()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while calls.all.count < 2, ContinuousClock.now < deadline {
+            await changes.handlePending()
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(calls.all == ["*", "*"])
+    }
 }

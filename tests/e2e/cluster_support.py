@@ -7,6 +7,7 @@ the dir. A server left by a test process that died is stopped and removed at the
 
 `Cluster` starts nodes (conftest's `Server`) on their own temp data dirs, all with `--database-url` to one database."""
 import glob
+import json
 import os
 import shutil
 import signal
@@ -18,7 +19,8 @@ import uuid
 
 import pytest
 
-from conftest import BIN, Server
+from async_support import python_runtime_of, unique
+from conftest import BIN, ROLE, Server, make_zip
 
 PREFIX = "swiftlet-e2e-pg-"
 
@@ -275,3 +277,59 @@ def postgres():
     pg.stop()
 
 
+# --------------------------------------------------------------------------------------------------- shared by tests
+
+ECHO = "def handler(event, context):\n    return {'echo': event}\n"
+
+
+@pytest.fixture(scope="module")
+def cluster(postgres):
+    """Two nodes on a fresh database of the module's PostgreSQL."""
+    if not binary_has_database_url():
+        pytest.skip(f"{BIN} has no `serve --database-url`")
+    c = Cluster(postgres, size=2)
+    yield c
+    c.stop()
+
+
+@pytest.fixture(scope="module")
+def a(cluster):
+    return cluster.nodes[0]
+
+
+@pytest.fixture(scope="module")
+def b(cluster):
+    return cluster.nodes[1]
+
+
+@pytest.fixture(scope="module")
+def runtime(a):
+    r = python_runtime_of(a)
+    assert r.startswith("python"), f"these tests need a Python runtime; the node offers {a.health['runtimes']}"
+    return r
+
+
+def create_function(lam, runtime, source=ECHO, name=None, prefix="cl", **overrides):
+    name = name or unique(prefix)
+    args = dict(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", Timeout=30,
+                Code={"ZipFile": make_zip({"app.py": source})})
+    args.update(overrides)
+    lam.create_function(**args)
+    return name
+
+
+def wait_updated(lam, name, timeout=30):
+    """The function's configuration once it is Active with its last update Successful."""
+    def done():
+        c = lam.get_function_configuration(FunctionName=name)
+        assert c.get("LastUpdateStatus") != "Failed" and c.get("State") != "Failed", c
+        return c if c.get("State", "Active") == "Active" and c.get("LastUpdateStatus", "Successful") == "Successful" \
+            else None
+    return wait_until(done, timeout, what=f"{name} to be Active with its last update Successful")
+
+
+def invoke_json(lam, name, payload=None):
+    r = lam.invoke(FunctionName=name, Payload=json.dumps(payload or {}).encode())
+    body = r["Payload"].read()
+    assert r["StatusCode"] == 200 and not r.get("FunctionError"), (r.get("FunctionError"), body)
+    return json.loads(body)

@@ -19,16 +19,15 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from async_support import invoke_event, make_queue, python_runtime_of, strict_client, unique
-from cluster_support import (Cluster, Node, binary_has_cluster_status, binary_has_database_url,
-                             node_log, postgres, wait_until)
-from conftest import BIN, LAMBDA_TRUST, ROLE, make_zip
+from async_support import invoke_event, make_queue, strict_client, unique
+from cluster_support import (Node, a, b, binary_has_cluster_status, binary_has_database_url, cluster,
+                             create_function, invoke_json, node_log, postgres, runtime, wait_until, wait_updated)
+from conftest import BIN, LAMBDA_TRUST, make_zip
 
-__all__ = ["postgres"]  # the fixture, imported for pytest
+__all__ = ["postgres", "cluster", "a", "b", "runtime"]  # fixtures, imported for pytest
 
 BINARY_HAS_DATABASE_URL = binary_has_database_url()
 
-ECHO = "def handler(event, context):\n    return {'echo': event}\n"
 
 # Returns which code it is; the tests rewrite VERSION for every upload.
 VERSIONED = "import os\nVERSION = {v}\ndef handler(event, context):\n    return {{'version': VERSION, 'env': os.environ.get('MARK')}}\n"
@@ -49,30 +48,8 @@ def handler(event, context):
 
 # --------------------------------------------------------------------------------------------------- fixtures
 
-@pytest.fixture(scope="module")
-def cluster(postgres):
-    if not BINARY_HAS_DATABASE_URL:
-        pytest.skip(f"{BIN} has no `serve --database-url` yet (issue 16 is being wired)")
-    c = Cluster(postgres, size=2)
-    yield c
-    c.stop()
 
 
-@pytest.fixture(scope="module")
-def a(cluster):
-    return cluster.nodes[0]
-
-
-@pytest.fixture(scope="module")
-def b(cluster):
-    return cluster.nodes[1]
-
-
-@pytest.fixture(scope="module")
-def runtime(a):
-    r = python_runtime_of(a)
-    assert r.startswith("python"), f"these tests need a Python runtime; the node offers {a.health['runtimes']}"
-    return r
 
 
 def clients(node, service="lambda", n=1):
@@ -80,29 +57,7 @@ def clients(node, service="lambda", n=1):
     return made if n > 1 else made[0]
 
 
-def create_function(lam, runtime, source=ECHO, **overrides):
-    name = unique("cl")
-    args = dict(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", Timeout=30,
-                Code={"ZipFile": make_zip({"app.py": source})})
-    args.update(overrides)
-    lam.create_function(**args)
-    return name
 
-
-def wait_updated(lam, name, timeout=30):
-    def done():
-        c = lam.get_function_configuration(FunctionName=name)
-        assert c.get("LastUpdateStatus") != "Failed" and c.get("State") != "Failed", c
-        return c if c.get("State", "Active") == "Active" and c.get("LastUpdateStatus", "Successful") == "Successful" \
-            else None
-    return wait_until(done, timeout, what=f"{name} to be Active with its last update Successful")
-
-
-def invoke_json(lam, name, payload=None):
-    r = lam.invoke(FunctionName=name, Payload=json.dumps(payload or {}).encode())
-    body = r["Payload"].read()
-    assert r["StatusCode"] == 200 and not r.get("FunctionError"), (r.get("FunctionError"), body)
-    return json.loads(body)
 
 
 def error_code(e):

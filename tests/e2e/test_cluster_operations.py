@@ -18,18 +18,17 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from async_support import make_queue, python_runtime_of, strict_client, unique
+from async_support import make_queue, python_runtime_of, strict_client
 from cluster_operations_support import (BACKEND_HEADER, LoadBalancer, RestartedNode, cluster_command, exited, health,
                                         node_state, start_postgres, stop_postgres)
-from cluster_support import (Cluster, Node, ThrowawayPostgres, binary_has_cluster_status, binary_has_database_url,
-                             postgres, wait_until)
-from conftest import BIN, ROLE, make_zip
+from cluster_support import (Node, ThrowawayPostgres, a, binary_has_cluster_status, binary_has_database_url,
+                             cluster, create_function, invoke_json, postgres, runtime, wait_until, wait_updated)
+from conftest import BIN
 
-__all__ = ["postgres"]  # the fixture, imported for pytest
+__all__ = ["postgres", "cluster", "a", "runtime"]  # fixtures, imported for pytest
 
 BINARY_HAS_DATABASE_URL = binary_has_database_url()
 
-ECHO = "def handler(event, context):\n    return {'echo': event}\n"
 
 # Sleeps as long as it is told; tells a queue when it started (through the endpoint relay, as its role) when given one.
 SLOW = """
@@ -54,44 +53,9 @@ def needs_cluster_binary():
         pytest.skip(f"{BIN} has no `swiftlet cluster` subcommand yet")
 
 
-@pytest.fixture(scope="module")
-def cluster(postgres):
-    needs_cluster_binary()
-    c = Cluster(postgres, size=2)
-    yield c
-    c.stop()
 
 
-@pytest.fixture(scope="module")
-def runtime(cluster):
-    r = python_runtime_of(cluster.nodes[0])
-    assert r.startswith("python"), f"these tests need a Python runtime; the node offers {cluster.nodes[0].health}"
-    return r
 
-
-def create_function(lam, runtime, source=ECHO, name=None, **overrides):
-    name = name or unique("op")
-    args = dict(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", Timeout=30,
-                Code={"ZipFile": make_zip({"app.py": source})})
-    args.update(overrides)
-    lam.create_function(**args)
-    return name
-
-
-def wait_active(lam, name, timeout=30):
-    def done():
-        c = lam.get_function_configuration(FunctionName=name)
-        assert c.get("LastUpdateStatus") != "Failed" and c.get("State") != "Failed", c
-        return c if c.get("State", "Active") == "Active" and c.get("LastUpdateStatus", "Successful") == "Successful" \
-            else None
-    return wait_until(done, timeout, what=f"{name} to be Active with its last update Successful")
-
-
-def invoke_json(lam, name, payload=None):
-    r = lam.invoke(FunctionName=name, Payload=json.dumps(payload or {}).encode())
-    body = r["Payload"].read()
-    assert r["StatusCode"] == 200 and not r.get("FunctionError"), (r.get("FunctionError"), body)
-    return json.loads(body)
 
 
 def no_retry_client(node, service="lambda", read_timeout=60):
@@ -118,13 +82,13 @@ def test_reserved_concurrency_is_the_clusters(cluster, runtime):
     a, b = cluster.nodes[:2]
     lam_a, lam_b = strict_client(a), strict_client(b)
     name = create_function(lam_a, runtime, SLOW)
-    wait_active(lam_a, name)
+    wait_updated(lam_a, name)
     assert lam_a.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=2)[
         "ReservedConcurrentExecutions"] == 2
     # B knows the reservation made through A (and the function) before the burst.
     wait_until(lambda: lam_b.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions") == 2,
                10, what="B to see the reserved concurrency put through A")
-    wait_active(lam_b, name)
+    wait_updated(lam_b, name)
 
     def burst(nodes, sleep):
         clients = [(node.name, no_retry_client(node)) for node in nodes]
@@ -212,7 +176,7 @@ def test_drain_finishes_the_call_in_flight_and_stops_the_node(cluster, runtime):
     lam_a, lam_c, sqs_a = strict_client(a), no_retry_client(c), strict_client(a, "sqs")
     started_url, _, _ = make_queue(sqs_a, "started")
     name = create_function(lam_a, runtime, SLOW)
-    wait_active(lam_c, name)
+    wait_updated(lam_c, name)
     invoke_json(lam_c, name)  # warm on C: the drained call below starts at once
 
     caller, result = started_call(lam_c, sqs_a, started_url, name, {"id": "drained", "sleep": DRAIN_CALL_SLEEP})
@@ -260,7 +224,7 @@ def test_sigterm_marks_the_node_draining_while_it_finishes_its_calls(cluster, ru
     lam_a, lam_e, sqs_a = strict_client(a), no_retry_client(e), strict_client(a, "sqs")
     started_url, _, _ = make_queue(sqs_a, "started")
     name = create_function(lam_a, runtime, SLOW)
-    wait_active(lam_e, name)
+    wait_updated(lam_e, name)
     invoke_json(lam_e, name)  # warm on E
 
     caller, result = started_call(lam_e, sqs_a, started_url, name, {"id": "terminated", "sleep": 3})
@@ -297,7 +261,7 @@ def test_rolling_restart_behind_a_load_balancer_fails_no_request(cluster, runtim
     started_url, _, _ = make_queue(sqs_a, "started")
     name = create_function(lam_a, runtime, SLOW)
     for node in (a, b):
-        wait_active(strict_client(node), name)
+        wait_updated(strict_client(node), name)
         assert invoke_json(strict_client(node), name, {"id": "warm"})["id"] == "warm"  # warm on both
     lb = LoadBalancer({"a": a.endpoint, "b": b.endpoint})
     stop = threading.Event()
@@ -374,7 +338,8 @@ def test_rolling_restart_behind_a_load_balancer_fails_no_request(cluster, runtim
 
     assert not failures, (f"{len(failures)} call(s) failed during the rolling restart (phases: node, calls served "
                           f"while it restarted, seconds): {phases}; first failures: {failures[:5]}; load balancer: "
-                          f"502s {lb.bad_gateway}, 503s {lb.unavailable}, refused connects {lb.connect_failures}")
+                          f"502s {lb.bad_gateway}, 503s {lb.unavailable}, refused connects {lb.connect_failures}; calls the SDK "
+                          f"retried: {len(retried)}")
     assert len(ok) > 50, f"only {len(ok)} calls completed"
 
 
@@ -392,7 +357,7 @@ def test_a_node_stopped_gracefully_gives_its_concurrency_slots_back(cluster, run
     lam_b.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
     wait_until(lambda: lam_d.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions") == 1,
                10, what="the new node to see the reserved concurrency")
-    wait_active(lam_d, name)
+    wait_updated(lam_d, name)
 
     caller, result = started_call(lam_d, sqs_b, started_url, name, {"id": "last", "sleep": 2})
     code = d.stop()
@@ -441,7 +406,7 @@ def test_a_node_outlives_its_database_going_away_and_coming_back():
         # such rather than holding the test for a minute.
         impatient = no_retry_client(node, read_timeout=5)
         name = create_function(lam, runtime)
-        wait_active(lam, name)
+        wait_updated(lam, name)
         assert invoke_json(lam, name, {"n": 0}) == {"echo": {"n": 0}}
 
         # What goes wrong while the database is away is collected, so that recovery is checked whatever happened.
@@ -504,7 +469,7 @@ def test_a_node_outlives_its_database_going_away_and_coming_back():
                 return None
         created = wait_until(write, 15, interval=0.25, what="CreateFunction to succeed once the database is back")
         recovered = time.monotonic() - back
-        wait_active(lam, created)
+        wait_updated(lam, created)
         assert invoke_json(lam, created, {"new": True}) == {"echo": {"new": True}}
         assert created in [f["FunctionName"] for f in lam.list_functions()["Functions"]]
         assert invoke_json(lam, name, {"n": 9}) == {"echo": {"n": 9}}

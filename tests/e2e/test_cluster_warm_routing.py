@@ -11,13 +11,11 @@ import statistics
 import time
 import urllib.request
 
-import pytest
+from async_support import strict_client, unique
+from cluster_support import a, b, cluster, postgres, runtime, wait_until
+from conftest import ROLE, make_zip
 
-from async_support import python_runtime_of, strict_client, unique
-from cluster_support import Cluster, binary_has_database_url, postgres, wait_until
-from conftest import BIN, ROLE, make_zip
-
-__all__ = ["postgres"]  # the fixture, imported for pytest
+__all__ = ["postgres", "cluster", "a", "b", "runtime"]  # fixtures, imported for pytest
 
 # The token is drawn once per execution environment (module load): the same token means the same environment.
 TOKEN = """import os, uuid
@@ -29,30 +27,8 @@ def handler(event, context):
 """
 
 
-@pytest.fixture(scope="module")
-def cluster(postgres):
-    if not binary_has_database_url():
-        pytest.skip(f"{BIN} has no `serve --database-url`")
-    c = Cluster(postgres, size=2)
-    yield c
-    c.stop()
 
 
-@pytest.fixture(scope="module")
-def a(cluster):
-    return cluster.nodes[0]
-
-
-@pytest.fixture(scope="module")
-def b(cluster):
-    return cluster.nodes[1]
-
-
-@pytest.fixture(scope="module")
-def runtime(a):
-    r = python_runtime_of(a)
-    assert r.startswith("python"), f"these tests need a Python runtime; the node offers {a.health['runtimes']}"
-    return r
 
 
 def create_function(lam, runtime, **overrides):
