@@ -151,7 +151,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The shared Store of a cluster: PostgreSQL through PostgresNIO (pooled client, migrations under an advisory lock).
         .target(name: "PostgresStore", dependencies: [
-            "Cluster", "BlobStore", "Catalog", "Queues", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
+            "AWSProtocol", "Cluster", "BlobStore", "Catalog", "Queues", "FunctionLogs", "Identity", "HTTPAPIs", "CloudWatchLogs",
             "Delivery", "Events", "Schedules", "Topics", "CloudWatchMetrics", "Traces",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),

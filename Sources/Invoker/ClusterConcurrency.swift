@@ -1,3 +1,4 @@
+import AWSProtocol
 import Catalog
 import Foundation
 import Logging
@@ -25,7 +26,7 @@ public final class ClusterConcurrency: Service, Sendable {
     let storeTimeout: Duration = .seconds(1)
     let degradedFor: Duration = .seconds(5)
     /// Leases are granted one round trip at a time per node, so the node's count in the store stays what it holds.
-    private let leasing = AsyncSerializer()
+    private let leasing = OneAtATime()
     /// The pools' limiters, read at each renewal.
     let limiters: @Sendable () -> [String: ConcurrencyLimiter]
 
@@ -52,24 +53,13 @@ public final class ClusterConcurrency: Service, Sendable {
     /// Runs `body` against the store within `storeTimeout`; nil (and degraded for a while) when it failed or was late.
     private func withStore<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T) async -> T? {
         let timeout = storeTimeout
-        // Unstructured on purpose: a store call that ignores cancellation must not hold the caller past the timeout.
-        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-            let once = Mutex<CheckedContinuation<Result<T, any Error>, Never>?>(continuation)
-            let finish: @Sendable (Result<T, any Error>) -> Void = { result in
-                once.withLock { pending in
-                    pending?.resume(returning: result)
-                    pending = nil
-                }
-            }
-            let work = Task {
-                do { finish(.success(try await body())) } catch { finish(.failure(error)) }
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                work.cancel()
-                finish(.failure(CancellationError()))
-            }
-        }
+        // Not waiting for a store call that ignores its cancellation: the caller goes on at the timeout.
+        let result: Result<T, any Error> = await firstAnswer({
+            do { return .success(try await body()) } catch { return .failure(error) }
+        }, {
+            try? await Task.sleep(for: timeout)
+            return .failure(CancellationError())
+        })
         switch result {
         case .success(let value): return value
         case .failure(let error):
@@ -136,22 +126,5 @@ public final class ClusterConcurrency: Service, Sendable {
                 try await store.renewConcurrency(node: node, held: [:], until: Date().addingTimeInterval(leaseDuration))
             }
         }
-    }
-}
-
-/// Runs async bodies one at a time, in arrival order.
-actor AsyncSerializer {
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func run<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
-        if busy {
-            await withCheckedContinuation { waiters.append($0) }
-        }
-        busy = true
-        defer {
-            if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
-        }
-        return await body()
     }
 }

@@ -12,8 +12,13 @@ extension Invoker {
 
     /// Whether an invoke of `function` at `version` and `revisionId` would find a warm environment here now.
     public func hasIdleEnvironment(function: String, version: String, revisionId: String) -> Bool {
-        let pool = pools.withLock { $0[function + "\u{0}" + version] }
+        let pool = pools.withLock { $0[Self.poolKey(function, version)] }
         guard let pool, pool.revisionId == revisionId else { return false }
         return pool.idleCount > 0
+    }
+
+    /// The key of a function version's pool of environments.
+    static func poolKey(_ function: String, _ version: String) -> String {
+        function + "\u{0}" + version
     }
 }

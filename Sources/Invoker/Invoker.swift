@@ -131,7 +131,7 @@ public final class Invoker: Sendable {
 
     /// The pool for the function's current revision; an older revision's pool is retired.
     func pool(for function: FunctionDefinition, version: String) -> EnvironmentPool {
-        let key = function.name + "\u{0}" + version
+        let key = Self.poolKey(function.name, version)
         let (pool, retired) = pools.withLock { pools -> (EnvironmentPool, EnvironmentPool?) in
             if let existing = pools[key], existing.revisionId == function.revisionId { return (existing, nil) }
             let fresh = EnvironmentPool(functionName: function.name, version: version, revisionId: function.revisionId)

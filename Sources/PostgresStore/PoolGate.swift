@@ -1,3 +1,4 @@
+import AWSProtocol
 import Logging
 import PostgresNIO
 import Synchronization
@@ -41,32 +42,20 @@ struct PoolGate: Sendable {
     private func abandonable<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) async throws -> T {
         let target = self.target
         let health = self.health
-        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-            let once = Mutex<CheckedContinuation<Result<T, any Error>, Never>?>(continuation)
-            let finish: @Sendable (Result<T, any Error>) -> Void = { result in
-                once.withLock { pending in
-                    pending?.resume(returning: result)
-                    pending = nil
-                }
+        let started = ContinuousClock.now
+        let result: Result<T, any Error> = await firstAnswer({
+            do {
+                let value = try await call()
+                // Also when abandoned: the pool answered, so the database is back.
+                health.succeeded(probe: false)
+                return .success(value)
+            } catch {
+                return .failure(error)
             }
-            let started = ContinuousClock.now
-            let watcher = Task {
-                await health.waitForOutage(since: started)
-                guard !Task.isCancelled else { return }
-                finish(.failure(PostgresStoreError.unavailable(target)))
-            }
-            Task {
-                do {
-                    let value = try await call()
-                    // Also when abandoned: the pool answered, so the database is back.
-                    health.succeeded(probe: false)
-                    finish(.success(value))
-                } catch {
-                    finish(.failure(error))
-                }
-                watcher.cancel()
-            }
-        }
+        }, {
+            await health.waitForOutage(since: started)
+            return .failure(PostgresStoreError.unavailable(target))
+        })
         return try result.get()
     }
 

@@ -1,9 +1,9 @@
+import AWSProtocol
 import Foundation
 import Logging
 import PlatformMetrics
 import PostgresStore
 import SQLiteStore
-import Synchronization
 
 /// The store the server was configured with, open and ready, and how to close it at the end.
 struct OpenedStore: Sendable {
@@ -52,17 +52,10 @@ enum StoreOpening {
             pool.cancel()
             // The pool waits for connections still leased; a query stuck on a connection the database dropped must not
             // hold the process up: five seconds, then the process goes anyway.
-            let closed: Bool = await withCheckedContinuation { continuation in
-                let once = Mutex<CheckedContinuation<Bool, Never>?>(continuation)
-                let finish: @Sendable (Bool) -> Void = { closed in
-                    once.withLock { pending in
-                        pending?.resume(returning: closed)
-                        pending = nil
-                    }
-                }
-                Task { await pool.value; finish(true) }
-                Task { try? await Task.sleep(for: .seconds(5)); finish(false) }
-            }
+            let closed = await firstAnswer({ await pool.value; return true }, {
+                try? await Task.sleep(for: .seconds(5))
+                return false
+            })
             if closed {
                 logger.info("store closed", metadata: ["database": "\(store.target)"])
             } else {

@@ -1,3 +1,4 @@
+import AWSProtocol
 import Crypto
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ public final class IAMDirectory: Sendable {
     public let accountId: String
     let clock: @Sendable () -> Date
     let logger: Logger
-    let writes = WriteSerializer()
+    let writes = OneAtATime()
     let keyUsage: AccessKeyUsage
     /// Set on a node of a cluster: the store has writes the snapshot may not have seen yet (another node's), so a write
     /// refused by the snapshot (no such entity, already exists) reloads it and is tried once more.
