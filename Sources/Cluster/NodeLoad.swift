@@ -10,20 +10,24 @@ public struct NodeLoad: Sendable, Codable, Equatable {
     public var idleEnvironments: Int
     /// The idle environments by function revision (only revisions with at least one).
     public var warm: [NodeWarmth]
+    /// The provisioned environments it keeps, by configuration (only configurations it holds a share of).
+    public var provisioned: [NodeProvisioned]
 
-    public init(capacity: Int = 0, running: Int = 0, environments: Int = 0, idleEnvironments: Int = 0, warm: [NodeWarmth] = []) {
+    public init(capacity: Int = 0, running: Int = 0, environments: Int = 0, idleEnvironments: Int = 0, warm: [NodeWarmth] = [],
+                provisioned: [NodeProvisioned] = []) {
         self.capacity = capacity
         self.running = running
         self.environments = environments
         self.idleEnvironments = idleEnvironments
         self.warm = warm
+        self.provisioned = provisioned
     }
 
     enum CodingKeys: String, CodingKey {
-        case capacity, running, environments, idleEnvironments, warm
+        case capacity, running, environments, idleEnvironments, warm, provisioned
     }
 
-    /// `warm` may be absent (a node of an earlier version).
+    /// `warm` and `provisioned` may be absent (a node of an earlier version).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         capacity = try container.decode(Int.self, forKey: .capacity)
@@ -31,5 +35,6 @@ public struct NodeLoad: Sendable, Codable, Equatable {
         environments = try container.decode(Int.self, forKey: .environments)
         idleEnvironments = try container.decode(Int.self, forKey: .idleEnvironments)
         warm = try container.decodeIfPresent([NodeWarmth].self, forKey: .warm) ?? []
+        provisioned = try container.decodeIfPresent([NodeProvisioned].self, forKey: .provisioned) ?? []
     }
 }

@@ -106,6 +106,11 @@ final class ConcurrencyPools: Sendable {
     }
 
     /// Sets (nil: removes) `function`'s reservation and the unreserved pool's new size.
+    /// The functions with a reservation now.
+    var reservedFunctions: [String] {
+        reserved.withLock { Array($0.keys) }
+    }
+
     func reserve(_ function: String, _ value: Int?, unreserved size: Int) {
         reserved.withLock { pools in
             if let value {

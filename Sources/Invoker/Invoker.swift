@@ -42,6 +42,8 @@ public final class Invoker: Sendable {
     let pools = Mutex<[String: EnvironmentPool]>([:])
     /// Provisioned concurrency by function and qualifier.
     let provisioned = Mutex<[String: ProvisionedAllocation]>([:])
+    /// In a cluster: who decides this node's share of each provisioned configuration (nil: all of every one).
+    let placement = Mutex<ProvisionedPlacement?>(nil)
     /// Launches block on the launcher's handshake: they run here, off the cooperative pool.
     let launchQueue: DispatchQueue
     /// Pre-started environments per runtime, specialised at a cold start.
@@ -174,6 +176,11 @@ public final class Invoker: Sendable {
                                          leaseDuration: leaseDuration, limiters: { pools.limiters() })
         pools.share(with: cluster)
         return cluster
+    }
+
+    /// The functions the invoker holds a reservation for.
+    public var reservedConcurrencyFunctions: [String] {
+        concurrency.reservedFunctions
     }
 
     /// Sets `function`'s reserved concurrency (nil: none) and the size of the unreserved pool.

@@ -80,8 +80,18 @@ extension Invoker {
     }
 
     /// Brings up the environments of a provisioned configuration in the background, replacing what an
-    /// earlier configuration of the same qualifier kept.
+    /// earlier configuration of the same qualifier kept. In a cluster, this node's share of it (the placement reads
+    /// the configuration from the store).
     public func provision(_ target: FunctionCatalog.ProvisionedTarget) {
+        if let placement = placement.withLock({ $0 }) {
+            placement.wake()
+            return
+        }
+        provisionHere(target)
+    }
+
+    /// Brings up `target`'s environments on this node.
+    func provisionHere(_ target: FunctionCatalog.ProvisionedTarget) {
         let allocation = ProvisionedAllocation(
             functionName: target.functionName, qualifier: target.qualifier,
             shares: target.allocations.map { ($0.definition.version, $0.count) })
@@ -134,14 +144,41 @@ extension Invoker {
         }
     }
 
-    /// Stops the provisioned concurrency of one qualifier.
+    /// Stops the provisioned concurrency of one qualifier (in a cluster, on every node: each notices the configuration
+    /// is gone).
     public func unprovision(functionName: String, qualifier: String) {
+        if let placement = placement.withLock({ $0 }) {
+            placement.wake()
+            return
+        }
+        unprovisionHere(functionName: functionName, qualifier: qualifier)
+    }
+
+    func unprovisionHere(functionName: String, qualifier: String) {
         let removed = provisioned.withLock { $0.removeValue(forKey: Self.provisionKey(functionName, qualifier)) }
         removed?.cancel()
     }
 
-    /// How far a provisioned configuration has got; nil when the invoker holds none for it.
-    public func provisionedStatus(functionName: String, qualifier: String) -> ProvisionedConcurrencyStatus? {
+    /// How far a provisioned configuration of `requested` environments has got: on this node, or in a cluster on the
+    /// serving nodes together; nil when none holds any for it.
+    public func provisionedStatus(functionName: String, qualifier: String, requested: Int) async -> ProvisionedConcurrencyStatus? {
+        if let placement = placement.withLock({ $0 }) {
+            return await placement.status(functionName: functionName, qualifier: qualifier, requested: requested)
+        }
+        return localProvisionedStatus(functionName: functionName, qualifier: qualifier)
+    }
+
+    func localProvisionedStatus(functionName: String, qualifier: String) -> ProvisionedConcurrencyStatus? {
         provisioned.withLock { $0[Self.provisionKey(functionName, qualifier)] }?.status
+    }
+
+    /// What this node keeps of each provisioned configuration, as its heartbeat reports it.
+    public var provisionedHere: [ProvisionedShare] {
+        provisioned.withLock { Array($0.values) }.map { allocation in
+            let status = allocation.status
+            return ProvisionedShare(functionName: allocation.functionName, qualifier: allocation.qualifier,
+                                    requested: allocation.requested, allocated: status.allocated,
+                                    failure: status.phase == .failed ? status.reason : nil)
+        }.sorted { ($0.functionName, $0.qualifier) < ($1.functionName, $1.qualifier) }
     }
 }

@@ -10,7 +10,7 @@ struct Migration: Sendable {
 /// The schema, versioned in code: each migration runs once, in order. Applied under a transaction-scoped advisory
 /// lock, so nodes starting at once wait for each other and each migration runs on exactly one of them.
 enum Migrations {
-    static let all: [Migration] = catalog + async + queues + deliveries + events + schedules + topics + metrics + identity + httpAPIs + logs + traces + blobs + nodes + changes + concurrencyLeases + nodeWarmth + workLeases
+    static let all: [Migration] = catalog + async + queues + deliveries + events + schedules + topics + metrics + identity + httpAPIs + logs + traces + blobs + nodes + changes + concurrencyLeases + nodeWarmth + workLeases + nodeProvisioned
 
     /// The advisory lock key of schema changes (any constant of our own; "swiftlet" in ASCII).
     static let lockKey: Int64 = 0x7377_6966_746c_6574

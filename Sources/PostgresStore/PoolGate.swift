@@ -102,7 +102,16 @@ final class PoolHealth: Sendable {
     }
     /// How long connections must have failed before requests waiting in the pool give up.
     let outageGrace: Duration = .seconds(1)
+    /// Once the store is closing (the server shuts down), how long a request may take before it gives up: a shutdown
+    /// must not wait on a query stuck on a connection the database dropped.
+    let closingGrace: Duration = .seconds(3)
     private let state = Mutex(State())
+    private let closingSince = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// The server is shutting down: requests from now on (and those in flight) are given `closingGrace`.
+    func beginClosing() {
+        closingSince.withLock { $0 = $0 ?? .now }
+    }
 
     /// The pool failed to open a connection.
     func noteConnectionFailure() {
@@ -112,11 +121,15 @@ final class PoolHealth: Sendable {
         }
     }
 
-    /// Returns once connections have been failing for `outageGrace` while a request that started at `started` waited
-    /// (never while they work; cancellable).
+    /// Returns once connections have been failing for `outageGrace` while a request that started at `started` waited,
+    /// or once it has run `closingGrace` while the store closes (never while they work and the store is open;
+    /// cancellable).
     func waitForOutage(since started: ContinuousClock.Instant) async {
         while !Task.isCancelled {
             if let since = state.withLock({ $0.failing ? $0.failingSince : nil }), ContinuousClock.now - max(since, started) >= outageGrace {
+                return
+            }
+            if let closing = closingSince.withLock({ $0 }), ContinuousClock.now - max(closing, started) >= closingGrace {
                 return
             }
             try? await Task.sleep(for: .milliseconds(200))

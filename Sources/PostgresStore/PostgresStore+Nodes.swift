@@ -10,14 +10,16 @@ extension PostgresStore: NodeStore {
         let intervalMs = Self.milliseconds(node.heartbeatInterval)
         try await client.query("""
             INSERT INTO cluster_nodes (id, address, state, version, started_at, heartbeat_at, heartbeat_interval_ms,
-                                       capacity, running, environments, idle_environments, warmth)
+                                       capacity, running, environments, idle_environments, warmth, provisioned)
             VALUES (\(node.id), \(node.address), \(node.state.rawValue), \(node.version), \(Self.milliseconds(node.startedAt)),
                     \(Self.milliseconds(node.heartbeatAt)), \(intervalMs), \(node.load.capacity), \(node.load.running),
-                    \(node.load.environments), \(node.load.idleEnvironments), \(Self.warmthText(node.load.warm)))
+                    \(node.load.environments), \(node.load.idleEnvironments), \(Self.jsonText(node.load.warm)),
+                    \(Self.jsonText(node.load.provisioned)))
             ON CONFLICT (id) DO UPDATE SET address = excluded.address, state = excluded.state, version = excluded.version,
                 started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at,
                 heartbeat_interval_ms = excluded.heartbeat_interval_ms, capacity = excluded.capacity, running = excluded.running,
-                environments = excluded.environments, idle_environments = excluded.idle_environments, warmth = excluded.warmth
+                environments = excluded.environments, idle_environments = excluded.idle_environments, warmth = excluded.warmth,
+                provisioned = excluded.provisioned
             """, logger: logger)
     }
 
@@ -25,7 +27,7 @@ extension PostgresStore: NodeStore {
         let rows = try await rows("""
             UPDATE cluster_nodes SET heartbeat_at = \(Self.milliseconds(at)), address = \(address), capacity = \(load.capacity),
                 running = \(load.running), environments = \(load.environments), idle_environments = \(load.idleEnvironments),
-                warmth = \(Self.warmthText(load.warm))
+                warmth = \(Self.jsonText(load.warm)), provisioned = \(Self.jsonText(load.provisioned))
             WHERE id = \(id) RETURNING state
             """)
         guard let row = rows.first else { return nil }
@@ -40,16 +42,16 @@ extension PostgresStore: NodeStore {
     public func listNodes() async throws -> [NodeRecord] {
         try await rows("""
             SELECT id, address, state, version, started_at, heartbeat_at, heartbeat_interval_ms,
-                   capacity, running, environments, idle_environments, warmth
+                   capacity, running, environments, idle_environments, warmth, provisioned
             FROM cluster_nodes ORDER BY id
             """).map { row in
-            let (id, address, state, version, startedAt, heartbeatAt, intervalMs, capacity, running, environments, idle, warmth) =
-                try row.decode((String, String, String, String, Int64, Int64, Int64, Int, Int, Int, Int, String).self)
+            let (id, address, state, version, startedAt, heartbeatAt, intervalMs, capacity, running, environments, idle, warmth, provisioned) =
+                try row.decode((String, String, String, String, Int64, Int64, Int64, Int, Int, Int, Int, String, String).self)
             return NodeRecord(id: id, address: address, state: try Self.nodeState(state), version: version,
                               startedAt: Self.date(startedAt), heartbeatAt: Self.date(heartbeatAt),
                               heartbeatInterval: .milliseconds(intervalMs),
                               load: NodeLoad(capacity: capacity, running: running, environments: environments, idleEnvironments: idle,
-                                             warm: Self.warmth(warmth)))
+                                             warm: Self.fromJSONText(warmth), provisioned: Self.fromJSONText(provisioned)))
         }
     }
 
@@ -80,15 +82,15 @@ extension PostgresStore: NodeStore {
         try await rows("SELECT to_regclass('cluster_nodes') IS NOT NULL")[0].decode(Bool.self)
     }
 
-    /// `NodeLoad.warm` as stored (JSON).
-    static func warmthText(_ warm: [NodeWarmth]) -> String {
-        guard !warm.isEmpty, let data = try? JSONEncoder().encode(warm) else { return "[]" }
+    /// `NodeLoad.warm` or `.provisioned` as stored (JSON).
+    static func jsonText<Element: Encodable>(_ list: [Element]) -> String {
+        guard !list.isEmpty, let data = try? JSONEncoder().encode(list) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// What `warmthText` stored; empty when unreadable (warmth is a hint, never worth failing a listing for).
-    static func warmth(_ text: String) -> [NodeWarmth] {
-        (try? JSONDecoder().decode([NodeWarmth].self, from: Data(text.utf8))) ?? []
+    /// What `jsonText` stored; empty when unreadable (a report of load, never worth failing a listing for).
+    static func fromJSONText<Element: Decodable>(_ text: String) -> [Element] {
+        (try? JSONDecoder().decode([Element].self, from: Data(text.utf8))) ?? []
     }
 
     static func nodeState(_ text: String) throws -> NodeState {

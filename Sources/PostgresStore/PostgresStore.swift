@@ -49,6 +49,12 @@ public final class PostgresStore: Store, QueueStore, Service {
         await client.pool.run()
     }
 
+    /// The server is shutting down: from now on a query that takes longer than a few seconds gives up (`unavailable`)
+    /// rather than holding the shutdown.
+    public func beginClosing() {
+        client.health.beginClosing()
+    }
+
     // MARK: Transactions
 
     /// Runs `body` in one transaction on one pooled connection: committed when it returns, rolled back when it throws

@@ -34,10 +34,13 @@ enum ChangeReloads {
         changes.on("concurrency") { name in
             let reserved = try await parts.catalog.store.reservedConcurrencies()
             let unreserved = try await parts.catalog.unreservedConcurrency()
-            for function in name.map({ [$0] }) ?? Array(reserved.keys) {
+            // Every function: also those whose reservation was removed meanwhile.
+            for function in name.map({ [$0] }) ?? Array(Set(reserved.keys).union(parts.invoker.reservedConcurrencyFunctions)) {
                 parts.invoker.setReservedConcurrency(function, to: reserved[function], unreserved: unreserved)
             }
         }
+        // This node's share of provisioned concurrency: a configuration, or the versions an alias routes to, changed.
+        changes.on("provisioned-concurrency", "alias") { _ in parts.invoker.provisionedConfigurationsChanged() }
         changes.on("function-url") { _ in
             let ids = try await parts.catalog.allFunctionURLs().map(\.urlId)
             try await parts.ingress.synchronize(kind: .functionURL, ids: Set(ids))

@@ -1,3 +1,4 @@
+import Catalog
 import Cluster
 import Delivery
 import EventSourceMappings
@@ -28,7 +29,11 @@ enum ClusterNode {
                          return NodeLoad(capacity: config.maxConcurrency,
                                          running: invoker.runningInvocations().byFunction.values.reduce(0, +),
                                          environments: environments.total, idleEnvironments: environments.idle,
-                                         warm: WarmRouting.warmth(of: invoker))
+                                         warm: WarmRouting.warmth(of: invoker),
+                                         provisioned: invoker.provisionedHere.map {
+                                             NodeProvisioned(function: $0.functionName, qualifier: $0.qualifier, allocated: $0.allocated,
+                                                             failure: $0.failure)
+                                         })
                      },
                      onStateChange: { state in
                          guard state == .draining else { return }
@@ -48,10 +53,22 @@ enum ClusterNode {
         var writeFence: @Sendable () async -> Void
     }
 
-    static func services(store: PostgresStore, nodeId: String, invoker: Invoker, deliveries: DeliveryService,
+    static func services(store: PostgresStore, nodeId: String, invoker: Invoker, catalog: FunctionCatalog, deliveries: DeliveryService,
                          mappings: MappingManager, changes: ChangeHandlers, logger: Logger) -> Services {
         // Each event source mapping is polled by one node at a time, the mappings split evenly between the nodes.
         mappings.placeAcrossNodes(store: store, node: nodeId)
+        // Provisioned environments split between the nodes; a configuration's status is what the live nodes report.
+        let liveness = NodeLiveness()
+        let provisioned = invoker.placeProvisionedAcrossNodes(catalog: catalog, leases: store, node: nodeId, reports: {
+            let now = Date()
+            return try await store.listNodes().filter { [.serving, .draining].contains(liveness.condition(of: $0, now: now)) }
+                .flatMap { node in
+                    node.load.provisioned.map {
+                        ProvisionedShare(functionName: $0.function, qualifier: $0.qualifier, requested: 0, allocated: $0.allocated,
+                                         failure: $0.failure)
+                    }
+                }
+        })
         // Concurrency slots leased from the database: reserved and account limits hold across the nodes.
         let leases = invoker.shareConcurrency(store: store, node: nodeId)
         // What another node changes, this one drops from its caches (LISTEN/NOTIFY); the follower comes first so that
@@ -59,7 +76,7 @@ enum ClusterNode {
         let feed = store.changeFeed()
         let follower = ChangeFeedFollower(feed: feed, handlers: changes)
         let reaper = GoneNodeReaper(store: store, deliveries: deliveries, interval: .seconds(5), logger: logger)
-        return Services(leases: leases, services: [follower, feed, reaper], writeFence: { _ = await feed.fence() })
+        return Services(leases: leases, services: [provisioned, follower, feed, reaper], writeFence: { _ = await feed.fence() })
     }
 }
 
@@ -74,7 +91,8 @@ extension ClusterNode {
     /// Runs `app` until SIGTERM or SIGINT, then leaves the cluster gently: the node is marked draining (in the registry,
     /// and `/health` answers 503) and keeps serving for `drainGrace` so load balancers stop sending it requests, then
     /// shuts down gracefully (in-flight work finished, leases handed back, marked stopped).
-    static func run(_ app: some Service, registry: NodeRegistry, leaving: Leaving, logger: Logger) async throws {
+    static func run(_ app: some Service, registry: NodeRegistry, leaving: Leaving, tracker: ShutdownTracker,
+                    shutdownBegins: @escaping @Sendable () -> Void, logger: Logger) async throws {
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -87,11 +105,13 @@ extension ClusterNode {
                     if registry.state == .serving { try? await registry.drain() }
                     try? await Task.sleep(for: drainGrace)
                     await group.triggerGracefulShutdown()
+                    shutdownBegins()
                     // A shutdown must end: a call stuck on a connection the database dropped is not waited for forever.
                     Task.detached {
                         try? await Task.sleep(for: shutdownLimit)
                         logger.error("graceful shutdown did not finish in time; exiting", metadata: [
-                            "node": "\(registry.nodeId)", "limit": "\(shutdownLimit)"])
+                            "node": "\(registry.nodeId)", "limit": "\(shutdownLimit)",
+                            "stillRunning": "\(tracker.stillRunning.joined(separator: ", "))"])
                         exit(1)
                     }
                 }

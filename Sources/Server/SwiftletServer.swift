@@ -181,7 +181,7 @@ public struct SwiftletServer {
             logger: logger)
         // Provisioned environments restored now need the endpoint before the listener reports its port: known when fixed.
         if config.port != 0 { platform.setEndpoint(PlatformEndpoint(host: Self.connectHost(config.host), port: config.port)) }
-        try await ConcurrencyRestore.run(catalog: catalog, invoker: invoker, logger: logger)
+        try await ConcurrencyRestore.run(catalog: catalog, invoker: invoker, provisioned: opened.shared == nil, logger: logger)
         let dispatcher = AsyncDispatcher(catalog: catalog, invoker: invoker, queues: queues, timing: AsyncTiming(speedup: config.asyncSpeedup),
                                          parallelism: config.maxConcurrency, logger: logger)
         let mappings = MappingManager(catalog: catalog, invoker: invoker, queues: queues, logger: logger)
@@ -259,7 +259,7 @@ public struct SwiftletServer {
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
         var background: [any Service] = [deliveries, timers, changes]
         let cluster = opened.shared.map { [logger = self.logger] in
-            ClusterNode.services(store: $0, nodeId: opened.nodeId, invoker: invoker, deliveries: deliveries, mappings: mappings,
+            ClusterNode.services(store: $0, nodeId: opened.nodeId, invoker: invoker, catalog: catalog, deliveries: deliveries, mappings: mappings,
                                  changes: changes, logger: logger)
         }
         background += cluster?.services ?? []
@@ -275,11 +275,12 @@ public struct SwiftletServer {
 
         let endpointFile = config.dataDir + "/endpoint"
         let logger = self.logger
+        let shutdownTracker = ShutdownTracker(logger: logger)
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Swiftlet"),
             // Shut down in reverse order: environments first, then the log flush, then the store.
-            services: [
+            services: shutdownTracker.track([
                 StoreService(opened: opened),
             ] + (registry.map { [$0] } ?? []) + (cluster.map { [$0.leases] } ?? []) + [
                 IdentityService(directory: directory),
@@ -290,7 +291,7 @@ public struct SwiftletServer {
                 dispatcher,
                 mappings,
                 ingress,
-            ] + background + (registry.map { [NodeDrainOnShutdown(registry: $0, logger: logger)] } ?? []),
+            ] + background + (registry.map { [NodeDrainOnShutdown(registry: $0, logger: logger)] } ?? [])),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 let url = "http://\(config.host):\(port)"
@@ -305,7 +306,8 @@ public struct SwiftletServer {
             logger: logger
         )
         if let registry {
-            try await ClusterNode.run(app, registry: registry, leaving: leaving, logger: logger)
+            try await ClusterNode.run(app, registry: registry, leaving: leaving, tracker: shutdownTracker,
+                                      shutdownBegins: { opened.shared?.beginClosing() }, logger: logger)
         } else {
             try await app.runService()
         }

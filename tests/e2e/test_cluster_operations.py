@@ -475,12 +475,12 @@ def test_a_node_outlives_its_database_going_away_and_coming_back():
         assert invoke_json(lam, name, {"n": 9}) == {"echo": {"n": 9}}
 
         try:
-            code = node.stop(timeout=20)
+            code = node.stop(timeout=30)
         except subprocess.TimeoutExpired:
-            code = "no exit within 20 s"
+            code = "no exit within 30 s"
         if code != 0:
-            problems.append(f"SIGTERM once the database was back: {code} (a node shuts down cleanly, exit 0; its "
-                            f"data dir: {node.data_dir})")
+            problems.append(f"SIGTERM once the database was back: {code} (a node shuts down cleanly, exit 0; the end "
+                            f"of its log: {node.log_text()[-4000:]})")
         assert not problems, f"the database went away and came back ({recovered:.1f}s after its restart, writes " \
                              f"succeeded again): " + "; ".join(problems)
         shutil.rmtree(node.data_dir, ignore_errors=True)

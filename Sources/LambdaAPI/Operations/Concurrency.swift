@@ -29,21 +29,22 @@ extension LambdaService {
         let (config, target) = try await catalog.putProvisionedConcurrency(name, qualifier: qualifier(request),
                                                                            count: body.ProvisionedConcurrentExecutions)
         invoker?.provision(target)
-        return try .json(provisionedResponse(config), status: 202)
+        return try .json(await provisionedResponse(config), status: 202)
     }
 
     /// `GET /2019-09-30/functions/{name}/provisioned-concurrency?Qualifier=`.
     func getProvisionedConcurrency(_ request: APIRequest, name: String) async throws -> APIResponse {
         let config = try await catalog.provisionedConcurrency(name, qualifier: qualifier(request))
-        return try .json(provisionedResponse(config))
+        return try .json(await provisionedResponse(config))
     }
 
     /// `GET /2019-09-30/functions/{name}/provisioned-concurrency?List=ALL`.
     func listProvisionedConcurrency(_ request: APIRequest, name: String) async throws -> APIResponse {
         let configs = try await catalog.provisionedConcurrencyConfigs(name)
-        let items = configs.map { config in
-            ProvisionedConcurrencyConfigListItem(FunctionArn: catalog.arns.function(config.functionName, qualifier: config.qualifier),
-                                                 provisionedResponse(config))
+        var items: [ProvisionedConcurrencyConfigListItem] = []
+        for config in configs {
+            items.append(ProvisionedConcurrencyConfigListItem(
+                FunctionArn: catalog.arns.function(config.functionName, qualifier: config.qualifier), await provisionedResponse(config)))
         }
         return try .json(ListProvisionedConcurrencyConfigsResponse(ProvisionedConcurrencyConfigs: items, NextMarker: nil))
     }
@@ -55,8 +56,9 @@ extension LambdaService {
         return .empty(status: 204)
     }
 
-    func provisionedResponse(_ config: ProvisionedConcurrencyConfig) -> ProvisionedConcurrencyConfigResponse {
-        let status = invoker?.provisionedStatus(functionName: config.functionName, qualifier: config.qualifier)
+    func provisionedResponse(_ config: ProvisionedConcurrencyConfig) async -> ProvisionedConcurrencyConfigResponse {
+        let status = await invoker?.provisionedStatus(functionName: config.functionName, qualifier: config.qualifier,
+                                                      requested: config.requested)
             ?? ProvisionedConcurrencyStatus(phase: .inProgress, allocated: 0, available: 0)
         return ProvisionedConcurrencyConfigResponse(
             RequestedProvisionedConcurrentExecutions: config.requested,
