@@ -238,43 +238,57 @@ extension EnvironmentHost {
 
     /// Variables a function may set that a started interpreter or the dynamic loader has already read (or would read
     /// differently at startup): a function setting one starts the classic way, never from a stem cell.
+    /// (Node's: NODE_OPTIONS and the like, and libuv's; NODE_PATH is read again by the runtime client.)
     static func readAtProcessStart(_ name: String) -> Bool {
         name.hasPrefix("PYTHON") || name.hasPrefix("LD_") || name.hasPrefix("LC_") || name.hasPrefix("MALLOC_")
             || name.hasPrefix("GLIBC_") || name == "LANG" || name == "HOME" || name == "AWS_LAMBDA_EXEC_WRAPPER"
+            || (name.hasPrefix("NODE_") && name != "NODE_PATH") || name.hasPrefix("UV_")
+    }
+
+    /// Runtimes whose runtime client can wait as a stem cell: Swiftlet's Python and Node.js clients.
+    static func hasStemCells(_ runtime: String) -> Bool {
+        runtime.hasPrefix("python") || runtime.hasPrefix("nodejs")
     }
 
     /// The runtime whose stem cells can serve `function`, or nil when it must start the classic way: sandboxed hosts,
-    /// Python runtimes, and no variable of `readAtProcessStart` in its environment.
+    /// Python and Node.js runtimes, and no variable of `readAtProcessStart` in its environment.
     func stemCellRuntime(for function: FunctionDefinition) -> String? {
-        guard isSandboxed, let runtime = function.runtime, runtime.hasPrefix("python"),
+        guard isSandboxed, let runtime = function.runtime, Self.hasStemCells(runtime),
               runtimes.runtime(runtime)?.interpreter != nil else { return nil }
         if let variables = function.environment, variables.keys.contains(where: Self.readAtProcessStart) { return nil }
         return runtime
     }
 
-    /// The runtimes that get stem cells on this host.
-    var stemCellRuntimes: [String] {
+    /// The runtimes that get stem cells on this host, and whether their pools fill when the server starts: Python's
+    /// do; Node.js's (a waiting Node costs about five times a waiting Python's memory) start at the first cold start
+    /// that finds none.
+    var stemCellRuntimes: [(runtime: String, fillAtStart: Bool)] {
         guard isSandboxed else { return [] }
-        return runtimes.runtimes.compactMap { $0.interpreter != nil && $0.identifier.hasPrefix("python") ? $0.identifier : nil }
+        return runtimes.runtimes.compactMap {
+            $0.interpreter != nil && Self.hasStemCells($0.identifier) ? ($0.identifier, $0.identifier.hasPrefix("python")) : nil
+        }
     }
 
     /// A stem cell of `runtime`: the sandbox of an environment (its own uid, cgroups, network) whose interpreter starts
     /// with the runtime client and waits for a function (`_SWIFTLET_STEM_CELL`). Only the process-start variables of
     /// `processEnvironment` are set; the function's whole environment replaces them at specialisation.
     func stemCellSpecification(runtime: String, cgroups: CgroupSet?, networkNamespace: String?) throws -> SandboxSpec {
-        guard let info = runtimes.runtime(runtime), let interpreter = info.interpreter, runtime.hasPrefix("python") else {
+        guard let info = runtimes.runtime(runtime), let interpreter = info.interpreter, Self.hasStemCells(runtime) else {
             throw InvokerError.runtimeUnavailable(runtime)
         }
         let real = URL(fileURLWithPath: interpreter).resolvingSymlinksInPath().path
+        let python = runtime.hasPrefix("python")
         let env = Self.processEnvironment(taskRoot: "/var/task", runtimeDir: "/var/runtime", opt: "/opt") + [
-            ("LAMBDA_TASK_ROOT", "/var/task"), ("LAMBDA_RUNTIME_DIR", "/var/runtime"), ("PYTHONPATH", "/var/runtime"),
+            ("LAMBDA_TASK_ROOT", "/var/task"), ("LAMBDA_RUNTIME_DIR", "/var/runtime"),
+        ] + (python ? [("PYTHONPATH", "/var/runtime")] : []) + [
             ("_SWIFTLET_STEM_CELL", "1"),
         ]
         var binds = systemBinds
         binds.append(SandboxSpec.Bind(bootstrapDirectory, at: "/var/runtime"))
-        if let sdk = pythonSDK { binds.append(SandboxSpec.Bind(sdk, at: Self.sandboxPythonSDK)) }
+        if python, let sdk = pythonSDK { binds.append(SandboxSpec.Bind(sdk, at: Self.sandboxPythonSDK)) }
         let uid = Self.allocateUid()
-        var spec = SandboxSpec(program: [real, "/var/runtime/python/bootstrap.py"], environment: env, binds: binds,
+        let script = python ? "/var/runtime/python/bootstrap.py" : "/var/runtime/nodejs/bootstrap.mjs"
+        var spec = SandboxSpec(program: [real, script], environment: env, binds: binds,
                                symlinks: systemSymlinks, cgroups: cgroups, uid: uid, gid: uid, hostname: "localhost",
                                workdir: "/", endpointPort: platform?.endpoint.flatMap { $0.port == 9001 ? nil : $0.port },
                                networkNamespace: networkNamespace)

@@ -99,7 +99,7 @@ extension Invoker {
     /// Starts filling the stem cell pools of this host's runtimes (once the platform's endpoint is known: a cell's
     /// endpoint listener is made at its start).
     public func startStemCells() {
-        for runtime in host.stemCellRuntimes { stemCells.warm(runtime) }
+        for (runtime, fillAtStart) in host.stemCellRuntimes where fillAtStart { stemCells.warm(runtime) }
     }
 
     /// Stem cells per runtime: ready, starting, and the pool's hits and misses (`/metrics`, benchmarks, tests).

@@ -97,7 +97,8 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
         var excess: [Cell] = []
         let cell = state.withLock { s -> Cell? in
             guard !s.closed else { return nil }
-            var r = s.runtimes[runtime] ?? Runtime(target: configuration.initial)
+            // A runtime not warmed at start gets its first cell at its first miss.
+            var r = s.runtimes[runtime] ?? Runtime(target: 0)
             defer { s.runtimes[runtime] = r }
             r.failed = false
             // Oldest first: a cell that waited longest is the likeliest to have died (and be skipped) or be stale.

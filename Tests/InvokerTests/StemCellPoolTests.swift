@@ -165,6 +165,16 @@ func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: ()
         #expect(factory.made.count == 3)
     }
 
+    /// A runtime whose pool does not fill at start (Node.js) gets one cell at its first cold start, not the initial size.
+    @Test func aRuntimeNotWarmedStartsWithOneCellAtItsFirstMiss() async {
+        let factory = FakeFactory()
+        let stems = pool(maximum: 4, initial: 2, factory: factory)
+        #expect(stems.take("nodejs20.x") == nil)
+        #expect(stems.counts["nodejs20.x"]?.target == 1)
+        await waitUntil("the first cell") { stems.counts["nodejs20.x"]?.ready == 1 }
+        #expect(factory.made.count == 1)
+    }
+
     @Test func aQuietPoolShrinksBackToItsInitialSize() async {
         let factory = FakeFactory()
         let stems = pool(maximum: 3, initial: 1, factory: factory, shrinkAfter: .zero)

@@ -391,3 +391,119 @@ def test_a_relative_data_dir_still_uses_stem_cells(sandbox_server):
             assert out == 7
         finally:
             own.stop()
+
+
+# ------------------------------------------------------------------------------------------------------------ Node.js
+
+NODE_PROBE = r'''
+const fs = require("fs");
+const os = require("os");
+let COUNT = 0;
+const MARK = Math.random();
+
+function status(name) {
+  const line = fs.readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith(name + ":"));
+  return line.split(":")[1].trim();
+}
+
+function mounts() {
+  return fs.readFileSync("/proc/self/mountinfo", "utf8").trim().split("\n").map((line) => {
+    const fields = line.split(" ");
+    const sep = fields.indexOf("-");
+    return [fields[4], fields[5], fields[sep + 1], fields[sep + 3]];
+  }).sort();
+}
+
+exports.handler = async (event, context) => {
+  COUNT += 1;
+  const tmpBefore = fs.readdirSync("/tmp").sort();
+  fs.writeFileSync("/tmp/probe", "x");
+  let stdin;
+  try { stdin = fs.readSync(0, Buffer.alloc(10), 0, 10, null); } catch (e) { stdin = e.code; }
+  return {
+    event, count: COUNT,
+    context: [context.functionName, context.functionVersion, context.memoryLimitInMB, context.invokedFunctionArn,
+              context.logGroupName],
+    remaining_ok: context.getRemainingTimeInMillis() > 0 && context.getRemainingTimeInMillis() <= 7000,
+    env: { ...process.env },
+    uid: process.getuid(), gid: process.getgid(), groups: process.getgroups(),
+    cwd: process.cwd(), hostname: os.hostname(),
+    pids: fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map(Number).sort((a, b) => a - b),
+    mypid: process.pid, tmp_before: tmpBefore,
+    task: fs.readdirSync("/var/task").sort(), opt: fs.readdirSync("/opt").sort(),
+    paths: require.resolve.paths("anything"),
+    seccomp: status("Seccomp"), no_new_privs: status("NoNewPrivs"), cap_eff: status("CapEff"),
+    mounts: mounts(), stdin,
+    tz: new Date(Date.UTC(2024, 0, 15, 12)).toString(),
+  };
+};
+'''
+
+
+def node_runtime_of(server):
+    runtimes = [r for r in server.health["runtimes"] if r.startswith("nodejs")]
+    if not runtimes:
+        pytest.skip("no Node.js runtime on this host")
+    return runtimes[-1]
+
+
+def node_probe_on(server, runtime, name, from_stem_cell):
+    lam = server.client()
+    lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", MemorySize=256, Timeout=7,
+                        EphemeralStorage={"Size": 600},
+                        Environment={"Variables": {"GREETING": "hello\nworld \"quoted\" é", "TZ": "America/New_York"}},
+                        Code={"ZipFile": make_zip({"app.js": NODE_PROBE, "data/file.txt": "x"})})
+    payload = {"n": 1, "nested": {"list": [1, "two", None]}}
+    if from_stem_cell:
+        r, out = cold_invoke_from_stem_cell(server, lam, runtime, name, payload)
+    else:
+        r, out = invoke(lam, name, payload)
+    assert "FunctionError" not in r, out
+    second = invoke(lam, name, payload)[1]
+    return out, second
+
+
+def test_a_node_stem_cell_environment_is_what_a_classic_one_is(sandbox_server, classic_server):
+    """Node's pool fills at its first cold start: a first function starts it, the probe then comes from a cell."""
+    runtime = node_runtime_of(sandbox_server)
+    lam = sandbox_server.client()
+    lam.create_function(FunctionName="stem-node-first", Runtime=runtime, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip({"app.js": "exports.handler = async (e) => e;\n"})})
+    assert invoke(lam, "stem-node-first", {"first": True})[1] == {"first": True}
+
+    stem, stem_second = node_probe_on(sandbox_server, runtime, "stem-node-probe", from_stem_cell=True)
+    classic, classic_second = node_probe_on(classic_server, runtime, "stem-node-probe", from_stem_cell=False)
+    assert stem["event"] == classic["event"] == {"n": 1, "nested": {"list": [1, "two", None]}}
+    assert stem["count"] == classic["count"] == 1, "module state starts fresh"
+    assert stem_second["count"] == classic_second["count"] == 2
+    assert stem["context"] == classic["context"]
+    assert stem["remaining_ok"] and classic["remaining_ok"]
+    strip = lambda env: {k: v for k, v in env.items() if k not in VARYING}
+    assert strip(stem["env"]) == strip(classic["env"])
+    assert stem["env"]["GREETING"] == "hello\nworld \"quoted\" é"
+    assert "_SWIFTLET_STEM_CELL" not in stem["env"]
+    assert "GMT-0500" in stem["tz"] and stem["tz"] == classic["tz"], "the function's TZ applies"
+    for key in ("cwd", "hostname", "pids", "mypid", "task", "opt", "paths", "seccomp", "no_new_privs", "cap_eff",
+                "mounts", "stdin"):
+        assert stem[key] == classic[key], key
+    assert stem["tmp_before"] == classic["tmp_before"] == [], "a fresh /tmp"
+    assert stem_second["tmp_before"] == ["probe"], "/tmp belongs to the environment"
+    for out in (stem, classic):
+        assert out["uid"] == out["gid"] and out["groups"] == [out["gid"]] and out["uid"] >= 200000, \
+            "an unprivileged uid of its own"
+    assert stem["seccomp"] == "2" and stem["no_new_privs"] == "1" and int(stem["cap_eff"], 16) == 0
+
+
+def test_a_node_function_setting_node_options_starts_the_classic_way(sandbox_server):
+    runtime = node_runtime_of(sandbox_server)
+    lam = sandbox_server.client()
+    source = "exports.handler = async () => ({ options: process.env.NODE_OPTIONS, " \
+             "limit: require('v8').getHeapStatistics().heap_size_limit });\n"
+    lam.create_function(FunctionName="stem-node-options", Runtime=runtime, Role=ROLE, Handler="app.handler",
+                        Environment={"Variables": {"NODE_OPTIONS": "--max-old-space-size=100"}},
+                        Code={"ZipFile": make_zip({"app.js": source})})
+    before = hits(sandbox_server, runtime)
+    out = invoke(lam, "stem-node-options")[1]
+    assert hits(sandbox_server, runtime) == before, "NODE_OPTIONS is read when Node starts: no stem cell"
+    assert out["options"] == "--max-old-space-size=100"
+    assert out["limit"] < 200 * 1024 * 1024, "the option took effect"

@@ -30,13 +30,57 @@
 //     error before them posted to /error.
 import { createConnection } from "node:net";
 import { format, types } from "node:util";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
+import Module, { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const env = process.env;
+
+// ---------------------------------------------------------------------------------------------
+// A stem cell (_SWIFTLET_STEM_CELL=1) is this runtime started before its function is known, in the sandbox it will
+// keep: Node has booted and loaded this module's built-in imports. It says it is ready on stdin (the platform's
+// socket), blocks there until the function's environment arrives as one JSON line ({"cwd", "env"}), takes it, and
+// goes on as a runtime started with that environment would — before anything below reads a variable.
+
+function awaitFunction() {
+  try {
+    writeSync(0, "R");
+  } catch {}
+  const buffer = Buffer.alloc(65536);
+  const chunks = [];
+  for (;;) {
+    let n;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if (error.code === "EAGAIN") {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        continue;
+      }
+      throw error;
+    }
+    if (n === 0) process.exit(0); // the platform let this stem cell go unused
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    if (buffer[n - 1] === 0x0a) break;
+  }
+  const message = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const api = env.AWS_LAMBDA_RUNTIME_API;
+  for (const key of Object.keys(env)) delete env[key];
+  // Assigning TZ through process.env resets Node's time zone, as a start with it would have read it.
+  Object.assign(env, message.env);
+  if (api !== undefined) env.AWS_LAMBDA_RUNTIME_API = api;
+  // stdin becomes /dev/null, as a classic start has it (the lowest free descriptor is 0 once it is closed).
+  closeSync(0);
+  const fd = openSync("/dev/null", "r");
+  if (fd !== 0) closeSync(fd);
+  process.chdir(message.cwd);
+  // NODE_PATH is read once at startup: read again now that the function's is set.
+  Module._initPaths?.();
+}
+
+if (env._SWIFTLET_STEM_CELL === "1") awaitFunction();
 
 // ---------------------------------------------------------------------------------------------
 // Errors
