@@ -10,12 +10,16 @@ public final class LogJanitor: Service, Sendable {
     let batch: Int
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// Whether it is this node's turn to sweep (in a cluster, one node at a time).
+    let turn: @Sendable () async -> Bool
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     public init(store: any LogStore, interval: Duration = .seconds(60), batch: Int = 5_000, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
+                clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) },
+                turn: @escaping @Sendable () async -> Bool = { true }) {
         self.store = store
+        self.turn = turn
         self.interval = interval
         self.batch = batch
         self.logger = logger
@@ -55,6 +59,7 @@ public final class LogJanitor: Service, Sendable {
             group.addTask { [self] in
                 await cancelWhenGracefulShutdown {
                     for await _ in self.wakeups {
+                        guard await self.turn() else { continue }
                         do {
                             let removed = try await self.sweep()
                             if removed > 0 { self.logger.debug("expired log events deleted", metadata: ["events": "\(removed)"]) }

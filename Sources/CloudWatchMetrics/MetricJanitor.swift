@@ -7,9 +7,15 @@ public final class MetricJanitor: Service, Sendable {
     let store: any MetricStore
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// Whether it is this node's turn to sweep (in a cluster, one node at a time).
+    let turn: @Sendable () async -> Bool
+    /// How often it sweeps.
+    public static let interval: Duration = .seconds(600)
 
-    public init(store: any MetricStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(store: any MetricStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                turn: @escaping @Sendable () async -> Bool = { true }) {
         self.store = store
+        self.turn = turn
         self.logger = logger
         self.clock = clock
     }
@@ -28,8 +34,10 @@ public final class MetricJanitor: Service, Sendable {
     public func run() async throws {
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                do { try await sweep() } catch { logger.error("expiring metric points failed", metadata: ["error": "\(error)"]) }
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
+                if await turn() {
+                    do { try await sweep() } catch { logger.error("expiring metric points failed", metadata: ["error": "\(error)"]) }
+                }
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) }
             }
         } onGracefulShutdown: {}
     }

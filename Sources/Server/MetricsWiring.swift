@@ -60,7 +60,8 @@ enum MetricsWiring: ServiceWiring {
             hosted: [CloudWatchService(directory: directory, alarms: alarms, wire: .cbor),
                      CloudWatchService(directory: directory, alarms: alarms, wire: .json),
                      CloudWatchService(directory: directory, alarms: alarms, wire: .query)],
-            services: [recorder, MetricJanitor(store: context.store, logger: context.logger),
+            services: [recorder, MetricJanitor(store: context.store, logger: context.logger,
+                                                   turn: context.janitorTurns.turn(of: "metric-retention", lease: 1_500)),
                        ConcurrencySampler(invoker: context.invoker, recorder: recorder), queueMetrics, alarms])
     }
 

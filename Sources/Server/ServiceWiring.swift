@@ -37,6 +37,8 @@ struct WiringContext: Sendable {
     let logger: Logger
     /// What a wired part reloads after another node of a cluster changed what it keeps in memory.
     let changes: ChangeHandlers
+    /// Whose turn each retention job is (in a cluster, one node's at a time).
+    let janitorTurns: JanitorTurns
     /// The main listener as reached from this host (`http://127.0.0.1:8900`), once it is bound.
     let endpointURL: @Sendable () -> String?
 }

@@ -222,7 +222,8 @@ public struct SwiftletServer {
                           draining: { leaving.isSet || registry.map { $0.state != .serving } ?? false }))
         health.node = opened.shared == nil ? nil : opened.nodeId
         // CloudWatch Logs over the same store; the janitor enforces retention and purges deleted groups' events.
-        let logJanitor = LogJanitor(store: store, logger: logger)
+        let janitorTurns = opened.shared.map { JanitorTurns(leases: $0, node: opened.nodeId) } ?? .alone
+        let logJanitor = LogJanitor(store: store, logger: logger, turn: janitorTurns.turn(of: "log-retention", lease: 180))
         let logsDirectory = LogsDirectory(store: store, arns: LogARNs(region: config.region, accountId: config.accountId),
                                           janitor: logJanitor, metricFilterStore: store, subscriptionFilterStore: store)
         try await logsDirectory.loadMetricFilters()
@@ -255,7 +256,7 @@ public struct SwiftletServer {
         let context = WiringContext(
             configuration: config, store: store, deliveries: deliveries, router: router, timers: timers, catalog: catalog, queues: queues,
             dispatcher: dispatcher, invoker: invoker, authorizer: authorizer, metrics: metrics, logWriter: logWriter, logsDirectory: logsDirectory, logger: logger,
-            changes: changes, endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
+            changes: changes, janitorTurns: janitorTurns, endpointURL: { platform.endpoint.map { "http://\($0.host):\($0.port)" } })
         var hosted: [any HostedService] = [lambda, sqs, iam, sts, apiGateway, logs]
         var background: [any Service] = [deliveries, timers, changes]
         let cluster = opened.shared.map { [logger = self.logger] in

@@ -19,7 +19,8 @@ enum TracesWiring: ServiceWiring {
         if let exporter { exportSegments = { exporter.export($0) } }
         let recorder = TraceRecorder(store: context.store, logger: context.logger, platformSegments: exportSegments)
         let directory = TraceDirectory(store: context.store, recorder: recorder)
-        var services: [any Service] = [recorder, TraceJanitor(store: context.store, logger: context.logger)]
+        var services: [any Service] = [recorder, TraceJanitor(store: context.store, logger: context.logger,
+                                                                       turn: context.janitorTurns.turn(of: "trace-retention", lease: 1_500))]
         var daemonAddress: (host: String, port: Int)?
         let port = daemonPort(context.logger, configured: context.configuration.xrayDaemonPort)
         if let port {

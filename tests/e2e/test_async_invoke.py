@@ -370,24 +370,27 @@ def test_reserved_concurrency_zero_sends_events_to_on_failure_without_waiting(fl
 
 
 def test_a_backlog_of_waiting_functions_runs_concurrently(server, create, name):
-    """Events of a function that waits (I/O-bound) scale out to several environments: eight one-second
-    events finish in well under eight seconds."""
-    import time as _time
+    """Events of a function that waits (I/O-bound) scale out to several environments: of eight one-second events,
+    several run at the same time (each reports when it ran; judged by overlap, not by the wall clock of a busy host)."""
     sqs = server.client("sqs")
     lam = server.client()
     queue = sqs.create_queue(QueueName=name + "-done")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    create(name, Code={"ZipFile": make_zip({"app.py": "import time\ndef handler(e, c):\n    time.sleep(1)\n    return e\n"})})
+    source = ("import time\ndef handler(e, c):\n    start = time.time()\n    time.sleep(1)\n"
+              "    return {'i': e['i'], 'start': start, 'end': time.time()}\n")
+    create(name, Code={"ZipFile": make_zip({"app.py": source})})
     lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={"OnSuccess": {"Destination": arn}})
-    started = _time.monotonic()
     for i in range(8):
         assert lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"i": i}).encode())["StatusCode"] == 202
-    seen = set()
+    ran = {}
 
     def all_done():
         for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            seen.add(json.loads(m["Body"])["requestPayload"]["i"])
-        return len(seen) == 8
+            out = json.loads(m["Body"])["responsePayload"]
+            ran[out["i"]] = (out["start"], out["end"])
+        return len(ran) == 8
 
     wait_for(all_done, timeout=30, what="eight async events")
-    assert _time.monotonic() - started < 6, "one-second events ran one after another"
+    # The most events running at one instant (at each start, how many had started and not yet ended).
+    most = max(sum(1 for s, e in ran.values() if s <= start < e) for start, _ in ran.values())
+    assert most >= 3, f"one-second events ran (nearly) one after another: at most {most} at once"

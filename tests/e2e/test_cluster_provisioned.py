@@ -105,6 +105,20 @@ def make_token_zip():
     return make_zip({"app.py": TOKEN.replace("uuid4().hex", "uuid4().hex + '-2'")})
 
 
+def test_retention_jobs_run_on_one_node_at_a_time(cluster, a, b):
+    """Each node's janitors ask for their job's lease before they sweep: one holder per job (the metric and trace
+    janitors sweep at start; the logs' after a minute)."""
+    def holders():
+        rows = cluster.postgres.psql("SELECT kind, node FROM work_leases WHERE kind LIKE 'janitor:%' ORDER BY kind",
+                                     database=cluster.database)
+        return [line.split("|") for line in rows.splitlines()]
+    found = wait_until(lambda: {k for k, _ in holders()} >= {"janitor:metric-retention", "janitor:trace-retention"}
+                       and holders(), 30, interval=0.5, what="the metric and trace janitors' leases")
+    kinds = [k for k, _ in found]
+    assert len(kinds) == len(set(kinds)), f"one holder per job: {found}"
+    assert {n for _, n in found} <= {a.node_id, b.node_id}
+
+
 def test_a_node_that_leaves_hands_its_share_to_the_other(cluster, a, b, runtime):
     """Last in the module: it stops node B."""
     lam_a = strict_client(a)
