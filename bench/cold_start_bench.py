@@ -182,28 +182,20 @@ def run_config(binary, stem_cells, args, node):
             if usages:
                 print(f"  idle stem cells: {len(usages)}, memory charged each: "
                       f"{sum(usages) / len(usages) / 2**20:.1f} MiB (cgroup memory.usage_in_bytes, page cache included)")
-        py_total, py_init, served = sequential(server, "python3.11", "app.handler", PYTHON_CODE, args.runs, "py")
-        print(f"  Python cold start (create, then first invoke; end to end):  p50={percentile(py_total, 50):.1f} ms  "
-              f"p90={percentile(py_total, 90):.1f} ms   Init Duration p50={percentile(py_init, 50):.1f} ms"
-              + (f"   served by a stem cell: {served}/{args.runs}" if stem_cells else ""))
-        if stem_cells:
-            py_total, py_init, served = sequential(server, "python3.11", "app.handler", PYTHON_CODE, args.runs, "paced",
-                                                   paced=True)
-            print(f"  the same, each invoke once the pool is refilled (arrivals slower than refills): "
-                  f"p50={percentile(py_total, 50):.1f} ms  p90={percentile(py_total, 90):.1f} ms   "
-                  f"Init Duration p50={percentile(py_init, 50):.1f} ms   served by a stem cell: {served}/{args.runs}")
+        # Node's pool fills at its first cold start (the first function here), not at server start.
+        kinds = [("Python", "python3.11", "app.handler", PYTHON_CODE, "py")]
         if node:
-            # Node's pool fills at its first cold start (the first function here), not at server start.
-            js_total, js_init, served = sequential(server, "nodejs20.x", "index.handler", NODE_CODE, args.runs, "js")
-            print(f"  Node cold start (create, then first invoke; end to end):    p50={percentile(js_total, 50):.1f} ms  "
-                  f"p90={percentile(js_total, 90):.1f} ms   Init Duration p50={percentile(js_init, 50):.1f} ms"
+            kinds.append(("Node", "nodejs20.x", "index.handler", NODE_CODE, "js"))
+        for label_, runtime, handler, code, prefix in kinds:
+            total, init, served = sequential(server, runtime, handler, code, args.runs, prefix)
+            print(f"  {label_} cold start (create, then first invoke; end to end):  p50={percentile(total, 50):.1f} ms  "
+                  f"p90={percentile(total, 90):.1f} ms   Init Duration p50={percentile(init, 50):.1f} ms"
                   + (f"   served by a stem cell: {served}/{args.runs}" if stem_cells else ""))
             if stem_cells:
-                js_total, js_init, served = sequential(server, "nodejs20.x", "index.handler", NODE_CODE, args.runs, "jspaced",
-                                                       paced=True)
-                print(f"  the same, each invoke once the pool is refilled: p50={percentile(js_total, 50):.1f} ms  "
-                      f"p90={percentile(js_total, 90):.1f} ms   Init Duration p50={percentile(js_init, 50):.1f} ms   "
-                      f"served by a stem cell: {served}/{args.runs}")
+                total, init, served = sequential(server, runtime, handler, code, args.runs, prefix + "paced", paced=True)
+                print(f"  the same, each invoke once the pool is refilled (arrivals slower than refills): "
+                      f"p50={percentile(total, 50):.1f} ms  p90={percentile(total, 90):.1f} ms   "
+                      f"Init Duration p50={percentile(init, 50):.1f} ms   served by a stem cell: {served}/{args.runs}")
         for path, ph in sorted(phases(server).items()):
             order = ["cgroups", "network", "code", "sandbox", "specialise", "attach", "runtime_init"]
             text = "  ".join(f"{name}={ph[name][0]:.2f}" for name in order if name in ph)

@@ -164,12 +164,12 @@ VARYING = {"AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS
            "AWS_ENDPOINT_URL", "_X_AMZN_TRACE_ID"}
 
 
-def probe_on(server, runtime, name, from_stem_cell):
+def probe_on(server, runtime, name, from_stem_cell, code=("app.py", PROBE)):
     lam = server.client()
     lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", MemorySize=256, Timeout=7,
                         EphemeralStorage={"Size": 600},
                         Environment={"Variables": {"GREETING": "hello\nworld \"quoted\" é", "TZ": "America/New_York"}},
-                        Code={"ZipFile": make_zip({"app.py": PROBE, "data/file.txt": "x"})})
+                        Code={"ZipFile": make_zip({code[0]: code[1], "data/file.txt": "x"})})
     payload = {"n": 1, "nested": {"list": [1, "two", None]}}
     if from_stem_cell:
         r, out = cold_invoke_from_stem_cell(server, lam, runtime, name, payload)
@@ -180,11 +180,9 @@ def probe_on(server, runtime, name, from_stem_cell):
     return out, second
 
 
-def test_a_stem_cell_environment_is_what_a_classic_one_is(sandbox_server, classic_server):
-    runtime = python_runtime_of(sandbox_server)
-    name = "stem-probe"
-    stem, stem_second = probe_on(sandbox_server, runtime, name, from_stem_cell=True)
-    classic, classic_second = probe_on(classic_server, runtime, name, from_stem_cell=False)
+def assert_same_start(stem, stem_second, classic, classic_second):
+    """What the probes (Python's or Node's) saw with and without a stem cell: the same event, fresh module state, the
+    same context and environment (but what names the server or the environment)."""
     assert stem["event"] == classic["event"] == {"n": 1, "nested": {"list": [1, "two", None]}}
     assert stem["count"] == classic["count"] == 1, "module state starts fresh"
     assert stem_second["count"] == classic_second["count"] == 2
@@ -194,6 +192,14 @@ def test_a_stem_cell_environment_is_what_a_classic_one_is(sandbox_server, classi
     assert strip(stem["env"]) == strip(classic["env"])
     assert stem["env"]["GREETING"] == "hello\nworld \"quoted\" é"
     assert "_SWIFTLET_STEM_CELL" not in stem["env"]
+
+
+def test_a_stem_cell_environment_is_what_a_classic_one_is(sandbox_server, classic_server):
+    runtime = python_runtime_of(sandbox_server)
+    name = "stem-probe"
+    stem, stem_second = probe_on(sandbox_server, runtime, name, from_stem_cell=True)
+    classic, classic_second = probe_on(classic_server, runtime, name, from_stem_cell=False)
+    assert_same_start(stem, stem_second, classic, classic_second)
     assert stem["tz"] == classic["tz"] == ["EST", "EDT"], "the function's TZ applies"
     for key in ("cwd", "hostname", "pids", "mypid", "task", "opt", "path", "nofile", "seccomp", "no_new_privs",
                 "cap_eff", "mounts", "stdin", "modules", "tmp_mb", "groups"):
@@ -447,22 +453,6 @@ def node_runtime_of(server):
     return runtimes[-1]
 
 
-def node_probe_on(server, runtime, name, from_stem_cell):
-    lam = server.client()
-    lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", MemorySize=256, Timeout=7,
-                        EphemeralStorage={"Size": 600},
-                        Environment={"Variables": {"GREETING": "hello\nworld \"quoted\" é", "TZ": "America/New_York"}},
-                        Code={"ZipFile": make_zip({"app.js": NODE_PROBE, "data/file.txt": "x"})})
-    payload = {"n": 1, "nested": {"list": [1, "two", None]}}
-    if from_stem_cell:
-        r, out = cold_invoke_from_stem_cell(server, lam, runtime, name, payload)
-    else:
-        r, out = invoke(lam, name, payload)
-    assert "FunctionError" not in r, out
-    second = invoke(lam, name, payload)[1]
-    return out, second
-
-
 def test_a_node_stem_cell_environment_is_what_a_classic_one_is(sandbox_server, classic_server):
     """Node's pool fills at its first cold start: a first function starts it, the probe then comes from a cell."""
     runtime = node_runtime_of(sandbox_server)
@@ -471,17 +461,10 @@ def test_a_node_stem_cell_environment_is_what_a_classic_one_is(sandbox_server, c
                         Code={"ZipFile": make_zip({"app.js": "exports.handler = async (e) => e;\n"})})
     assert invoke(lam, "stem-node-first", {"first": True})[1] == {"first": True}
 
-    stem, stem_second = node_probe_on(sandbox_server, runtime, "stem-node-probe", from_stem_cell=True)
-    classic, classic_second = node_probe_on(classic_server, runtime, "stem-node-probe", from_stem_cell=False)
-    assert stem["event"] == classic["event"] == {"n": 1, "nested": {"list": [1, "two", None]}}
-    assert stem["count"] == classic["count"] == 1, "module state starts fresh"
-    assert stem_second["count"] == classic_second["count"] == 2
-    assert stem["context"] == classic["context"]
-    assert stem["remaining_ok"] and classic["remaining_ok"]
-    strip = lambda env: {k: v for k, v in env.items() if k not in VARYING}
-    assert strip(stem["env"]) == strip(classic["env"])
-    assert stem["env"]["GREETING"] == "hello\nworld \"quoted\" é"
-    assert "_SWIFTLET_STEM_CELL" not in stem["env"]
+    code = ("app.js", NODE_PROBE)
+    stem, stem_second = probe_on(sandbox_server, runtime, "stem-node-probe", from_stem_cell=True, code=code)
+    classic, classic_second = probe_on(classic_server, runtime, "stem-node-probe", from_stem_cell=False, code=code)
+    assert_same_start(stem, stem_second, classic, classic_second)
     assert "GMT-0500" in stem["tz"] and stem["tz"] == classic["tz"], "the function's TZ applies"
     for key in ("cwd", "hostname", "pids", "mypid", "task", "opt", "paths", "seccomp", "no_new_privs", "cap_eff",
                 "mounts", "stdin"):
