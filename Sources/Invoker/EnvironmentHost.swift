@@ -260,7 +260,7 @@ extension EnvironmentHost {
     }
 
     /// The runtimes that get stem cells on this host, and whether their pools fill when the server starts: Python's
-    /// do; Node.js's (a waiting Node costs about five times a waiting Python's memory) start at the first cold start
+    /// do; Node.js's (most hosts run Python functions, fewer run Node) start at the first Node cold start
     /// that finds none.
     var stemCellRuntimes: [(runtime: String, fillAtStart: Bool)] {
         guard isSandboxed else { return [] }
