@@ -105,12 +105,12 @@ final class ConcurrencyPools: Sendable {
         return all
     }
 
-    /// Sets (nil: removes) `function`'s reservation and the unreserved pool's new size.
     /// The functions with a reservation now.
     var reservedFunctions: [String] {
         reserved.withLock { Array($0.keys) }
     }
 
+    /// Sets (nil: removes) `function`'s reservation and the unreserved pool's new size.
     func reserve(_ function: String, _ value: Int?, unreserved size: Int) {
         reserved.withLock { pools in
             if let value {

@@ -176,8 +176,7 @@ extension Invoker {
     public var provisionedHere: [ProvisionedShare] {
         provisioned.withLock { Array($0.values) }.map { allocation in
             let status = allocation.status
-            return ProvisionedShare(functionName: allocation.functionName, qualifier: allocation.qualifier,
-                                    requested: allocation.requested, allocated: status.allocated,
+            return ProvisionedShare(functionName: allocation.functionName, qualifier: allocation.qualifier, allocated: status.allocated,
                                     failure: status.phase == .failed ? status.reason : nil)
         }.sorted { ($0.functionName, $0.qualifier) < ($1.functionName, $1.qualifier) }
     }

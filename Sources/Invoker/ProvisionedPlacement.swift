@@ -10,17 +10,14 @@ import Synchronization
 public struct ProvisionedShare: Sendable, Equatable {
     public var functionName: String
     public var qualifier: String
-    /// The environments this node is to keep.
-    public var requested: Int
-    /// Of those, the ones initialised and alive.
+    /// The environments initialised and alive.
     public var allocated: Int
-    /// Why bringing one up failed, while fewer than `requested` are alive.
+    /// Why bringing one up failed, while fewer than the node's share are alive.
     public var failure: String?
 
-    public init(functionName: String, qualifier: String, requested: Int, allocated: Int, failure: String? = nil) {
+    public init(functionName: String, qualifier: String, allocated: Int, failure: String? = nil) {
         self.functionName = functionName
         self.qualifier = qualifier
-        self.requested = requested
         self.allocated = allocated
         self.failure = failure
     }

@@ -64,7 +64,7 @@ enum ClusterNode {
             return try await store.listNodes().filter { [.serving, .draining].contains(liveness.condition(of: $0, now: now)) }
                 .flatMap { node in
                     node.load.provisioned.map {
-                        ProvisionedShare(functionName: $0.function, qualifier: $0.qualifier, requested: 0, allocated: $0.allocated,
+                        ProvisionedShare(functionName: $0.function, qualifier: $0.qualifier, allocated: $0.allocated,
                                          failure: $0.failure)
                     }
                 }
