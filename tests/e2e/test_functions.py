@@ -102,6 +102,26 @@ def test_update_code_and_configuration(lam, create, name):
     assert lam.get_function_configuration(FunctionName=name)["Timeout"] == 60
 
 
+def test_snapstart_is_refused_rather_than_ignored(lam, create, name):
+    """SnapStart is not built: asking for it on published versions is an InvalidParameterValueException that names it
+    (nothing is created or changed); `ApplyOn: None` is what every function has."""
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as e:
+        create(name, SnapStart={"ApplyOn": "PublishedVersions"})
+    assert "SnapStart" in e.value.response["Error"]["Message"]
+    with pytest.raises(lam.exceptions.ResourceNotFoundException):
+        lam.get_function_configuration(FunctionName=name)
+
+    created = create(name, SnapStart={"ApplyOn": "None"})
+    assert created["SnapStart"] == {"ApplyOn": "None", "OptimizationStatus": "Off"}
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as e:
+        lam.update_function_configuration(FunctionName=name, Timeout=9, SnapStart={"ApplyOn": "PublishedVersions"})
+    assert "SnapStart" in e.value.response["Error"]["Message"]
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as e:
+        lam.update_function_configuration(FunctionName=name, SnapStart={"ApplyOn": "Always"})
+    assert "snapStart.applyOn" in e.value.response["Error"]["Message"]
+    assert lam.get_function_configuration(FunctionName=name)["Timeout"] == created["Timeout"]
+
+
 def test_update_code_dry_run_changes_nothing(lam, create, name):
     created = create(name)
     dry = lam.update_function_code(FunctionName=name, ZipFile=make_zip({"other.py": ""}), DryRun=True)

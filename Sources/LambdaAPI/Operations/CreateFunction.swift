@@ -11,6 +11,7 @@ extension LambdaService {
         guard let code = body.Code else {
             throw LambdaError.invalidParameter("Code is a required parameter.")
         }
+        try checkSnapStart(body.SnapStart)
         let input = CreateFunctionInput(
             functionName: name,
             settings: FunctionSettings(body),

@@ -24,6 +24,7 @@ extension LambdaService {
     /// `PUT /2015-03-31/functions/{name}/configuration`.
     func updateFunctionConfiguration(_ request: APIRequest, name: String) async throws -> APIResponse {
         let body = try decode(UpdateFunctionConfigurationRequest.self, from: request)
+        try checkSnapStart(body.SnapStart)
         let definition = try await catalog.updateConfiguration(name, settings: FunctionSettings(body), revisionId: body.RevisionId)
         invoker?.functionChanged(definition.name, version: "$LATEST")
         return try .json(FunctionConfiguration(definition, arns: catalog.arns))

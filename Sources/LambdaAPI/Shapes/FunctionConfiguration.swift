@@ -63,6 +63,11 @@ public struct LoggingConfig: Codable, Sendable, Equatable {
     public var LogGroup: String?
 }
 
+/// `SnapStart` of CreateFunction and UpdateFunctionConfiguration.
+public struct SnapStart: Codable, Sendable, Equatable {
+    public var ApplyOn: String?
+}
+
 public struct SnapStartResponse: Codable, Sendable, Equatable {
     public var ApplyOn: String
     public var OptimizationStatus: String

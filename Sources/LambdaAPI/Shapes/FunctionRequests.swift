@@ -30,6 +30,7 @@ public struct CreateFunctionRequest: Codable, Sendable {
     public var LoggingConfig: LoggingConfig?
     public var DeadLetterConfig: DeadLetterConfig?
     public var KMSKeyArn: String?
+    public var SnapStart: SnapStart?
 }
 
 /// Body of UpdateFunctionCode.
@@ -61,4 +62,5 @@ public struct UpdateFunctionConfigurationRequest: Codable, Sendable {
     public var LoggingConfig: LoggingConfig?
     public var DeadLetterConfig: DeadLetterConfig?
     public var KMSKeyArn: String?
+    public var SnapStart: SnapStart?
 }
