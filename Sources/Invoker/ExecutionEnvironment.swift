@@ -159,26 +159,40 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     func attach(endpointTarget: SocketAddress?) async throws {
         writeSystemRecord(settings.systemLogs.initStart(functionName: settings.functionName, version: settings.version,
                                                         runtime: settings.runtime, initializationType: initializationType))
-        let api = try await RuntimeAPIServer.start(
-            listeningSocket: sandbox.runtimeListener, handler: self, maxBodyBytes: Self.maxResponseBytes, group: loop)
-        server.withLock { $0 = api }
-        if sandbox.endpointListener >= 0 {
+        // The Runtime API, the endpoint relay and the output pipe are independent channels: set up at once (each waits
+        // for its registration on the loop), each kept as soon as it is up so that `terminate` closes what was.
+        let (sandbox, loop) = (self.sandbox, self.loop)
+        async let api: Void = {
+            let api = try await RuntimeAPIServer.start(
+                listeningSocket: sandbox.runtimeListener, handler: self, maxBodyBytes: Self.maxResponseBytes, group: loop)
+            server.withLock { $0 = api }
+        }()
+        async let relay: Void = {
+            guard sandbox.endpointListener >= 0 else { return }
             if let endpointTarget {
                 let relay = try await EndpointRelay.start(listeningSocket: sandbox.endpointListener, target: endpointTarget, group: loop)
                 endpointRelay.withLock { $0 = relay }
             } else {
                 close(sandbox.endpointListener)
             }
-        }
-        let pipe = try await NIOPipeBootstrap(group: loop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(OutputReader(environment: self))
+        }()
+        async let pipe: Void = {
+            let pipe = try await NIOPipeBootstrap(group: loop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(OutputReader(environment: self))
+                    }
                 }
-            }
-            .takingOwnershipOfDescriptor(input: sandbox.output)
-            .get()
-        output.withLock { $0 = pipe }
+                .takingOwnershipOfDescriptor(input: sandbox.output)
+                .get()
+            output.withLock { $0 = pipe }
+        }()
+        // Every one is awaited (a failure is thrown only once all are settled, so nothing is left half set up).
+        var failure: (any Error)?
+        do { try await api } catch { failure = error }
+        do { try await relay } catch { failure = failure ?? error }
+        do { try await pipe } catch { failure = failure ?? error }
+        if let failure { throw failure }
         let exited: @Sendable (ProcessExit) -> Void = { [self] status in
             loop.execute { self.processExited(status) }
         }
