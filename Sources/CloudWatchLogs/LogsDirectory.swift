@@ -1,3 +1,4 @@
+import AWSProtocol
 import Foundation
 import Logging
 
@@ -16,6 +17,9 @@ public struct LogsDirectory: Sendable {
     public let subscriptionFilters: SubscriptionFilterSet
     /// Live Tail sessions and their fan-out.
     public let liveTail: LiveTail
+    /// Reloads of the filters in force run one at a time: two writes' reloads racing could otherwise publish the
+    /// older read last (a filter just put missing until the next write).
+    let filterReloads = OneAtATime()
 
     public init(store: any LogStore, arns: LogARNs, janitor: LogJanitor? = nil, metricFilterStore: (any MetricFilterStore)? = nil,
                 metricFilters: MetricFilterSet = MetricFilterSet(), subscriptionFilterStore: (any SubscriptionFilterStore)? = nil,

@@ -33,6 +33,15 @@ def wait_for(condition, timeout=30.0, interval=0.05, what="condition"):
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+def wait_for_invoke_logs(logs, group):
+    """Waits until a function's finished invoke has its lines stored (its REPORT line is searchable): a metric or
+    subscription filter made after that does not see them (lines still in the log writer when a filter is made are
+    ingested after it, and count, as on AWS)."""
+    wait_for(lambda: logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+             and logs.filter_log_events(logGroupName=group, filterPattern='"REPORT"')["events"],
+             what=f"the invoke's lines in {group}")
+
+
 class Server:
     """One running server process."""
 

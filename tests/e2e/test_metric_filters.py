@@ -9,7 +9,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import make_zip, wait_for
+from conftest import make_zip, wait_for, wait_for_invoke_logs
 
 LOGS_ORDERS = """
 import json
@@ -40,11 +40,7 @@ def test_function_log_lines_become_metrics(lam, create, name, logs, cw):
     create(name, Code={"ZipFile": make_zip({"app.py": LOGS_ORDERS})})
     group = f"/aws/lambda/{name}"
     lam.invoke(FunctionName=name, Payload=json.dumps({"level": "INFO", "latency": 1}).encode())
-    # The first invoke's lines are ingested before the filters exist (a filter counts what is ingested after it: the
-    # group can exist before the log writer flushed the lines, which would then count).
-    wait_for(lambda: logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
-             and logs.filter_log_events(logGroupName=group, filterPattern='"REPORT"')["events"],
-             what="the first invoke's lines ingested")
+    wait_for_invoke_logs(logs, group)
     ns = "Filters/" + uuid.uuid4().hex[:6]
     logs.put_metric_filter(logGroupName=group, filterName="errors", filterPattern='{ $.level = "ERROR" }',
                            metricTransformations=[{"metricName": "Errors", "metricNamespace": ns, "metricValue": "1",

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import make_zip, wait_for
+from conftest import make_zip, wait_for, wait_for_invoke_logs
 
 SUBSCRIBER = """
 import base64, gzip, json
@@ -46,7 +46,7 @@ def test_matching_function_logs_reach_the_subscriber(lam, create, logs):
     create(source, Code={"ZipFile": make_zip({"app.py": NOISY})})
     group = f"/aws/lambda/{source}"
     lam.invoke(FunctionName=source, Payload=b'{"tag": "first"}')
-    wait_for(lambda: logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"], what="the source's log group")
+    wait_for_invoke_logs(logs, group)
     lam.add_permission(FunctionName=subscriber, StatementId="logs", Action="lambda:InvokeFunction", Principal="logs.amazonaws.com",
                        SourceArn=f"arn:aws:logs:us-east-1:000000000000:log-group:{group}:*")
     logs.put_subscription_filter(logGroupName=group, filterName="errors", filterPattern="ERROR", destinationArn=sub_arn)

@@ -9,7 +9,8 @@ extension LogsDirectory {
 
     /// Reads the stored filters into the set in force (at start).
     public func loadMetricFilters() async throws {
-        metricFilters.replace(with: try await filterStore().metricFilters())
+        let store = try filterStore()
+        try await filterReloads.run { metricFilters.replace(with: try await store.metricFilters()) }
     }
 
     public func putMetricFilter(group: String, name: String, pattern: String, transformations: [MetricTransformation]) async throws {

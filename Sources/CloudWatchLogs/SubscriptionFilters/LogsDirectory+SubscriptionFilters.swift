@@ -8,7 +8,8 @@ extension LogsDirectory {
     }
 
     public func loadSubscriptionFilters() async throws {
-        subscriptionFilters.replace(with: try await subscriptionStore().subscriptionFilters())
+        let store = try subscriptionStore()
+        try await filterReloads.run { subscriptionFilters.replace(with: try await store.subscriptionFilters()) }
     }
 
     public func putSubscriptionFilter(group: String, name: String, pattern: String, destinationArn: String, roleArn: String?,
