@@ -180,6 +180,7 @@ let package = Package(
         .target(name: "RuntimeBootstraps", resources: [.copy("Resources")], swiftSettings: strict),
         // Function logs: START/END/REPORT lines, streams, and their batched persistence.
         .target(name: "FunctionLogs", dependencies: [
+            "AWSProtocol",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),

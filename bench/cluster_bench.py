@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Cluster benchmark (issue 16): warm invoke on a PostgreSQL-backed node beside the SQLite-backed server in the
-same run, how soon an update through one node is what another node runs, and async invokes spread over two nodes.
+same run, how soon an update through one node is what another node runs, async invokes spread over two nodes, and
+what routing for warmth costs (an invoke forwarded to a warm environment on the other node, against a cold start and
+a warm invoke on the node itself).
 
 Starts a throwaway PostgreSQL (initdb in a temp dir, a free port on 127.0.0.1) and its own servers (release build by
 default) and prints figures; it asserts nothing. Usage:
     python3 bench/cluster_bench.py [--bin .build/release/swiftlet] [--warm-seconds 5] [--updates 30] [--async 500]
+                                   [--forwards 20]
 """
 import argparse
 import concurrent.futures
@@ -17,6 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 from cluster_support import ThrowawayPostgres  # noqa: E402
+from cold_start_bench import scrape, series  # noqa: E402
 from invoke_bench import ROLE, Server, percentile, signed_invoke, warm_worker, zip_of  # noqa: E402
 
 NETWORK = ("--function-network", "none", "--xray-daemon-port", "off")
@@ -95,12 +99,57 @@ def async_spread(a, b, count):
           f"all {len(seen)} ran within {total:.2f} s")
 
 
+TOKEN = "import uuid\nTOKEN = uuid.uuid4().hex\ndef handler(event, context):\n    return TOKEN\n"
+
+
+def forwarding(a, b, runs):
+    """Invokes through B of a function warm only on A (forwarded), through A (warm locally), and through B of a new
+    revision each time (warm nowhere: a cold start on B); end to end through boto3, sequential."""
+    la, lb = a.client(), b.client()
+
+    def timed(lam, name):
+        start = time.perf_counter()
+        token = lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()
+        return (time.perf_counter() - start) * 1000, token
+
+    la.create_function(FunctionName="fwd", Runtime="python3.11", Role=ROLE, Handler="app.handler",
+                       Code={"ZipFile": zip_of({"app.py": TOKEN})})
+    _, on_a = timed(la, "fwd")
+    # B forwards once its router has read A's heartbeat with the revision warm.
+    key = (("function", '"fwd"'),)
+    deadline = time.monotonic() + 30
+    while series(scrape(b), "swiftlet_warm_elsewhere").get(key, 0) < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    forwarded, served_by_a = [], 0
+    for _ in range(runs):
+        elapsed, token = timed(lb, "fwd")
+        forwarded.append(elapsed)
+        served_by_a += token == on_a
+    warm_local = [timed(la, "fwd")[0] for _ in range(runs)]
+    lb.create_function(FunctionName="cold", Runtime="python3.11", Role=ROLE, Handler="app.handler",
+                       Code={"ZipFile": zip_of({"app.py": TOKEN})})
+    cold = []
+    for i in range(runs):
+        lb.update_function_configuration(FunctionName="cold", Environment={"Variables": {"RUN": str(i)}})
+        while lb.get_function_configuration(FunctionName="cold").get("LastUpdateStatus", "Successful") != "Successful":
+            time.sleep(0.01)
+        cold.append(timed(lb, "cold")[0])
+
+    def ms(values):
+        return f"p50={statistics.median(values):.1f} ms (min {min(values):.1f}, max {max(values):.1f})"
+    print(f"invoke through B of a revision warm only on A, forwarded: {ms(forwarded)} "
+          f"({served_by_a} of {runs} answered by A's environment)")
+    print(f"the same through A, warm locally:                     {ms(warm_local)}")
+    print(f"through B, a new revision each time (a cold start):    {ms(cold)}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "swiftlet"))
     ap.add_argument("--warm-seconds", type=float, default=5)
     ap.add_argument("--updates", type=int, default=30)
     ap.add_argument("--async", dest="async_count", type=int, default=500)
+    ap.add_argument("--forwards", type=int, default=20)
     args = ap.parse_args()
     postgres = ThrowawayPostgres()
     servers = []
@@ -120,6 +169,7 @@ def main():
         print("\n== two nodes on one PostgreSQL")
         propagation(a, b, args.updates)
         async_spread(a, b, args.async_count)
+        forwarding(a, b, args.forwards)
     finally:
         for s in servers:
             try:

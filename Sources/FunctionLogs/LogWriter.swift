@@ -1,3 +1,4 @@
+import AWSProtocol
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -97,12 +98,7 @@ public final class LogWriter: Service, Sendable {
         } onGracefulShutdown: {}
         // The last flush may meet a store whose connection went away under it: not waited for past 5 s, so the
         // shutdown goes on (what it held is lost, as when the store refuses it).
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let pending = Mutex<CheckedContinuation<Void, Never>?>(continuation)
-            let done: @Sendable () -> Void = { pending.withLock { $0?.resume(); $0 = nil } }
-            Task { await self.flush(); done() }
-            Task { try? await Task.sleep(for: .seconds(5)); done() }
-        }
+        await firstAnswer({ await self.flush() }, { try? await Task.sleep(for: .seconds(5)) })
     }
 }
 

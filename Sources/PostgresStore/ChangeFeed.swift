@@ -174,11 +174,8 @@ public final class ChangeFeed: Service, Sendable {
         let id = UUID().uuidString.lowercased()
         let peers: Set<String>
         do {
-            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-            peers = Set(try await client.query("""
-                SELECT id FROM cluster_nodes
-                WHERE id <> \(nodeId) AND state = 'serving' AND heartbeat_at > \(now) - 3 * heartbeat_interval_ms
-                """, logger: logger).collect().map { try $0.decode(String.self) })
+            peers = Set(try await client.query(PostgresStore.servingNodesQuery(at: Date(), except: nodeId), logger: logger)
+                .collect().map { try $0.decode(String.self) })
         } catch {
             return false
         }

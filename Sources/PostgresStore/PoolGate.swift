@@ -24,15 +24,19 @@ struct PoolGate: Sendable {
         try await through { try await bounded { try await pool.execute(statement, logger: logger, file: file, line: line) } }
     }
 
+    /// `body` on a pooled connection. Given up on as `query` is; since the group must await `body` (it is not
+    /// escaping), giving up also closes the connection it holds, which ends a query the server will never answer (a
+    /// connection the database dropped under it during an outage) instead of waiting on it forever.
     func withConnection<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let probe = try health.admit(target)
-        do {
-            let result = try await bounded { try await pool.withConnection(body) }
-            health.succeeded(probe: probe)
-            return result
-        } catch {
-            health.finished(probe: probe)
-            throw error
+        let held = HeldConnection()
+        return try await through {
+            try await bounded(givingUp: { await held.close() }) {
+                try await pool.withConnection { connection in
+                    held.set(connection)
+                    defer { held.set(nil) }
+                    return try await body(connection)
+                }
+            }
         }
     }
 
@@ -59,8 +63,9 @@ struct PoolGate: Sendable {
         return try result.get()
     }
 
-    /// Runs `call`, or gives up with `unavailable` once the pool has failed to open connections for a while.
-    private func bounded<T>(_ call: () async throws -> T) async throws -> T {
+    /// Runs `call`, or gives up with `unavailable` once the pool has failed to open connections for a while (or the
+    /// store closes), after `givingUp` has made `call` end.
+    private func bounded<T>(givingUp: @escaping @Sendable () async -> Void = {}, _ call: () async throws -> T) async throws -> T {
         try await withoutActuallyEscaping(call) { call in
             // The group awaits both children before returning: the closure and its result never outlive this scope,
             // and only one task touches each at a time.
@@ -70,6 +75,7 @@ struct PoolGate: Sendable {
                 group.addTask { Unchecked(value: try await work.value()) }
                 group.addTask {
                     await health.waitForOutage(since: started)
+                    if !Task.isCancelled { await givingUp() }
                     return nil
                 }
                 defer { group.cancelAll() }
@@ -158,6 +164,19 @@ final class PoolHealth: Sendable {
 
     func finished(probe: Bool) {
         if probe { state.withLock { $0.probing = false } }
+    }
+}
+
+/// The connection a `PoolGate.withConnection` body runs on, while it does: closed when the gate gives up on the body.
+private final class HeldConnection: Sendable {
+    private let connection = Mutex<PostgresConnection?>(nil)
+
+    func set(_ value: PostgresConnection?) {
+        connection.withLock { $0 = value }
+    }
+
+    func close() async {
+        try? await connection.withLock({ $0 })?.close()
     }
 }
 

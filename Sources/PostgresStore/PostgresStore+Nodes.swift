@@ -82,6 +82,17 @@ extension PostgresStore: NodeStore {
         try await rows("SELECT to_regclass('cluster_nodes') IS NOT NULL")[0].decode(Bool.self)
     }
 
+    /// The ids of the nodes serving at `now` other than `except`: state `serving`, and a heartbeat within
+    /// `NodeLiveness`'s missed heartbeats of their own interval (the others count as dead). What a fence waits for and
+    /// what work is shared between.
+    static func servingNodesQuery(at now: Date, except: String) -> PostgresQuery {
+        """
+        SELECT id FROM cluster_nodes
+        WHERE id <> \(except) AND state = 'serving'
+          AND heartbeat_at > \(milliseconds(now)) - \(NodeLiveness().missedHeartbeats) * heartbeat_interval_ms
+        """
+    }
+
     /// `NodeLoad.warm` or `.provisioned` as stored (JSON).
     static func jsonText<Element: Encodable>(_ list: [Element]) -> String {
         guard !list.isEmpty, let data = try? JSONEncoder().encode(list) else { return "[]" }

@@ -15,10 +15,8 @@ extension PostgresStore: WorkLeaseStore {
                 held[item] = (holder, expires > now)
             }
             // Sharing with every node that holds some, and every serving node of the registry (it may hold none yet).
-            let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
-            let serving = try await connection.rows("""
-                SELECT id FROM cluster_nodes WHERE state = 'serving' AND heartbeat_at > \(nowMs) - 3 * heartbeat_interval_ms
-                """, logger).map { try $0.decode(String.self) }
+            let serving = try await connection.rows(Self.servingNodesQuery(at: now, except: node), logger)
+                .map { try $0.decode(String.self) }
             let holders = Set(held.values.filter { $0.live && $0.node != node }.map(\.node)).union(serving).union([node])
             let share = items.isEmpty ? 0 : (items.count + holders.count - 1) / holders.count
             var mine = Set(held.filter { $0.value.node == node }.map(\.key))

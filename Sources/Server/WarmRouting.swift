@@ -17,7 +17,7 @@ struct WarmRouting: Sendable {
         self.router = router
         forwarder = InvokeForwarder(
             nodeId: nodeId, signer: SigV4Signer(credentials: root, region: region, service: LambdaService.lambdaSigningName),
-            peers: RoutedPeers(router: router),
+            peers: router,
             onForward: { _ in metrics.countForwardedInvoke(outcome: "forwarded") },
             onFailure: { peer, failure in
                 metrics.countForwardedInvoke(outcome: "fell_back")
@@ -36,17 +36,5 @@ struct WarmRouting: Sendable {
     }
 }
 
-/// The router as the Lambda API's forwarder asks it for peers.
-struct RoutedPeers: WarmPeers {
-    let router: WarmRouter
-
-    func claim(function: String, version: String, revisionId: String) -> String? {
-        router.claim(function: function, version: version, revisionId: revisionId)
-    }
-
-    func release(_ address: String, function: String, version: String, revisionId: String) {
-        router.release(address, function: function, version: version, revisionId: revisionId)
-    }
-
-    func suspend(_ address: String) { router.suspend(address) }
-}
+/// The router is where the Lambda API's forwarder finds peers (the two modules do not know each other).
+extension WarmRouter: WarmPeers {}

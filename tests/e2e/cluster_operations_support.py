@@ -13,8 +13,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from cluster_support import NODE_FLAGS, Node, node_log
-from conftest import BIN, Server
+from cluster_support import Node
+from conftest import BIN
 
 
 # ------------------------------------------------------------------------------------------------------ nodes
@@ -24,19 +24,7 @@ class RestartedNode(Node):
 
     def __init__(self, previous, database_url, flags=(), env=None):
         assert not previous.alive, f"node {previous.name} still runs"
-        self.name = previous.name
-        self._node_id = None
-        try:
-            Server.__init__(self, previous.data_dir, env=env,
-                            flags=("--database-url", database_url, *NODE_FLAGS, *flags))
-        except BaseException as e:
-            proc = getattr(self, "proc", None)
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=20)
-            raise RuntimeError(f"node {self.name} did not start again ({e!r}); its log is in {previous.data_dir}: "
-                               f"{node_log(previous.data_dir)[-3000:]}") from e
-        self.alive = True
+        super().__init__(previous.name, database_url, flags=flags, env=env, data_dir=previous.data_dir)
         assert self.node_id == previous.node_id, "a node started again on its data dir keeps its id"
 
 
@@ -74,6 +62,18 @@ def cluster_status(url):
     code, out, err = cluster_command("status", "--database-url", url)
     assert code == 0, (code, out, err)
     return out
+
+
+def health_while(caller, node, since):
+    """What `node`'s GET /health answers while the thread `caller` runs and the node's process lives, sampled every
+    20 ms: each change as (seconds after `since`, answer)."""
+    seen = []
+    while caller.is_alive() and node.proc.poll() is None:
+        answer = health(node.endpoint, timeout=0.5)
+        if not seen or seen[-1][1] != answer:
+            seen.append((round(time.monotonic() - since, 2), answer))
+        time.sleep(0.02)
+    return seen
 
 
 def node_state(url, node):

@@ -169,10 +169,11 @@ NODE_FLAGS = ("--function-network", "none", "--stem-cells", "1", "--xray-daemon-
 class Node(Server):
     """A `Server` on a data dir of its own, keeping its state in the cluster's database."""
 
-    def __init__(self, name, database_url, flags=(), env=None):
+    def __init__(self, name, database_url, flags=(), env=None, data_dir=None):
+        """`data_dir`: a stopped node's, to start it again (same node id); by default a new one."""
         self.name = name
         self._node_id = None
-        data_dir = tempfile.mkdtemp(prefix=f"swiftlet-node-{name}-")
+        data_dir = data_dir or tempfile.mkdtemp(prefix=f"swiftlet-node-{name}-")
         try:
             super().__init__(data_dir, env=env, flags=("--database-url", database_url, *NODE_FLAGS, *flags))
         except BaseException as e:

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from async_support import make_queue, python_runtime_of, strict_client
 from cluster_operations_support import (BACKEND_HEADER, LoadBalancer, RestartedNode, cluster_command, exited, health,
-                                        node_state, start_postgres, stop_postgres)
+                                        health_while, node_state, start_postgres, stop_postgres)
 from cluster_support import (Node, ThrowawayPostgres, a, binary_has_cluster_status, binary_has_database_url,
                              cluster, create_function, invoke_json, postgres, runtime, wait_until, wait_updated)
 from conftest import BIN
@@ -187,12 +187,7 @@ def test_drain_finishes_the_call_in_flight_and_stops_the_node(cluster, runtime):
     assert c.node_id in out, out
 
     # What /health answers while the call runs, until the process ends.
-    seen = []
-    while caller.is_alive() and c.proc.poll() is None:
-        answer = health(c.endpoint, timeout=0.5)
-        if not seen or seen[-1][1] != answer:
-            seen.append((round(time.monotonic() - drained_at, 2), answer))
-        time.sleep(0.02)
+    seen = health_while(caller, c, drained_at)
     caller.join(timeout=60)
     assert not caller.is_alive(), "the call in flight on the drained node never returned"
 
@@ -230,12 +225,7 @@ def test_sigterm_marks_the_node_draining_while_it_finishes_its_calls(cluster, ru
     caller, result = started_call(lam_e, sqs_a, started_url, name, {"id": "terminated", "sleep": 3})
     signalled = time.monotonic()
     e.proc.send_signal(signal.SIGTERM)
-    seen = []
-    while caller.is_alive() and e.proc.poll() is None:
-        answer = health(e.endpoint, timeout=0.5)
-        if not seen or seen[-1][1] != answer:
-            seen.append((round(time.monotonic() - signalled, 2), answer))
-        time.sleep(0.02)
+    seen = health_while(caller, e, signalled)
     caller.join(timeout=60)
     wait_until(lambda: e.proc.poll() is not None, 20, interval=0.1, what="the node to exit after SIGTERM")
     exit_code = exited(e)
