@@ -93,7 +93,9 @@ public final class LogWriter: Service, Sendable {
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 try? await Task.sleep(for: interval)
-                await flush()
+                // A flush stuck on a store call that never returns (begun during a database outage) must not keep the
+                // writer from stopping: the shutdown goes on without it (its batch is lost, as when the store refuses).
+                await firstAnswer({ await self.flush() }, { try? await gracefulShutdown() })
             }
         } onGracefulShutdown: {}
         // The last flush may meet a store whose connection went away under it: not waited for past 5 s, so the
