@@ -24,20 +24,8 @@ struct PoolGate: Sendable {
         try await through { try await bounded { try await pool.execute(statement, logger: logger, file: file, line: line) } }
     }
 
-    /// `body` on a pooled connection. Given up on as `query` is; since the group must await `body` (it is not
-    /// escaping), giving up also closes the connection it holds, which ends a query the server will never answer (a
-    /// connection the database dropped under it during an outage) instead of waiting on it forever.
     func withConnection<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let held = HeldConnection()
-        return try await through {
-            try await bounded(givingUp: { await held.close() }) {
-                try await pool.withConnection { connection in
-                    held.set(connection)
-                    defer { held.set(nil) }
-                    return try await body(connection)
-                }
-            }
-        }
+        try await through { try await bounded { try await pool.withConnection(body) } }
     }
 
     /// Runs `call` in a task of its own, or gives up with `unavailable` once the pool has failed to open connections for a
@@ -64,8 +52,8 @@ struct PoolGate: Sendable {
     }
 
     /// Runs `call`, or gives up with `unavailable` once the pool has failed to open connections for a while (or the
-    /// store closes), after `givingUp` has made `call` end.
-    private func bounded<T>(givingUp: @escaping @Sendable () async -> Void = {}, _ call: () async throws -> T) async throws -> T {
+    /// store closes) — after `call` noticed its cancellation (a running query does not: see the log writer).
+    private func bounded<T>(_ call: () async throws -> T) async throws -> T {
         try await withoutActuallyEscaping(call) { call in
             // The group awaits both children before returning: the closure and its result never outlive this scope,
             // and only one task touches each at a time.
@@ -75,7 +63,6 @@ struct PoolGate: Sendable {
                 group.addTask { Unchecked(value: try await work.value()) }
                 group.addTask {
                     await health.waitForOutage(since: started)
-                    if !Task.isCancelled { await givingUp() }
                     return nil
                 }
                 defer { group.cancelAll() }
@@ -164,19 +151,6 @@ final class PoolHealth: Sendable {
 
     func finished(probe: Bool) {
         if probe { state.withLock { $0.probing = false } }
-    }
-}
-
-/// The connection a `PoolGate.withConnection` body runs on, while it does: closed when the gate gives up on the body.
-private final class HeldConnection: Sendable {
-    private let connection = Mutex<PostgresConnection?>(nil)
-
-    func set(_ value: PostgresConnection?) {
-        connection.withLock { $0 = value }
-    }
-
-    func close() async {
-        try? await connection.withLock({ $0 })?.close()
     }
 }
 
