@@ -132,6 +132,12 @@ extension FunctionCatalog {
         if let v = s.kmsKeyArn {
             d.kmsKeyArn = v.isEmpty ? nil : v
         }
+        if let v = s.snapStart {
+            d.snapStart = v == "None" ? nil : v
+        }
+        if d.snapStart != nil, let runtime = d.runtime, !RuntimeRegistry.supportsSnapStart(runtime) {
+            throw .invalidParameter("\(runtime) is not supported for SnapStart enabled functions.")
+        }
     }
 
     /// `LoggingConfig`: members not given keep their values. Log levels exist only with the JSON format (INFO

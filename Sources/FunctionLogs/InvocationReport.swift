@@ -10,14 +10,20 @@ public enum PlatformLines {
         "END RequestId: \(requestId)"
     }
 
-    /// `REPORT RequestId: …\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t[Init Duration: 150.12 ms\t]`
+    /// `REPORT RequestId: …\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t[Init Duration: 150.12 ms\t]`;
+    /// an environment restored from a SnapStart template ends with `Restore Duration: 4.56 ms\tBilled Restore Duration: 5 ms\t`
+    /// instead of the init duration.
     public static func report(requestId: String, durationMs: Double, memorySizeMB: Int, maxMemoryUsedMB: Int,
-                              initDurationMs: Double?) -> String {
+                              initDurationMs: Double?, restoreDurationMs: Double? = nil) -> String {
         var line = "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", durationMs)) ms"
         line += "\tBilled Duration: \(billedMilliseconds(durationMs)) ms"
         line += "\tMemory Size: \(memorySizeMB) MB\tMax Memory Used: \(maxMemoryUsedMB) MB\t"
         if let initDurationMs {
             line += "Init Duration: \(String(format: "%.2f", initDurationMs)) ms\t"
+        }
+        if let restoreDurationMs {
+            line += "Restore Duration: \(String(format: "%.2f", restoreDurationMs)) ms\t"
+            line += "Billed Restore Duration: \(billedMilliseconds(restoreDurationMs)) ms\t"
         }
         return line
     }
@@ -98,11 +104,12 @@ public struct SystemLogFormat: Sendable, Equatable {
 
     /// What closes an invocation: `END` and `REPORT`, or `platform.runtimeDone` (DEBUG) and `platform.report`.
     public func end(requestId: String, status: Status, durationMs: Double, memorySizeMB: Int, maxMemoryUsedMB: Int,
-                    initDurationMs: Double?, at date: Date = Date()) -> [String] {
+                    initDurationMs: Double?, restoreDurationMs: Double? = nil, at date: Date = Date()) -> [String] {
         guard jsonLevel != nil else {
             return [PlatformLines.end(requestId: requestId),
                     PlatformLines.report(requestId: requestId, durationMs: durationMs, memorySizeMB: memorySizeMB,
-                                         maxMemoryUsedMB: maxMemoryUsedMB, initDurationMs: initDurationMs)]
+                                         maxMemoryUsedMB: maxMemoryUsedMB, initDurationMs: initDurationMs,
+                                         restoreDurationMs: restoreDurationMs)]
         }
         var records: [String] = []
         if writes(.debug) {
@@ -111,7 +118,7 @@ public struct SystemLogFormat: Sendable, Equatable {
         if writes(.info) {
             records.append(PlatformRecords.report(requestId: requestId, status: status, durationMs: durationMs,
                                                   memorySizeMB: memorySizeMB, maxMemoryUsedMB: maxMemoryUsedMB,
-                                                  initDurationMs: initDurationMs, at: date))
+                                                  initDurationMs: initDurationMs, restoreDurationMs: restoreDurationMs, at: date))
         }
         return records
     }
@@ -142,12 +149,17 @@ public enum PlatformRecords {
                "{\"requestId\":\(quoted(requestId)),\(statusFields(status)),\"metrics\":{\"durationMs\":\(decimal(durationMs))}}")
     }
 
-    /// `{"requestId", "metrics": {durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB[, initDurationMs]}, "status"[, "errorType"]}`
+    /// `{"requestId", "metrics": {durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB[, initDurationMs]
+    /// [, restoreDurationMs, billedRestoreDurationMs]}, "status"[, "errorType"]}`
     public static func report(requestId: String, status: SystemLogFormat.Status, durationMs: Double, memorySizeMB: Int,
-                              maxMemoryUsedMB: Int, initDurationMs: Double?, at date: Date) -> String {
+                              maxMemoryUsedMB: Int, initDurationMs: Double?, restoreDurationMs: Double? = nil, at date: Date) -> String {
         var metrics = "\"durationMs\":\(decimal(durationMs)),\"billedDurationMs\":\(PlatformLines.billedMilliseconds(durationMs))"
         metrics += ",\"memorySizeMB\":\(memorySizeMB),\"maxMemoryUsedMB\":\(maxMemoryUsedMB)"
         if let initDurationMs { metrics += ",\"initDurationMs\":\(decimal(initDurationMs))" }
+        if let restoreDurationMs {
+            metrics += ",\"restoreDurationMs\":\(decimal(restoreDurationMs))"
+            metrics += ",\"billedRestoreDurationMs\":\(PlatformLines.billedMilliseconds(restoreDurationMs))"
+        }
         return record("platform.report", at: date,
                       "{\"requestId\":\(quoted(requestId)),\"metrics\":{\(metrics)},\(statusFields(status))}")
     }

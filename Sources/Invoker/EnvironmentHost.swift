@@ -160,8 +160,12 @@ public struct EnvironmentHost: Sendable {
             ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "\(function.memorySize)"),
             ("AWS_LAMBDA_FUNCTION_VERSION", version),
             ("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType),
-            ("AWS_LAMBDA_LOG_GROUP_NAME", logGroup),
-            ("AWS_LAMBDA_LOG_STREAM_NAME", logStream),
+        ]
+        // As on AWS, a SnapStart function has no log group or stream variables: its init ran before either existed.
+        if initializationType != "snap-start" {
+            env += [("AWS_LAMBDA_LOG_GROUP_NAME", logGroup), ("AWS_LAMBDA_LOG_STREAM_NAME", logStream)]
+        }
+        env += [
             // LoggingConfig as managed runtimes read it: the format, and with JSON the application log level.
             ("AWS_LAMBDA_LOG_FORMAT", function.logFormat),
             ("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"),

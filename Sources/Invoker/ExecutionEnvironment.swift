@@ -24,6 +24,8 @@ struct EnvironmentSettings: Sendable {
     var systemLogs: SystemLogFormat = .text
     /// The runtime identifier, named by `platform.initStart`.
     var runtime: String?
+    /// A copy of a SnapStart template: its first REPORT says `Restore Duration` where others say `Init Duration`.
+    var restored = false
 }
 
 /// The end of one invocation in an environment, with the figures for its REPORT line.
@@ -274,14 +276,26 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         var lines: [String] = []
         if let start = settings.systemLogs.start(requestId: requestId, version: settings.version) { lines.append(start) }
         lines += settings.systemLogs.end(requestId: requestId, status: outcome.systemLogStatus, durationMs: 0,
-                                         memorySizeMB: settings.memorySizeMB, maxMemoryUsedMB: 0, initDurationMs: initMs)
+                                         memorySizeMB: settings.memorySizeMB, maxMemoryUsedMB: 0,
+                                         initDurationMs: settings.restored ? nil : initMs,
+                                         restoreDurationMs: settings.restored ? initMs : nil)
         let ts = LogNames.nowMs()
         logs.append(lines.map { LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: $0) })
         return EnvironmentCompletion(outcome: outcome, lines: lines, reusable: false)
     }
 
     /// `AWS_LAMBDA_INITIALIZATION_TYPE` of this environment, as the platform's init records name it.
-    private var initializationType: String { settings.provisioned ? "provisioned-concurrency" : "on-demand" }
+    private var initializationType: String {
+        settings.restored ? "snap-start" : settings.provisioned ? "provisioned-concurrency" : "on-demand"
+    }
+
+    /// A SnapStart template said its init is over: it never asks for an invocation, so its init timer stops here.
+    func templateReady() {
+        state.withLock { s in
+            for task in s.idleTasks { task.cancel() }
+            s.idleTasks.removeAll()
+        }
+    }
 
     /// Writes one of the platform's own records (nil: the function's SystemLogLevel leaves it out) to the log stream.
     private func writeSystemRecord(_ record: String?) {
@@ -470,7 +484,9 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
             let usedMB = peak.map { ($0 + 1024 * 1024 - 1) / (1024 * 1024) } ?? 0
             let closing = settings.systemLogs.end(requestId: requestId, status: outcome.systemLogStatus, durationMs: durationMs,
                                                   memorySizeMB: settings.memorySizeMB,
-                                                  maxMemoryUsedMB: min(usedMB, settings.memorySizeMB), initDurationMs: initMs)
+                                                  maxMemoryUsedMB: min(usedMB, settings.memorySizeMB),
+                                                  initDurationMs: settings.restored ? nil : initMs,
+                                                  restoreDurationMs: settings.restored ? initMs : nil)
             p.lines.append(contentsOf: closing)
             let ts = LogNames.nowMs()
             logs.append(closing.map { LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: $0) })

@@ -48,6 +48,8 @@ public final class Invoker: Sendable {
     let launchQueue: DispatchQueue
     /// Pre-started environments per runtime, specialised at a cold start.
     let stemCells: StemCellPool<StemCell>
+    /// SnapStart templates of published versions.
+    let snapStart = SnapStartTemplates()
     let metrics: InvokerMetrics
     /// Who gets sampled invocations' facts, and the X-Ray daemon environments reach.
     let tracing = InvocationTracing()
@@ -165,6 +167,9 @@ public final class Invoker: Sendable {
             return keys.compactMap { all.removeValue(forKey: $0) }
         }
         for allocation in dropped { allocation.cancel() }
+        for template in snapStart.retire(prefix: version.map { prefix + $0 + "\u{0}" } ?? prefix) {
+            template.environment.terminate()
+        }
     }
 
     /// Makes concurrency limits cluster-wide: slots are leased from `store`, shared with the cluster's other nodes.
@@ -198,6 +203,10 @@ public final class Invoker: Sendable {
             try await host.code.prefetch(function)
         } catch {
             throw LambdaError.service("Could not prepare the function's code: \(error)")
+        }
+        if !classic, !provisioned, usesSnapStart(function, version: version),
+           let env = await restore(function, version: version, pool: pool, started: started) {
+            return env
         }
         if !classic, let runtime = host.stemCellRuntime(for: function) {
             if let cell = stemCells.take(runtime, deferRefill: true) {
@@ -298,12 +307,13 @@ public final class Invoker: Sendable {
     /// and exit watched; when attaching fails, what it holds is given back and `LambdaError.service` thrown.
     func attachedEnvironment(id: String, sandbox: LaunchedSandbox, cgroups: CgroupSet?, exitRelay: ExitRelay?,
                              function: FunctionDefinition, version: String, logGroup: String, logStream: String, provisioned: Bool,
-                             started: ContinuousClock.Instant, phases: ColdStartPhases, pool: EnvironmentPool,
+                             restored: Bool = false, started: ContinuousClock.Instant, phases: ColdStartPhases, pool: EnvironmentPool,
                              releaseNetwork: @escaping @Sendable () -> Void) async throws -> ExecutionEnvironment {
         let settings = EnvironmentSettings(
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
             timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
-            systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime)
+            systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime,
+            restored: restored)
         let xrayRelay = await startXRayRelay(sandbox)
         let env = ExecutionEnvironment(
             id: id, loop: group.next(), sandbox: sandbox, cgroups: cgroups, settings: settings, logs: logs,
@@ -353,6 +363,8 @@ public final class Invoker: Sendable {
     public func shutdown() async {
         let cells = stemCells.close()
         for cell in cells { cell.terminate() }
+        let templates = snapStart.retireAll()
+        for template in templates { template.environment.terminate() }
         for allocation in provisioned.withLock({ all in defer { all.removeAll() }; return Array(all.values) }) {
             allocation.cancel()
         }
@@ -368,6 +380,7 @@ public final class Invoker: Sendable {
         }
         for env in envs { env.terminate() }
         for env in envs { await env.waitForExit() }
+        for template in templates { await template.environment.waitForExit() }
         for cell in cells { await cell.waitForExit() }
         // Cells that were starting end as they arrive (the pool is closed); wait for them to be handed over.
         let deadline = ContinuousClock.now + .seconds(10)

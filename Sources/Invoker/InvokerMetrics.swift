@@ -14,12 +14,16 @@ final class InvokerMetrics: Sendable {
     private let phaseHistograms = Mutex<[String: ValueHistogram]>([:])
     /// `swiftlet_stem_cell_claims_total{runtime, result}`.
     private let claimCounters = Mutex<[String: Counter]>([:])
+    /// `swiftlet_snapstart_restores_total{result}`.
+    private let restoreCounters = Mutex<[String: Counter]>([:])
+    /// `swiftlet_snapstart_template_seconds`, made on first use.
+    private let templateHistogram = Mutex<[String: ValueHistogram]>([:])
     /// `swiftlet_stem_cells{runtime, state}`, set when scraped.
     private let stemCellGauges = Mutex<[String: Gauge]>([:])
 
     static let phaseFamily = "swiftlet_cold_start_phase_seconds"
     static let phaseHelp = "Time of each phase of a cold start, by path (stem_cell: a pre-started environment specialised; "
-        + "launch: a new sandbox and interpreter) and phase (cgroups, network, code, sandbox, attach, runtime_init; stem_cell's "
+        + "launch: a new sandbox and interpreter; snap_start: a copy of a version's SnapStart template) and phase (cgroups, network, code, sandbox, attach, runtime_init; stem_cell's "
         + "specialise, the attaching of code, layers and /tmp, overlaps its attach)."
     static let phaseBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 10]
 
@@ -68,6 +72,30 @@ final class InvokerMetrics: Sendable {
                 labels: [("runtime", runtime), ("result", result)])
         }
         counter.increment()
+    }
+
+    /// Counts a cold start of a SnapStart version: a copy of its template (`restored`), none could be made
+    /// (`no_template`), or the copy failed (`failed`); the classic start follows the last two.
+    func snapStartRestore(result: String) {
+        let counter = Self.series(result, in: restoreCounters) {
+            platform.registry.makeCounter(
+                descriptor: Self.descriptor("swiftlet_snapstart_restores_total",
+                                            "Cold starts of SnapStart versions: restored from the version's template (restored), "
+                                                + "no template (no_template) or a copy that failed (failed)."),
+                labels: [("result", result)])
+        }
+        counter.increment()
+    }
+
+    /// Records how long a SnapStart template took from launch to the end of its init and before-snapshot hooks.
+    func snapStartTemplateReady(_ duration: Duration) {
+        let histogram = Self.series("template", in: templateHistogram) {
+            platform.registry.makeValueHistogram(
+                descriptor: Self.descriptor("swiftlet_snapstart_template_seconds",
+                                            "Time from a SnapStart template's launch to the end of its init and before-snapshot hooks."),
+                labels: [], buckets: Self.phaseBuckets)
+        }
+        histogram.record(duration.seconds)
     }
 
     /// Publishes the stem cells per runtime and state (`ready`, `starting`).

@@ -53,6 +53,49 @@ public struct LaunchedSandbox: Sendable {
     }
 }
 
+extension LaunchedSandbox {
+    /// A SnapStart template's copy is asked for: a socket pair whose one end goes to the template's runtime (through
+    /// its launcher) and whose other end is returned, for the copy's launcher as its stdin.
+    public func requestCopy() throws -> Int32 {
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw SandboxError.launchFailed("socketpair: \(String(cString: strerror(errno)))")
+        }
+        defer { close(pair[1]) }
+        guard swiftlet_send_fd(control, CChar(UInt8(ascii: "C")), pair[1]) == 0 else {
+            close(pair[0])
+            throw SandboxError.launchFailed("the template's launcher is gone: \(String(cString: strerror(errno)))")
+        }
+        return pair[0]
+    }
+
+    /// Reads what a template's launcher says on the control socket, a line at a time: "T" once the runtime is
+    /// initialised and forks copies, "X" once it is gone. Nil at the socket's end or after `timeout` (blocking: call
+    /// it off the cooperative pool; one reader at a time).
+    public func templateMessage(timeout: Duration?) -> String? {
+        var line: [UInt8] = []
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        while true {
+            var ms: Int32 = -1
+            if let deadline {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { return nil }
+                ms = Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            }
+            var pfd = pollfd(fd: control, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, ms)
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { if ready < 0 { return nil } else { continue } }
+            var byte: UInt8 = 0
+            let n = Glibc.read(control, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else { return nil }
+            if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+    }
+}
+
 /// Starts environments through the `swiftlet-sandbox` launcher.
 public struct SandboxLauncher: Sendable {
     public let launcherPath: String
@@ -79,6 +122,8 @@ public struct SandboxLauncher: Sendable {
             if let port = spec.endpointPort { args += ["--endpoint-port", "\(port)"] }
             if let netns = spec.networkNamespace { args += ["--netns", netns] }
             if spec.stemCell { args += ["--stem-cell", "1"] }
+            if spec.template { args += ["--template", "1"] }
+            if spec.copy { args += ["--copy", "1"] }
         case .plain:
             args += ["--mode", "plain"]
         }

@@ -34,6 +34,11 @@ public struct SandboxSpec: Sendable {
     /// A stem cell: started before its function is known, with empty mount points at `/var/task` and `/opt` and no
     /// `/tmp` until `LaunchedSandbox.specialise` attaches them (sandbox mode only).
     public var stemCell = false
+    /// A SnapStart template: its runtime initialises the function once and then forks copies on request
+    /// (`LaunchedSandbox.requestCopy`); its filter lets a copy leave its namespaces (sandbox mode only).
+    public var template = false
+    /// A copy of a template: the launcher's stdin is the copy's channel, `program` is not run (sandbox mode only).
+    public var copy = false
 
     public init(program: [String], environment: [(String, String)], binds: [Bind] = [], symlinks: [(String, String)] = [],
                 tmpSizeMB: Int = 512, cgroups: CgroupSet? = nil, uid: UInt32 = 993, gid: UInt32 = 990,

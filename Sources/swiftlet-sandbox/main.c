@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include "seccomp.h"
+#include "snapstart.h"
 
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
@@ -68,32 +69,10 @@
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #endif
 
-#define CONTROL_FD 3
-#define MAX_ITEMS 256
-
-struct options {
-    int sandbox;
-    const char *root;
-    const char *bind_src[MAX_ITEMS], *bind_dst[MAX_ITEMS];
-    int bind_rw[MAX_ITEMS], binds;
-    const char *link_target[MAX_ITEMS], *link_path[MAX_ITEMS];
-    int links;
-    const char *cgroups[16];
-    int ncgroups;
-    long tmp_mb;
-    uid_t uid;
-    gid_t gid;
-    const char *hostname;
-    const char *workdir;
-    int port;
-    int endpoint_port;
-    const char *netns;
-    int stem;
-    char **program;
-};
+#include "launcher.h"
 
 /* Reports a setup failure to the server and exits 125. */
-static void fail(const char *fmt, ...) {
+void fail(const char *fmt, ...) {
     char message[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -157,18 +136,22 @@ static void parse(int argc, char **argv, struct options *o) {
         else if (strcmp(a, "--endpoint-port") == 0) o->endpoint_port = atoi(v);
         else if (strcmp(a, "--netns") == 0) o->netns = v;
         else if (strcmp(a, "--stem-cell") == 0) o->stem = atoi(v) != 0;
+        else if (strcmp(a, "--template") == 0) o->template_mode = atoi(v) != 0;
+        else if (strcmp(a, "--copy") == 0) o->copy = atoi(v) != 0;
         else fail("unknown option %s", a);
         i++;
     }
-    if (i >= argc) fail("no program given");
+    if (i >= argc && !o->copy) fail("no program given");
     o->program = &argv[i];
     if (o->sandbox && !o->root) fail("--root is required in sandbox mode");
     if (o->stem && !o->sandbox) fail("--stem-cell needs sandbox mode");
+    if ((o->template_mode || o->copy) && !o->sandbox) fail("--template and --copy need sandbox mode");
+    if (o->template_mode && (o->stem || o->copy)) fail("--template is neither a stem cell nor a copy");
     if (!o->workdir) o->workdir = o->sandbox ? "/var/task" : ".";
 }
 
 /* Brings the loopback interface of the current network namespace up. */
-static void loopback_up(void) {
+void loopback_up(void) {
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0) fail("socket: %s", strerror(errno));
     struct ifreq ifr;
@@ -181,7 +164,7 @@ static void loopback_up(void) {
 }
 
 /* A listening TCP socket on 127.0.0.1:port (0: ephemeral); returns it and the bound port. */
-static int listen_loopback(int port, int *bound) {
+int listen_loopback(int port, int *bound) {
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0) fail("socket: %s", strerror(errno));
     int one = 1;
@@ -198,7 +181,7 @@ static int listen_loopback(int port, int *bound) {
 
 /* Hands the listening sockets to the server with "L <runtime port> <endpoint port>\n": the Runtime API's, and the
  * platform endpoint's when there is one (endpoint port 0 and one descriptor when not). */
-static void send_listeners(int runtime_fd, int runtime_port, int endpoint_fd, int endpoint_port) {
+void send_listeners(int runtime_fd, int runtime_port, int endpoint_fd, int endpoint_port) {
     char text[48];
     int n = snprintf(text, sizeof text, "L %d %d\n", runtime_port, endpoint_fd >= 0 ? endpoint_port : 0);
     int fds[2] = { runtime_fd, endpoint_fd };
@@ -216,7 +199,7 @@ static void send_listeners(int runtime_fd, int runtime_port, int endpoint_fd, in
     if (sendmsg(CONTROL_FD, &msg, MSG_NOSIGNAL) < 0) fail("sendmsg: %s", strerror(errno));
 }
 
-static void write_file(const char *path, const char *value) {
+void write_file(const char *path, const char *value) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) fail("open %s: %s", path, strerror(errno));
     if (write(fd, value, strlen(value)) < 0) fail("write %s: %s", path, strerror(errno));
@@ -337,7 +320,13 @@ static void build_root(const struct options *o) {
  * goes to the runtime's output (the function's log) and ends the environment with 125. */
 static void exec_runtime(const struct options *o, pid_t init) {
     close(CONTROL_FD);
-    syscall(SYS_close_range, 3, ~0U, 0);
+    if (o->template_mode) {
+        /* The template's runtime keeps its end of the fork channel at fd 3 and the filter its copies install at fd 4. */
+        if (template_handover(template_channel) != 0) _exit(125);
+        syscall(SYS_close_range, 5, ~0U, 0);
+    } else {
+        syscall(SYS_close_range, 3, ~0U, 0);
+    }
     if (getuid() == 0 && (o->sandbox || o->uid != 993)) {
         if (setgroups(0, NULL) < 0) fail("setgroups: %s", strerror(errno));
         if (setresgid(o->gid, o->gid, o->gid) < 0) fail("setgid: %s", strerror(errno));
@@ -366,7 +355,7 @@ static void exec_runtime(const struct options *o, pid_t init) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (o->sandbox) {
-        int rc = swiftlet_seccomp_install();
+        int rc = swiftlet_seccomp_install(o->template_mode);
         if (rc != 0) {
             dprintf(STDERR_FILENO, "swiftlet-sandbox: seccomp filter: %s\n", strerror(rc));
             _exit(125);
@@ -389,6 +378,8 @@ static void run_init(const struct options *o) {
     }
     if (!o->sandbox) setpgid(runtime, runtime);
     close(CONTROL_FD);
+    /* The fork channel is the runtime's and the launcher's: its end must come when the runtime's does. */
+    if (template_channel >= 0) close(template_channel);
     int code = 0;
     for (;;) {
         int status;
@@ -399,7 +390,8 @@ static void run_init(const struct options *o) {
         }
         if (pid == runtime) {
             code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            break;
+            /* A template's copies live in PID namespaces below this one: leaving now would take them along. */
+            if (!o->template_mode) break;
         }
     }
     if (!o->sandbox) {
@@ -410,7 +402,7 @@ static void run_init(const struct options *o) {
 }
 
 /* Writes value to a cgroup file; 0, or -1 when the file is missing or refuses it. */
-static int write_cgroup(const char *dir, const char *file, const char *value) {
+int write_cgroup(const char *dir, const char *file, const char *value) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -448,8 +440,8 @@ static void kill_cgroup_processes(const char *dir) {
 /* Ends the environment: SIGKILL to P1 (in a sandbox the PID namespace goes with it) and to every process of
  * its cgroups (a plain-mode runtime's children have no namespace to die with), then a thaw, since the v1
  * freezer holds a frozen task's SIGKILL until it is thawed and after the server's death nobody else would. */
-static void kill_environment(const struct options *o, pid_t init) {
-    kill(init, SIGKILL);
+void kill_environment(const struct options *o, pid_t init) {
+    if (init > 0) kill(init, SIGKILL);
     int killed = 0;
     for (int i = 0; i < o->ncgroups; i++) {
         if (write_cgroup(o->cgroups[i], "cgroup.kill", "1") == 0) killed = 1;
@@ -577,6 +569,7 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     /* Out of the server's process group: a terminal's ^C is for the server, which then ends us over the socket. */
     setsid();
+    if (o.copy) return run_copy(&o);
 
     /* A network namespace prepared by the server (its veth on Swiftlet's bridge, address and route set), or a new
      * one with loopback only. */
@@ -607,12 +600,18 @@ int main(int argc, char **argv) {
      * being 0 inside the new PID namespace. */
     int alive[2];
     if (pipe2(alive, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
+    int forks[2] = { -1, -1 };
+    if (o.template_mode) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, forks) < 0) fail("socketpair: %s", strerror(errno));
+        template_channel = forks[1];
+    }
     pid_t init = fork();
     if (init < 0) fail("fork: %s", strerror(errno));
     if (init == 0) {
         /* P1. Die with the launcher; join the cgroups before anything else starts. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         close(alive[1]);
+        if (forks[0] >= 0) close(forks[0]);
         if (!writer_alive(alive[0])) _exit(125);
         close(alive[0]);
         for (int i = 0; i < o.ncgroups; i++) {
@@ -633,21 +632,33 @@ int main(int argc, char **argv) {
 
     /* P0: wait for the environment to end, or for the server to end it (alive[1] stays open until we exit). */
     close(alive[0]);
+    if (forks[1] >= 0) close(forks[1]);
     int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
-    struct pollfd fds[2] = { { .fd = CONTROL_FD, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+    struct pollfd fds[3] = { { .fd = CONTROL_FD, .events = POLLIN }, { .fd = pidfd, .events = POLLIN },
+                             { .fd = forks[0], .events = POLLIN } };
     int killed = 0, specialised = 0;
     for (;;) {
-        int n = poll(fds, pidfd >= 0 ? 2 : 1, -1);
+        int n = poll(fds, 3, -1);
         if (n < 0 && errno != EINTR) break;
         if (fds[0].revents && !killed) {
             char c;
-            ssize_t r = read(CONTROL_FD, &c, 1);
+            int passed = -1;
+            ssize_t r = read_command(&c, &passed);
             if (r > 0 && c == 'S' && specialise(&o, init, &specialised) == 0) continue;
-            if (r <= 0 || c == 'K' || c == 'S') {
+            if (r > 0 && c == 'C' && o.template_mode) {
+                template_fork(forks[0], passed);
+                continue;
+            }
+            if (passed >= 0) close(passed);
+            if (r <= 0 || c == 'K' || c == 'S' || c == 'C') {
                 kill_environment(&o, init);
                 killed = 1;
                 fds[0].fd = -1;
             }
+        }
+        if (fds[2].revents) {
+            /* The template's runtime: "T" once it is initialised; the end of the channel once it is gone. */
+            if (template_relay(forks[0]) != 0) fds[2].fd = -1;
         }
         if (pidfd >= 0 && fds[1].revents) break;
     }

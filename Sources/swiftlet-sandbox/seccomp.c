@@ -158,9 +158,11 @@ static uint32_t arg0_low(void) {
 #endif
 }
 
-int swiftlet_seccomp_build(struct sock_filter *out, size_t cap) {
+int swiftlet_seccomp_build(struct sock_filter *out, size_t cap) { return swiftlet_seccomp_build_for(out, cap, 0); }
+
+int swiftlet_seccomp_build_for(struct sock_filter *out, size_t cap, int template_mode) {
 #ifndef FILTER_ARCH
-    (void)out; (void)cap;
+    (void)out; (void)cap; (void)template_mode;
     return -1;
 #else
     struct program p = { .insns = out, .cap = cap };
@@ -188,6 +190,8 @@ int swiftlet_seccomp_build(struct sock_filter *out, size_t cap) {
 
     place(&p, L_UNSHARE);
     load(&p, arg0_low());
+    /* A template's copy leaves it with exactly this call (snapstart.h); nothing else may make a namespace. */
+    if (template_mode) jeq(&p, SWIFTLET_COPY_NAMESPACES, L_ALLOW, NEXT);
     jset(&p, UNSHARE_NAMESPACE_FLAGS, L_EPERM, L_ALLOW);
 
     place(&p, L_PERSONALITY);
@@ -218,9 +222,9 @@ int swiftlet_seccomp_build(struct sock_filter *out, size_t cap) {
 #endif
 }
 
-int swiftlet_seccomp_install(void) {
+int swiftlet_seccomp_install(int template_mode) {
     struct sock_filter insns[SWIFTLET_SECCOMP_MAX];
-    int n = swiftlet_seccomp_build(insns, SWIFTLET_SECCOMP_MAX);
+    int n = swiftlet_seccomp_build_for(insns, SWIFTLET_SECCOMP_MAX, template_mode);
     if (n < 0) return ENOTSUP;
     struct sock_fprog prog = { .len = (unsigned short)n, .filter = insns };
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) return errno;

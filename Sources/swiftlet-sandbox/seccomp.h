@@ -21,7 +21,15 @@
  * Returns the number of instructions, or -1 when it does not fit or the architecture is unknown. */
 int swiftlet_seccomp_build(struct sock_filter *out, size_t cap);
 
-/* Installs the filter on the calling thread; no_new_privs must be set. Returns 0, or an errno value. */
-int swiftlet_seccomp_install(void);
+/* The same with, for a SnapStart template, the one unshare a copy makes (SWIFTLET_COPY_NAMESPACES) allowed. */
+int swiftlet_seccomp_build_for(struct sock_filter *out, size_t cap, int template_mode);
+
+/* The namespaces a template's copy makes for itself, in one unshare: a user namespace of its own owning the rest. */
+#define SWIFTLET_COPY_NAMESPACES (0x10000000u /* USER */ | 0x00020000u /* NS */ | 0x40000000u /* NET */ | \
+                                  0x04000000u /* UTS */ | 0x08000000u /* IPC */ | 0x20000000u /* PID */)
+
+/* Installs the filter (a template's when template_mode) on the calling thread; no_new_privs must be set. Returns 0,
+ * or an errno value. */
+int swiftlet_seccomp_install(int template_mode);
 
 #endif

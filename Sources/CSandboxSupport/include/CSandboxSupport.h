@@ -10,6 +10,9 @@
 /* Receives a message and up to `max` file descriptors passed with it (SCM_RIGHTS); `count` says how many. */
 int swiftlet_recv_fds(int sock, char *buf, size_t cap, ssize_t *len, int *fds, int max, int *count);
 
+/* Sends one byte with one file descriptor (SCM_RIGHTS) on a unix stream socket. Returns 0, or -1 with errno set. */
+int swiftlet_send_fd(int sock, char byte, int fd);
+
 /// pidfd_open(2); -1 with errno on failure.
 int swiftlet_pidfd_open(pid_t pid);
 

@@ -28,6 +28,9 @@ public struct FunctionDefinition: Codable, Sendable, Equatable {
     public var systemLogLevel: String? = nil
     public var deadLetterTargetArn: String?
     public var kmsKeyArn: String?
+    /// `SnapStart.ApplyOn` when it is `PublishedVersions` (nil: `None`): each published version's environments are
+    /// copies of one initialised template.
+    public var snapStart: String? = nil
     public var code: CodeIdentity
     public var lastModified: Date
     public var revisionId: String

@@ -16,13 +16,15 @@ public struct FunctionSettings: Sendable, Equatable {
     public var systemLogLevel: String?
     public var deadLetterTargetArn: String?
     public var kmsKeyArn: String?
+    /// `SnapStart.ApplyOn`: `PublishedVersions` or `None`.
+    public var snapStart: String?
 
     public init(
         runtime: String? = nil, role: String? = nil, handler: String? = nil, description: String? = nil,
         timeout: Int? = nil, memorySize: Int? = nil, ephemeralStorageSize: Int? = nil,
         environment: [String: String]? = nil, tracingMode: String? = nil, layers: [String]? = nil,
         logFormat: String? = nil, logGroup: String? = nil, applicationLogLevel: String? = nil, systemLogLevel: String? = nil,
-        deadLetterTargetArn: String? = nil, kmsKeyArn: String? = nil
+        deadLetterTargetArn: String? = nil, kmsKeyArn: String? = nil, snapStart: String? = nil
     ) {
         self.runtime = runtime
         self.role = role
@@ -40,6 +42,7 @@ public struct FunctionSettings: Sendable, Equatable {
         self.systemLogLevel = systemLogLevel
         self.deadLetterTargetArn = deadLetterTargetArn
         self.kmsKeyArn = kmsKeyArn
+        self.snapStart = snapStart
     }
 }
 

@@ -45,6 +45,14 @@ public struct RuntimeRegistry: Sendable {
     public var identifiers: [String] { runtimes.map(\.identifier) }
 
     /// Throws `InvalidParameterValueException` naming the runtimes available here when `identifier` is not one.
+    /// Whether SnapStart may be on for functions of a runtime: Python (AWS: 3.12 and later; here 3.9 and later, whose
+    /// standard library has what a template's copy needs, since a host runs the Pythons it has). Swiftlet has no Java
+    /// or .NET runtimes; Node.js is refused as on AWS.
+    public static func supportsSnapStart(_ identifier: String) -> Bool {
+        guard identifier.hasPrefix("python3."), let minor = Int(identifier.dropFirst("python3.".count)) else { return false }
+        return minor >= 9
+    }
+
     public func check(_ identifier: String) throws(LambdaError) {
         guard runtime(identifier) == nil else { return }
         throw .invalidParameter(

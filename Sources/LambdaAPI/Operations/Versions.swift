@@ -7,6 +7,8 @@ extension LambdaService {
         let body = try decode(PublishVersionRequest.self, from: request)
         let version = try await catalog.publishVersion(name, codeSha256: body.CodeSha256, description: body.Description,
                                                        revisionId: body.RevisionId)
+        // A SnapStart version's init runs now, as AWS runs it when the version is published.
+        invoker?.prepareSnapStart(version)
         return try .json(FunctionConfiguration(version, arns: catalog.arns), status: 201)
     }
 

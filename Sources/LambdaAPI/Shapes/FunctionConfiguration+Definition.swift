@@ -30,7 +30,9 @@ extension FunctionConfiguration {
             EphemeralStorage: LambdaAPI.EphemeralStorage(Size: d.ephemeralStorageSize),
             LoggingConfig: LambdaAPI.LoggingConfig(LogFormat: d.logFormat, ApplicationLogLevel: d.applicationLogLevel,
                                                    SystemLogLevel: d.systemLogLevel, LogGroup: d.logGroup ?? "/aws/lambda/\(d.name)"),
-            SnapStart: LambdaAPI.SnapStartResponse(ApplyOn: "None", OptimizationStatus: "Off"),
+            SnapStart: LambdaAPI.SnapStartResponse(
+                ApplyOn: d.snapStart ?? "None",
+                OptimizationStatus: d.snapStart != nil && d.publishedVersion != nil ? "On" : "Off"),
             DeadLetterConfig: d.deadLetterTargetArn.map { LambdaAPI.DeadLetterConfig(TargetArn: $0) },
             KMSKeyArn: d.kmsKeyArn
         )
@@ -52,6 +54,7 @@ protocol FunctionSettingsShape {
     var LoggingConfig: LoggingConfig? { get }
     var DeadLetterConfig: DeadLetterConfig? { get }
     var KMSKeyArn: String? { get }
+    var SnapStart: SnapStart? { get }
 }
 
 extension CreateFunctionRequest: FunctionSettingsShape {}
@@ -65,7 +68,7 @@ extension FunctionSettings {
             environment: r.Environment.map { $0.Variables ?? [:] }, tracingMode: r.TracingConfig?.Mode, layers: r.Layers,
             logFormat: r.LoggingConfig?.LogFormat, logGroup: r.LoggingConfig?.LogGroup,
             applicationLogLevel: r.LoggingConfig?.ApplicationLogLevel, systemLogLevel: r.LoggingConfig?.SystemLogLevel,
-            deadLetterTargetArn: r.DeadLetterConfig?.TargetArn, kmsKeyArn: r.KMSKeyArn
+            deadLetterTargetArn: r.DeadLetterConfig?.TargetArn, kmsKeyArn: r.KMSKeyArn, snapStart: r.SnapStart?.ApplyOn
         )
     }
 }

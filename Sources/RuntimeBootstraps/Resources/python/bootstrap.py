@@ -26,6 +26,12 @@ set-up, `_X_AMZN_TRACE_ID`. Choices worth knowing:
   sent once the platform has attached the function's code at /var/task. It then takes that
   environment as its own (os.environ and the C environment, the time zone), puts stdin back on
   /dev/null and continues exactly as a freshly started runtime: no code of any function ran before.
+* SnapStart (`_SWIFTLET_TEMPLATE_FD` set): this runtime is a version's template. It runs the function's
+  init once, then the `snapshot_restore_py` before-snapshot hooks (last registered first), and
+  forks a copy for every new environment of the version (snapstart.py). A copy takes its
+  environment from the platform, gets fresh `random` state (Python reseeds it in every forked child),
+  runs the after-restore hooks in registration order and serves the Runtime API as any runtime.
+  `snapshot_restore_py` is importable in every Python function, as in AWS's runtimes.
 * The runtime's own error log lines use "\\n" between lines and plain spaces for indentation (AWS's
   stdout sink uses "\\r" and U+00A0, its telemetry sink "\\n"); each line is a log line here.
 """
@@ -787,14 +793,87 @@ def _await_function():
     importlib.invalidate_caches()
 
 
+# --------------------------------------------------------------------------------------------
+# SnapStart runtime hooks
+
+
+def _install_snapshot_hooks():
+    """`snapshot_restore_py`, as AWS's Python runtimes provide it: hooks registered at init."""
+    import types
+    module = types.ModuleType("snapshot_restore_py")
+    before, after = [], []
+
+    def register_before_snapshot(func, *args, **kwargs):
+        before.append((func, args, kwargs))
+        return func
+
+    def register_after_restore(func, *args, **kwargs):
+        after.append((func, args, kwargs))
+        return func
+
+    module.register_before_snapshot = register_before_snapshot
+    module.register_after_restore = register_after_restore
+    module.get_before_snapshot = lambda: before
+    module.get_after_restore = lambda: after
+    sys.modules["snapshot_restore_py"] = module
+    return before, after
+
+
+def _run_hooks(api, hooks, error_type):
+    """Runs hooks; one that raises fails the environment as an init error would."""
+    try:
+        for func, args, kwargs in hooks:
+            func(*args, **kwargs)
+        return
+    except Exception as e:
+        doc = _document_for_exception(e)
+        doc["errorType"] = error_type
+    _log_error(doc)
+    try:
+        api.post_init_error(doc)
+    finally:
+        _flush_output()
+        os._exit(1)
+
+
+def _restored(environment):
+    """A copy of a template takes its own environment, as a stem cell does."""
+    global _LOG_FORMAT_JSON, _LOG_LEVEL
+    coerced = _environ.get("LC_CTYPE")
+    _environ.clear()
+    _environ.update(environment)
+    if coerced is not None and "LC_CTYPE" not in _environ:
+        _environ["LC_CTYPE"] = coerced
+    time.tzset()
+    _LOG_FORMAT_JSON, _LOG_LEVEL = _log_settings()
+
+
 def main():
+    template = _environ.pop("_SWIFTLET_TEMPLATE_FD", None)
+    program_fd = _environ.pop("_SWIFTLET_SECCOMP_FD", None)
     if _environ.get("_SWIFTLET_STEM_CELL") == "1":
         _await_function()
     _set_sys_path()
     _set_up_streams()
     _install_logging_hook()
+    before_snapshot, after_restore = _install_snapshot_hooks()
     api = _RuntimeAPI(_environ["AWS_LAMBDA_RUNTIME_API"])
+    if template is None:
+        handler = _init(api)
+        _serve(api, handler)
+        return
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_swiftlet_snapstart", os.path.join(_THIS_DIR, "snapstart.py"))
+    snapstart = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(snapstart)
+    program = snapstart.read_filter(int(program_fd))
     handler = _init(api)
+    environment = snapstart.become_template(
+        int(template), program, lambda: _run_hooks(api, reversed(before_snapshot), "Runtime.BeforeSnapshotError"),
+        _flush_output)
+    _restored(environment)
+    api = _RuntimeAPI(_environ["AWS_LAMBDA_RUNTIME_API"])
+    _run_hooks(api, after_restore, "Runtime.AfterRestoreError")
     _serve(api, handler)
 
 

@@ -1,0 +1,188 @@
+import CSandboxSupport
+import Catalog
+import Dispatch
+import Foundation
+import FunctionLogs
+import FunctionNetwork
+import Sandbox
+
+extension Invoker {
+    /// Whether `version` of `function` starts its environments from a SnapStart template: a published version of a
+    /// function with `SnapStart.ApplyOn: PublishedVersions`, on a sandboxed host (a copy needs namespaces).
+    func usesSnapStart(_ function: FunctionDefinition, version: String) -> Bool {
+        host.isSandboxed && function.snapStart == "PublishedVersions" && version != "$LATEST"
+            && function.runtime.map(RuntimeRegistry.supportsSnapStart) == true
+    }
+
+    /// Makes the template of a version now (PublishVersion of a SnapStart function), so that its first invoke
+    /// already starts from a copy.
+    public func prepareSnapStart(_ function: FunctionDefinition) {
+        let version = function.version
+        guard usesSnapStart(function, version: version) else { return }
+        Task { _ = await snapStartTemplate(function, version: version) }
+    }
+
+    func snapStartTemplate(_ function: FunctionDefinition, version: String) async -> SnapStartTemplate? {
+        let key = SnapStartTemplates.key(function.name, version, revision: function.revisionId)
+        return await snapStart.template(key) { [self] in
+            do {
+                return try await makeTemplate(function, version: version, key: key)
+            } catch {
+                logger.warning("making a SnapStart template failed", metadata: [
+                    "function": "\(function.name)", "version": "\(version)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    /// An environment of `version` copied from its template; nil when there is no template or the copy failed (the
+    /// caller then starts the classic way).
+    func restore(_ function: FunctionDefinition, version: String, pool: EnvironmentPool,
+                 started: ContinuousClock.Instant) async -> ExecutionEnvironment? {
+        // A template whose runtime died a moment ago may not be known to be gone yet: its copy fails at once, and one
+        // more try makes a new template.
+        for attempt in 1...2 {
+            guard let template = await snapStartTemplate(function, version: version) else {
+                metrics.snapStartRestore(result: "no_template")
+                return nil
+            }
+            do {
+                let env = try await copy(template, function: function, version: version, pool: pool, started: started)
+                metrics.snapStartRestore(result: "restored")
+                return env
+            } catch {
+                logger.warning("restoring from a SnapStart template failed", metadata: [
+                    "function": "\(function.name)", "version": "\(version)", "attempt": "\(attempt)", "error": "\(error)"])
+                template.markGone()
+                snapStart.forget(SnapStartTemplates.key(function.name, version, revision: function.revisionId), template)
+            }
+        }
+        metrics.snapStartRestore(result: "failed")
+        return nil
+    }
+
+    /// Starts the template: a classic environment whose runtime stops after init (`spec.template`) and says "T";
+    /// watched afterwards so that a template whose runtime died is replaced.
+    private func makeTemplate(_ function: FunctionDefinition, version: String, key: String) async throws -> SnapStartTemplate {
+        let started = ContinuousClock.now
+        try await host.code.prefetch(function)
+        let id = Self.environmentId()
+        let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
+        let logStream = LogNames.stream(version: version, environmentId: id)
+        let cgroups = try host.cgroups?.create("env-" + id)
+        try cgroups?.applyLimits(memoryMB: function.memorySize)
+        var network: NetworkPool.Lease?
+        if let pool = host.network { network = try await pool.acquire() }
+        let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
+        var spec: SandboxSpec
+        let launched: LaunchedSandbox
+        do {
+            spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
+                                                         logStream: logStream, cgroups: cgroups, initializationType: "snap-start",
+                                                         networkNamespace: network?.path))
+            spec.template = true
+            let launcher = host.launcher
+            let ready = spec
+            launched = try await withCheckedThrowingContinuation { continuation in
+                launchQueue.async { continuation.resume(with: Result { try launcher.launch(ready) }) }
+            }
+        } catch {
+            releaseNetwork()
+            if let cgroups { await cgroups.remove() }
+            throw error
+        }
+        let pool = EnvironmentPool(functionName: function.name, version: version, revisionId: function.revisionId)
+        let env = try await attachedEnvironment(
+            id: id, sandbox: launched, cgroups: cgroups, exitRelay: nil, function: function, version: version, logGroup: logGroup,
+            logStream: logStream, provisioned: true, started: started, phases: ColdStartPhases(path: "snap_start", started: started),
+            pool: pool, releaseNetwork: releaseNetwork)
+        let answer: String? = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: launched.templateMessage(timeout: .seconds(Int64(max(10, function.timeout)))))
+            }
+        }
+        guard answer == "T" else {
+            env.terminate()
+            throw SandboxError.launchFailed("the template's runtime did not finish its init")
+        }
+        env.templateReady()
+        let template = SnapStartTemplate(environment: env, sandbox: launched, uid: spec.uid, gid: spec.gid)
+        metrics.snapStartTemplateReady(ContinuousClock.now - started)
+        // The launcher says "X" once the runtime is gone; a thread of its own waits for that.
+        let templates = snapStart
+        let thread = Thread { [logger] in
+            while let message = launched.templateMessage(timeout: nil), message != "X" {}
+            template.markGone()
+            templates.forget(key, template)
+            logger.info("a SnapStart template's runtime is gone", metadata: ["function": "\(function.name)", "version": "\(version)"])
+        }
+        thread.name = "swiftlet.snapstart-template"
+        thread.start()
+        return template
+    }
+
+    /// A new environment of `version` forked from its template by a copy launcher of its own (cgroups, network,
+    /// Runtime API, output), with the function's environment as of now.
+    private func copy(_ template: SnapStartTemplate, function: FunctionDefinition, version: String, pool: EnvironmentPool,
+                      started: ContinuousClock.Instant) async throws -> ExecutionEnvironment {
+        var phases = ColdStartPhases(path: "snap_start", started: started)
+        let id = Self.environmentId()
+        let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
+        let logStream = LogNames.stream(version: version, environmentId: id)
+        let cgroups = try host.cgroups?.create("env-" + id)
+        do {
+            try cgroups?.applyLimits(memoryMB: function.memorySize)
+        } catch {
+            if let cgroups { await cgroups.remove() }
+            throw error
+        }
+        phases.mark("cgroups")
+        var network: NetworkPool.Lease?
+        if let pool = host.network {
+            do {
+                network = try await pool.acquire()
+            } catch {
+                if let cgroups { await cgroups.remove() }
+                throw error
+            }
+        }
+        let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
+        phases.mark("network")
+        let launched: LaunchedSandbox
+        do {
+            var spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
+                                                             logStream: logStream, cgroups: cgroups,
+                                                             initializationType: "snap-start", networkNamespace: network?.path))
+            spec.copy = true
+            spec.uid = template.uid
+            spec.gid = template.gid
+            let launcher = host.launcher
+            let sandbox = template.sandbox
+            let ready = spec
+            launched = try await withCheckedThrowingContinuation { continuation in
+                launchQueue.async {
+                    continuation.resume(with: Result {
+                        let channel = try sandbox.requestCopy()
+                        defer { close(channel) }
+                        return try launcher.launch(ready, stdin: channel)
+                    })
+                }
+            }
+        } catch {
+            // A copy that started and failed its checks goes with its cgroup.
+            cgroups?.killAll()
+            releaseNetwork()
+            if let cgroups { await cgroups.remove() }
+            throw error
+        }
+        phases.mark("restore")
+        let env = try await attachedEnvironment(
+            id: id, sandbox: launched, cgroups: cgroups, exitRelay: nil, function: function, version: version, logGroup: logGroup,
+            logStream: logStream, provisioned: false, restored: true, started: started, phases: phases, pool: pool,
+            releaseNetwork: releaseNetwork)
+        if !pool.add(env) {
+            logger.debug("environment restored for a retired revision", metadata: ["function": "\(function.name)"])
+        }
+        return env
+    }
+}

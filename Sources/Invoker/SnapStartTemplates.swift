@@ -1,0 +1,120 @@
+import Dispatch
+import Foundation
+import Sandbox
+import Synchronization
+
+/// A published version's SnapStart template: an environment whose runtime ran the function's init (and its
+/// before-snapshot hooks) once and now forks a copy for each new environment of the version (`swiftlet-sandbox`'s
+/// snapstart.h describes the copy). Copies run as the template's host uid, in namespaces, cgroups and a network of
+/// their own.
+final class SnapStartTemplate: Sendable {
+    /// Serves the template's Runtime API (an init error is posted there) and logs its init.
+    let environment: ExecutionEnvironment
+    let sandbox: LaunchedSandbox
+    let uid: UInt32
+    let gid: UInt32
+    /// Until its runtime is gone (its launcher said "X"); copies already made live on.
+    private let alive = Atomic<Bool>(true)
+
+    init(environment: ExecutionEnvironment, sandbox: LaunchedSandbox, uid: UInt32, gid: UInt32) {
+        self.environment = environment
+        self.sandbox = sandbox
+        self.uid = uid
+        self.gid = gid
+    }
+
+    var isAlive: Bool { alive.load(ordering: .acquiring) && !environment.isDead }
+
+    func markGone() { alive.store(false, ordering: .releasing) }
+}
+
+/// The templates of this node, one per published version's revision: made at the first cold start that needs one
+/// (or when the version is published), replaced when its runtime dies, retired with the version. A template that
+/// could not be made is not retried for `retryAfter`: cold starts of the version start the classic way meanwhile.
+final class SnapStartTemplates: Sendable {
+    private enum Slot {
+        case starting(Task<SnapStartTemplate?, Never>)
+        case ready(SnapStartTemplate)
+        case failed(ContinuousClock.Instant)
+    }
+
+    static let retryAfter: Duration = .seconds(30)
+    private let slots = Mutex<[String: Slot]>([:])
+    /// Templates replaced while their copies may still run (a template's end takes its copies along): ended with
+    /// their version.
+    private let superseded = Mutex<[(key: String, template: SnapStartTemplate)]>([])
+
+    static func key(_ function: String, _ version: String, revision: String) -> String {
+        function + "\u{0}" + version + "\u{0}" + revision
+    }
+
+    /// The template of `key`, made by `make` when there is none (or the last one died); nil when it cannot be made.
+    func template(_ key: String, make: @escaping @Sendable () async -> SnapStartTemplate?) async -> SnapStartTemplate? {
+        enum Next { case use(SnapStartTemplate), wait(Task<SnapStartTemplate?, Never>), none }
+        let next = slots.withLock { slots -> Next in
+            switch slots[key] {
+            case .ready(let template) where template.isAlive: return .use(template)
+            case .starting(let task): return .wait(task)
+            case .failed(let at) where ContinuousClock.now - at < Self.retryAfter: return .none
+            default:
+                let task = Task { await make() }
+                slots[key] = .starting(task)
+                return .wait(task)
+            }
+        }
+        switch next {
+        case .use(let template): return template
+        case .none: return nil
+        case .wait(let task):
+            let template = await task.value
+            let kept = slots.withLock { slots -> Bool in
+                switch slots[key] {
+                case .starting:
+                    slots[key] = template.map { .ready($0) } ?? .failed(.now)
+                    return true
+                case .ready(let current): return current === template
+                default: return false  // retired while it started
+                }
+            }
+            guard kept else {
+                template?.environment.terminate()
+                return nil
+            }
+            return template
+        }
+    }
+
+    /// Forgets a template whose runtime is gone (or that failed a copy), so that the next cold start makes a new one;
+    /// it is ended with its version, as its copies are.
+    func forget(_ key: String, _ template: SnapStartTemplate) {
+        let removed = slots.withLock { slots -> Bool in
+            guard case .ready(let current) = slots[key], current === template else { return false }
+            slots[key] = nil
+            return true
+        }
+        if removed { superseded.withLock { $0.append((key, template)) } }
+    }
+
+    /// Removes the templates whose key starts with `prefix` (a function, or one of its versions) and returns them
+    /// to be ended, with every copy they made.
+    func retire(prefix: String) -> [SnapStartTemplate] {
+        let tasks = slots.withLock { slots -> [Slot] in
+            let keys = slots.keys.filter { $0.hasPrefix(prefix) }
+            return keys.compactMap { slots.removeValue(forKey: $0) }
+        }
+        let old = superseded.withLock { list -> [SnapStartTemplate] in
+            let matching = list.filter { $0.key.hasPrefix(prefix) }.map(\.template)
+            list.removeAll { $0.key.hasPrefix(prefix) }
+            return matching
+        }
+        return tasks.compactMap { if case .ready(let template) = $0 { template } else { nil } } + old
+    }
+
+    /// Every template (shutdown).
+    func retireAll() -> [SnapStartTemplate] { retire(prefix: "") }
+
+    /// Templates ready now (`/metrics`, tests).
+    var readyCount: Int {
+        slots.withLock { $0.values.reduce(0) { count, slot in if case .ready(let t) = slot, t.isAlive { count + 1 } else { count } } }
+    }
+}

@@ -1,0 +1,223 @@
+"""SnapStart: a published version's environments are copies of one template that ran the function's init once.
+
+Checked through boto3 against AWS's documented behaviour: the configuration's `SnapStart` (ApplyOn,
+OptimizationStatus On for published versions and Off for $LATEST), runtimes without SnapStart refused, REPORT's
+`Restore Duration` in place of `Init Duration`, `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start` without the log
+group and stream variables, `snapshot_restore_py` hooks, init state shared by every copy while `random` differs;
+and what isolation must keep: each copy its own /tmp, PID namespace, network and memory.
+"""
+import base64
+import concurrent.futures
+import json
+import os
+import signal
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ROLE, make_zip, wait_for
+
+# AWS has SnapStart for Python 3.12 and later; Swiftlet for the Pythons from 3.9 a host has (README).
+SNAPSTART_RUNTIME = next((f"python3.{m}" for m in range(15, 8, -1) if os.path.exists(f"/usr/bin/python3.{m}")), "python3.11")
+
+HANDLER = r'''
+import os, random, socket, uuid
+from snapshot_restore_py import register_before_snapshot, register_after_restore
+
+TOKEN = uuid.uuid4().hex          # made once, by the template's init
+HOOKS = []
+COUNTER = [0]
+
+@register_before_snapshot
+def before():
+    HOOKS.append("before")
+
+def after(label):
+    HOOKS.append(label)
+
+register_after_restore(after, "after")
+
+def handler(event, context):
+    COUNTER[0] += 1
+    if event.get("write"):
+        with open("/tmp/" + event["write"], "w") as f:
+            f.write("x")
+    if event.get("sleep"):
+        import time
+        time.sleep(event["sleep"])
+    return {
+        "token": TOKEN,
+        "random": random.random(),
+        "urandom": os.urandom(8).hex(),
+        "hooks": HOOKS,
+        "counter": COUNTER[0],
+        "init_type": os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE"),
+        "log_group_var": os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME"),
+        "log_stream_var": os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME"),
+        "custom": os.environ.get("CUSTOM"),
+        "tmp": sorted(os.listdir("/tmp")),
+        "pid": os.getpid(),
+        "uid": os.getuid(),
+        "interfaces": sorted(n for _, n in socket.if_nameindex()),
+        "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+        "cwd": os.getcwd(),
+        "version": context.function_version,
+    }
+'''
+
+
+@pytest.fixture(scope="module")
+def sandbox_server(server):
+    if not server.health["isolation"].startswith("sandbox"):
+        pytest.skip("environments are not sandboxed on this host: " + server.health["isolation"])
+    if SNAPSTART_RUNTIME not in server.health["runtimes"]:
+        pytest.skip(SNAPSTART_RUNTIME + " is not available on this host")
+    return server
+
+
+def invoke(lam, name, payload=None, tail=False):
+    args = dict(FunctionName=name, Payload=json.dumps(payload or {}).encode())
+    if tail:
+        args["LogType"] = "Tail"
+    r = lam.invoke(**args)
+    out = json.loads(r["Payload"].read())
+    assert "FunctionError" not in r, out
+    log = base64.b64decode(r["LogResult"]).decode() if tail else ""
+    return out, log
+
+
+def make_snapstart_function(lam, name, **extra):
+    lam.create_function(FunctionName=name, Runtime=SNAPSTART_RUNTIME, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip({"app.py": HANDLER})}, SnapStart={"ApplyOn": "PublishedVersions"},
+                        Environment={"Variables": {"CUSTOM": "value"}}, **extra)
+    return lam.publish_version(FunctionName=name)
+
+
+def concurrent_invokes(lam, qualified, count, sleep=1.0):
+    """`count` invokes at once, each holding its environment for `sleep` seconds: `count` environments."""
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda i: invoke(lam, qualified, {"sleep": sleep}, tail=True), range(count)))
+
+
+def template_pids(function_name):
+    """Host pids of the SnapStart templates' runtimes of a function: their initial environment says so (as their
+    copies', which inherit its memory), and their PID namespace is a sandbox's (a copy's is one level further)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                env = f.read().split(b"\0")
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+            with open(f"/proc/{entry}/status") as f:
+                levels = next(len(line.split()) - 1 for line in f if line.startswith("NSpid:"))
+        except (OSError, StopIteration):
+            continue
+        if (b"_SWIFTLET_TEMPLATE_FD=3" in env and b"AWS_LAMBDA_FUNCTION_NAME=" + function_name.encode() in env
+                and b"bootstrap.py" in cmdline and os.stat(f"/proc/{entry}").st_uid != 0 and levels == 2):
+            found.append(int(entry))
+    return found
+
+
+def test_configuration_reports_snapstart_as_aws(sandbox_server, lam, name):
+    published = make_snapstart_function(lam, name)
+    assert published["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}
+    latest = lam.get_function_configuration(FunctionName=name)
+    assert latest["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}
+    version = lam.get_function_configuration(FunctionName=name, Qualifier=published["Version"])
+    assert version["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}
+    # Turned off: later versions are not optimised, the published one keeps its configuration.
+    lam.update_function_configuration(FunctionName=name, SnapStart={"ApplyOn": "None"})
+    wait_for(lambda: lam.get_function_configuration(FunctionName=name)["LastUpdateStatus"] == "Successful")
+    assert lam.get_function_configuration(FunctionName=name)["SnapStart"] == {"ApplyOn": "None", "OptimizationStatus": "Off"}
+    assert lam.get_function_configuration(FunctionName=name, Qualifier="1")["SnapStart"]["OptimizationStatus"] == "On"
+
+
+def test_runtimes_without_snapstart_are_refused(sandbox_server, lam, name):
+    node = next((r for r in sandbox_server.health["runtimes"] if r.startswith("nodejs")), None)
+    if node is None:
+        pytest.skip("no Node.js runtime on this host")
+    code = make_zip({"index.mjs": "export const handler = async (e) => e;\n"})
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName=name, Runtime=node, Role=ROLE, Handler="index.handler",
+                            Code={"ZipFile": code}, SnapStart={"ApplyOn": "PublishedVersions"})
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert e.value.response["Error"]["Message"] == node + " is not supported for SnapStart enabled functions."
+    with pytest.raises(ClientError):
+        lam.get_function(FunctionName=name)
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName=name, Runtime=node, Role=ROLE, Handler="index.handler",
+                            Code={"ZipFile": code}, SnapStart={"ApplyOn": "Always"})
+    assert "snapStart.applyOn" in e.value.response["Error"]["Message"]
+    # Nor can an update switch it on for a runtime without it.
+    lam.create_function(FunctionName=name, Runtime=node, Role=ROLE, Handler="index.handler", Code={"ZipFile": code})
+    with pytest.raises(ClientError) as e:
+        lam.update_function_configuration(FunctionName=name, SnapStart={"ApplyOn": "PublishedVersions"})
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert lam.get_function_configuration(FunctionName=name)["SnapStart"]["ApplyOn"] == "None"
+
+
+def test_copies_share_init_and_nothing_else(sandbox_server, lam, name):
+    published = make_snapstart_function(lam, name)
+    qualified = name + ":" + published["Version"]
+    results = concurrent_invokes(lam, qualified, 3)
+    outs = [out for out, _ in results]
+    # Init ran once, in the template: every copy has its token and ran its hooks in order.
+    assert len({o["token"] for o in outs}) == 1
+    assert all(o["hooks"] == ["before", "after"] for o in outs), outs
+    # State made in the handler differs: `random` is reseeded in every copy, the kernel's randomness is its own.
+    assert len({o["random"] for o in outs}) == 3
+    assert len({o["urandom"] for o in outs}) == 3
+    for out, log in results:
+        assert out["counter"] == 1, "an environment served two of three concurrent invokes"
+        assert out["init_type"] == "snap-start"
+        assert out["log_group_var"] is None and out["log_stream_var"] is None
+        assert out["custom"] == "value" and out["version"] == published["Version"] and out["cwd"] == "/var/task"
+        # Its own PID namespace (the runtime is its second process, as in every environment) and its own /tmp.
+        assert out["pid"] == 2 and out["pids"][:2] == [1, 2], out["pids"]
+        assert out["tmp"] == []
+        report = [line for line in log.splitlines() if line.startswith("REPORT")][0]
+        assert "Restore Duration: " in report and "Billed Restore Duration: " in report, report
+        assert "Init Duration" not in report, report
+    # A file one copy writes in /tmp is not seen by another.
+    wrote, _ = invoke(lam, qualified, {"write": "mine"})
+    assert wrote["tmp"] == ["mine"]
+    others = concurrent_invokes(lam, qualified, 3, sleep=0.5)
+    assert sum(1 for o, _ in others if o["tmp"] == ["mine"]) == 1, [o["tmp"] for o, _ in others]
+
+
+def test_copies_see_what_a_classic_environment_sees(sandbox_server, lam, name):
+    published = make_snapstart_function(lam, name)
+    restored, _ = invoke(lam, name + ":" + published["Version"])
+    classic, _ = invoke(lam, name)  # $LATEST starts the classic way
+    assert classic["init_type"] == "on-demand"
+    for key in ("interfaces", "uid", "pid", "cwd", "custom", "tmp"):
+        assert restored[key] == classic[key] or key == "uid", (key, restored[key], classic[key])
+    assert restored["pids"] == classic["pids"]
+
+
+def test_a_template_that_dies_is_replaced_and_its_copies_live_on(sandbox_server, lam, name):
+    published = make_snapstart_function(lam, name)
+    qualified = name + ":" + published["Version"]
+    first, _ = invoke(lam, qualified)
+    wait_for(lambda: len(template_pids(name)) == 1, timeout=10, what="the template")
+    os.kill(template_pids(name)[0], signal.SIGKILL)
+    wait_for(lambda: not template_pids(name), timeout=10, what="the template's end")
+    # The warm copy still answers; a cold start makes a new template (a new init: a new token).
+    results = concurrent_invokes(lam, qualified, 2)
+    tokens = {out["token"] for out, _ in results}
+    assert first["token"] in tokens
+    assert len(tokens) == 2, "no new template was made"
+    assert any("Restore Duration" in log for _, log in results)
+
+
+def test_an_init_error_fails_the_invoke_as_a_classic_start(sandbox_server, lam, name):
+    lam.create_function(FunctionName=name, Runtime=SNAPSTART_RUNTIME, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip({"app.py": "raise ValueError('bad init')\n"})},
+                        SnapStart={"ApplyOn": "PublishedVersions"})
+    version = lam.publish_version(FunctionName=name)["Version"]
+    r = lam.invoke(FunctionName=name + ":" + version, Payload=b"{}")
+    assert r["FunctionError"] == "Unhandled"
+    assert json.loads(r["Payload"].read())["errorType"] == "ValueError"
