@@ -26,9 +26,10 @@
  * (open_tree), enters P1's mount namespace (setns), attaches them read-only at /var/task and /opt (move_mount)
  * and mounts a fresh /tmp of the function's size; the launcher answers "A\n" or "E <reason>\n".
  *
- *   swiftlet-sandbox --print-seccomp-filter
+ *   swiftlet-sandbox --print-seccomp-filter [template]
  *
- * writes the seccomp program (struct sock_filter[], native byte order) to stdout, for its tests.
+ * writes the seccomp program (struct sock_filter[], native byte order) to stdout, for its tests: the functions'
+ * filter, or a SnapStart template's (snapstart.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -544,9 +545,9 @@ static int specialise(const struct options *o, pid_t init, int *done) {
     return write(CONTROL_FD, answer, (size_t)n) == n ? 0 : -1;
 }
 
-static void print_seccomp_filter(void) {
+static void print_seccomp_filter(int template_mode) {
     struct sock_filter insns[SWIFTLET_SECCOMP_MAX];
-    int n = swiftlet_seccomp_build(insns, SWIFTLET_SECCOMP_MAX);
+    int n = swiftlet_seccomp_build_for(insns, SWIFTLET_SECCOMP_MAX, template_mode);
     if (n < 0) {
         dprintf(STDERR_FILENO, "no seccomp filter for this architecture\n");
         _exit(1);
@@ -563,7 +564,8 @@ static void print_seccomp_filter(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 2 && strcmp(argv[1], "--print-seccomp-filter") == 0) print_seccomp_filter();
+    if (argc == 2 && strcmp(argv[1], "--print-seccomp-filter") == 0) print_seccomp_filter(0);
+    if (argc == 3 && strcmp(argv[1], "--print-seccomp-filter") == 0 && strcmp(argv[2], "template") == 0) print_seccomp_filter(1);
     struct options o;
     parse(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN);

@@ -187,6 +187,23 @@ static void check_confined(pid_t pid, const char *what, int filters) {
         fail("the copy's %s runs %s seccomp filters, not %d", what, value, filters);
 }
 
+/* Fails the copy when its runtime still maps memory shared with the template (and so with every other copy). */
+static void check_private(pid_t pid) {
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    FILE *maps = fopen(path, "re");
+    if (!maps) fail("the copy's runtime is gone");
+    while (fgets(line, sizeof line, maps)) {
+        char range[64], perms[8];
+        if (sscanf(line, "%63s %7s", range, perms) == 2 && strlen(perms) == 4 && perms[3] == 's') {
+            fclose(maps);
+            fail("the copy's runtime shares memory with its template (%s %s)", range, perms);
+        }
+        /* a line longer than the buffer continues on the next read: its rest has no permissions field to match */
+    }
+    fclose(maps);
+}
+
 /* In a helper that joins the runtime's PID and mount namespaces: a fresh /proc of the copy's PID namespace, and
  * /tmp and /dev/shm of its own (the template's are shared by every copy). */
 static void mount_fresh(pid_t runtime, long tmp_mb) {
@@ -297,6 +314,7 @@ int run_copy(const struct options *o) {
     if (reaper <= 0 || runtime <= 0) fail("the copy's processes are gone");
     check_confined(reaper, "init", 1);
     check_confined(runtime, "runtime", 2);
+    check_private(runtime);
 
     mount_fresh(runtime, o->tmp_mb);
     snprintf(path, sizeof path, "/proc/%d/ns/net", (int)runtime);

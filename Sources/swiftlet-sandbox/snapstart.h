@@ -13,7 +13,8 @@
  *                      answers "M" + the copy's output pipe; C1 forks C2 (PID 1 of the new PID namespace) and exits,
  *                      C2 forks C3, the runtime;
  *   "R" + pidfds       checks that C2 and C3 hold no capability (they dropped what the user namespace gave them) and
- *                      that C3 stacked the template's filter for functions, mounts a fresh /proc, /tmp and /dev/shm
+ *                      that C3 stacked the template's filter for functions and maps no memory shared with the
+ *                      template (C3 made any such mapping a private copy), mounts a fresh /proc, /tmp and /dev/shm
  *                      in the copy's mount namespace, moves the prepared network namespace's eth0 into the copy's
  *                      (address and route as they were), makes the Runtime API's listeners there and hands them to
  *                      the server ("L"), then answers "G" + the function's environment: C3 goes on as the runtime.

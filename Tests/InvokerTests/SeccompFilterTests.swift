@@ -25,13 +25,13 @@ import Testing
     }
 
     /// The launcher built next to this test executable.
-    static func program() throws -> [Instruction] {
+    static func program(template: Bool = false) throws -> [Instruction] {
         let dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let launcher = ProcessInfo.processInfo.environment["SWIFTLET_SANDBOX_LAUNCHER"]
             ?? dir.appendingPathComponent("swiftlet-sandbox").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: launcher)
-        process.arguments = ["--print-seccomp-filter"]
+        process.arguments = ["--print-seccomp-filter"] + (template ? ["template"] : [])
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -112,6 +112,26 @@ import Testing
         ]
         for (what, nr, arg0, expected) in cases {
             #expect(Self.run(program, nr: nr, arg0: arg0)?.0 == expected, "\(what)")
+        }
+    }
+
+    /// A SnapStart template's filter differs in one call: the unshare its copy makes (a user namespace owning new
+    /// mount, network, UTS, IPC and PID namespaces), with exactly those flags.
+    @Test func aTemplateMayMakeACopysNamespacesAndNothingElse() throws {
+        let template = try Self.program(template: true)
+        let functions = try Self.program()
+        let n = Self.nr
+        let copy: UInt64 = 0x1000_0000 | 0x0002_0000 | 0x4000_0000 | 0x0400_0000 | 0x0800_0000 | 0x2000_0000
+        #expect(Self.run(template, nr: n.unshare, arg0: copy)?.0 == Self.allow)
+        #expect(Self.run(functions, nr: n.unshare, arg0: copy)?.0 == Self.eperm)
+        let others: [UInt64] = [0x1000_0000, 0x1000_0000 | 0x0002_0000, copy | 0x0200_0000 /* NEWCGROUP */, copy | 0x80,
+                                copy & ~0x2000_0000]
+        for flags in others {
+            #expect(Self.run(template, nr: n.unshare, arg0: flags)?.0 == Self.eperm, "unshare \(String(flags, radix: 16))")
+        }
+        #expect(Self.run(template, nr: n.clone, arg0: 0x1000_0000 | UInt64(SIGCHLD))?.0 == Self.eperm)
+        for nr in 0..<512 where nr != n.unshare {
+            #expect(Self.run(template, nr: nr)?.0 == Self.run(functions, nr: nr)?.0, "syscall \(nr)")
         }
     }
 

@@ -221,3 +221,66 @@ def test_an_init_error_fails_the_invoke_as_a_classic_start(sandbox_server, lam, 
     r = lam.invoke(FunctionName=name + ":" + version, Payload=b"{}")
     assert r["FunctionError"] == "Unhandled"
     assert json.loads(r["Payload"].read())["errorType"] == "ValueError"
+
+
+SHARED_MEMORY = r'''
+import mmap, time
+SHARED = mmap.mmap(-1, 4096)     # anonymous and shared: what a fork would leave shared between copies
+SHARED.write(b"init")
+
+def handler(event, context):
+    SHARED.seek(0)
+    SHARED.write(event["mark"].encode())
+    time.sleep(event["sleep"])
+    SHARED.seek(0)
+    return {"seen": SHARED.read(4).decode()}
+'''
+
+
+def test_memory_shared_at_init_is_private_to_each_copy(sandbox_server, lam, name):
+    lam.create_function(FunctionName=name, Runtime=SNAPSTART_RUNTIME, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip({"app.py": SHARED_MEMORY})}, SnapStart={"ApplyOn": "PublishedVersions"})
+    qualified = name + ":" + lam.publish_version(FunctionName=name)["Version"]
+    marks = ["aaaa", "bbbb", "cccc"]
+    with concurrent.futures.ThreadPoolExecutor(len(marks)) as pool:
+        results = list(pool.map(lambda m: invoke(lam, qualified, {"mark": m, "sleep": 1.0}, tail=True), marks))
+    assert [out["seen"] for out, _ in results] == marks
+    assert all("Restore Duration" in log for _, log in results)
+
+
+# A function's init runs in the template and can change the runtime client the copies run: here it disables one of
+# the steps that confine a copy. The launcher checks the copy from outside and refuses it (the server logs why); the
+# invoke starts the classic way instead (Init Duration in its REPORT, and no runtime client of a template there).
+HOSTILE = r'''
+import gc, mmap, types
+KEEP = mmap.mmap(-1, 4096)
+FOUND = False
+for module in gc.get_objects():
+    if isinstance(module, types.ModuleType) and module.__name__ == "_swiftlet_snapstart":
+        setattr(module, "{step}", lambda *args: None)
+        FOUND = True
+
+def handler(event, context):
+    return {{"found": FOUND}}
+'''
+
+
+@pytest.mark.parametrize("step, refusal", [
+    ("_drop_capabilities", "kept capabilities"),
+    ("_install_filter", "seccomp filters, not 2"),
+    ("_privatise_shared_mappings", "shares memory with its template"),
+])
+def test_a_copy_its_template_left_unconfined_is_refused(sandbox_server, lam, name, step, refusal):
+    lam.create_function(FunctionName=name, Runtime=SNAPSTART_RUNTIME, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip({"app.py": HOSTILE.format(step=step)})},
+                        SnapStart={"ApplyOn": "PublishedVersions"})
+    qualified = name + ":" + lam.publish_version(FunctionName=name)["Version"]
+    out, log = invoke(lam, qualified, tail=True)
+    assert out == {"found": False}
+    report = [line for line in log.splitlines() if line.startswith("REPORT")][0]
+    assert "Init Duration" in report and "Restore Duration" not in report, report
+
+    def refused():
+        with open(sandbox_server.log.name, errors="replace") as f:
+            return any(name in line and refusal in line for line in f)
+    wait_for(refused, timeout=10, what="the server's word on the refused copy")

@@ -5,7 +5,9 @@ The platform starts a template like any environment, with `_SWIFTLET_TEMPLATE_FD
 Once the function's init and its before-snapshot hooks have run, the template says "T" and forks a copy for each
 socket the platform sends. The protocol of a copy with its launcher is described in the launcher's snapstart.h:
 the first child (C1) leaves the template's namespaces with one unshare, C2 becomes PID 1 of the copy and C3 its
-runtime; both drop the capabilities their user namespace gave them before the launcher checks them from outside.
+runtime; both drop the capabilities their user namespace gave them, and C3 makes the template's shared mappings
+private copies, before the launcher checks them from outside (function code ran in the template: the launcher
+trusts none of this).
 `become_template` returns in C3 only, with the copy's environment.
 """
 
@@ -23,6 +25,11 @@ _SECCOMP_MODE_FILTER = 2
 _CAPABILITY_VERSION_3 = 0x20080522
 
 _libc = ctypes.CDLL(None, use_errno=True)
+_libc.mmap.restype = ctypes.c_void_p
+_libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+_libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+_PROT_READ, _PROT_WRITE, _PROT_EXEC = 1, 2, 4
+_MAP_PRIVATE, _MAP_FIXED, _MAP_ANONYMOUS = 0x02, 0x10, 0x20
 
 
 class _SockFprog(ctypes.Structure):
@@ -58,6 +65,30 @@ def _drop_capabilities():
     data = (_CapData * 2)()
     if _libc.capset(ctypes.byref(header), data) != 0:
         _fail("capset")
+
+
+def _privatise_shared_mappings():
+    """Every shared mapping the template made at init (`mmap.mmap(-1, n)` is one) becomes a private copy of its
+    contents here, so that no copy sees another's later writes. The launcher checks that none is left."""
+    with open("/proc/self/maps") as f:
+        lines = f.read().splitlines()
+    for line in lines:
+        fields = line.split()
+        perms = fields[1]
+        if perms[3] != "s":
+            continue
+        start, end = (int(x, 16) for x in fields[0].split("-"))
+        size = end - start
+        prot = ((_PROT_READ if perms[0] == "r" else 0) | (_PROT_WRITE if perms[1] == "w" else 0)
+                | (_PROT_EXEC if perms[2] == "x" else 0))
+        if perms[0] != "r" and _libc.mprotect(start, size, _PROT_READ) != 0:
+            _fail("mprotect")
+        saved = ctypes.string_at(start, size)
+        if _libc.mmap(start, size, _PROT_READ | _PROT_WRITE, _MAP_PRIVATE | _MAP_ANONYMOUS | _MAP_FIXED, -1, 0) != start:
+            _fail("mmap")
+        ctypes.memmove(start, saved, size)
+        if _libc.mprotect(start, size, prot) != 0:
+            _fail("mprotect")
 
 
 def _install_filter(program):
@@ -135,6 +166,7 @@ def _runtime(channel, output, program):
         null = os.open("/dev/null", os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
+        _privatise_shared_mappings()
         _drop_capabilities()
         _install_filter(program)
         init = os.pidfd_open(1)
