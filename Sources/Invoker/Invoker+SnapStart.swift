@@ -23,7 +23,7 @@ extension Invoker {
     }
 
     func snapStartTemplate(_ function: FunctionDefinition, version: String) async -> SnapStartTemplate? {
-        let key = SnapStartTemplates.key(function.name, version, revision: function.revisionId)
+        let key = SnapStartTemplate.key(function.name, version, revision: function.revisionId)
         return await snapStart.template(key) { [self] in
             do {
                 return try await makeTemplate(function, version: version, key: key)
@@ -54,7 +54,7 @@ extension Invoker {
                 logger.warning("restoring from a SnapStart template failed", metadata: [
                     "function": "\(function.name)", "version": "\(version)", "attempt": "\(attempt)", "error": "\(error)"])
                 template.markGone()
-                snapStart.forget(SnapStartTemplates.key(function.name, version, revision: function.revisionId), template)
+                snapStart.forget(SnapStartTemplate.key(function.name, version, revision: function.revisionId), template)
             }
         }
         metrics.snapStartRestore(result: "failed")
@@ -109,7 +109,7 @@ extension Invoker {
         let template = SnapStartTemplate(environment: env, sandbox: launched, uid: spec.uid, gid: spec.gid)
         metrics.snapStartTemplateReady(ContinuousClock.now - started)
         // The launcher says "X" once the runtime is gone; a thread of its own waits for that.
-        let templates = snapStart
+        let templates: SnapStartTemplates<SnapStartTemplate> = snapStart
         let thread = Thread { [logger] in
             while let message = launched.templateMessage(timeout: nil), message != "X" {}
             template.markGone()

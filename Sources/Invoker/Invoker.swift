@@ -49,7 +49,7 @@ public final class Invoker: Sendable {
     /// Pre-started environments per runtime, specialised at a cold start.
     let stemCells: StemCellPool<StemCell>
     /// SnapStart templates of published versions.
-    let snapStart = SnapStartTemplates()
+    let snapStart = SnapStartTemplates<SnapStartTemplate>()
     let metrics: InvokerMetrics
     /// Who gets sampled invocations' facts, and the X-Ray daemon environments reach.
     let tracing = InvocationTracing()
@@ -168,7 +168,7 @@ public final class Invoker: Sendable {
         }
         for allocation in dropped { allocation.cancel() }
         for template in snapStart.retire(prefix: version.map { prefix + $0 + "\u{0}" } ?? prefix) {
-            template.environment.terminate()
+            template.end()
         }
     }
 
@@ -364,7 +364,7 @@ public final class Invoker: Sendable {
         let cells = stemCells.close()
         for cell in cells { cell.terminate() }
         let templates = snapStart.retireAll()
-        for template in templates { template.environment.terminate() }
+        for template in templates { template.end() }
         for allocation in provisioned.withLock({ all in defer { all.removeAll() }; return Array(all.values) }) {
             allocation.cancel()
         }

@@ -7,7 +7,7 @@ import Synchronization
 /// before-snapshot hooks) once and now forks a copy for each new environment of the version (`swiftlet-sandbox`'s
 /// snapstart.h describes the copy). Copies run as the template's host uid, in namespaces, cgroups and a network of
 /// their own.
-final class SnapStartTemplate: Sendable {
+final class SnapStartTemplate: SnapStartTemplateHandle {
     /// Serves the template's Runtime API (an init error is posted there) and logs its init.
     let environment: ExecutionEnvironment
     let sandbox: LaunchedSandbox
@@ -26,36 +26,52 @@ final class SnapStartTemplate: Sendable {
     var isAlive: Bool { alive.load(ordering: .acquiring) && !environment.isDead }
 
     func markGone() { alive.store(false, ordering: .releasing) }
+
+    func end() { environment.terminate() }
+
+    /// A template's key among `SnapStartTemplates`: function, version and revision (a prefix retires them).
+    static func key(_ function: String, _ version: String, revision: String) -> String {
+        function + "\u{0}" + version + "\u{0}" + revision
+    }
+}
+
+/// What `SnapStartTemplates` needs of a template (tests give it stand-ins).
+protocol SnapStartTemplateHandle: AnyObject, Sendable {
+    /// Until its runtime is gone: a template that is not alive is replaced at the next cold start.
+    var isAlive: Bool { get }
+    /// Ends the template (and every copy it made).
+    func end()
 }
 
 /// The templates of this node, one per published version's revision: made at the first cold start that needs one
 /// (or when the version is published), replaced when its runtime dies, retired with the version. A template that
 /// could not be made is not retried for `retryAfter`: cold starts of the version start the classic way meanwhile.
-final class SnapStartTemplates: Sendable {
+final class SnapStartTemplates<Template: SnapStartTemplateHandle>: Sendable {
     private enum Slot {
-        case starting(Task<SnapStartTemplate?, Never>)
-        case ready(SnapStartTemplate)
+        case starting(Task<Template?, Never>)
+        case ready(Template)
         case failed(ContinuousClock.Instant)
     }
 
-    static let retryAfter: Duration = .seconds(30)
     private let slots = Mutex<[String: Slot]>([:])
     /// Templates replaced while their copies may still run (a template's end takes its copies along): ended with
     /// their version.
-    private let superseded = Mutex<[(key: String, template: SnapStartTemplate)]>([])
+    private let superseded = Mutex<[(key: String, template: Template)]>([])
+    let retryAfter: Duration
 
-    static func key(_ function: String, _ version: String, revision: String) -> String {
-        function + "\u{0}" + version + "\u{0}" + revision
+    init(retryAfter: Duration = .seconds(30)) {
+        self.retryAfter = retryAfter
     }
 
     /// The template of `key`, made by `make` when there is none (or the last one died); nil when it cannot be made.
-    func template(_ key: String, make: @escaping @Sendable () async -> SnapStartTemplate?) async -> SnapStartTemplate? {
-        enum Next { case use(SnapStartTemplate), wait(Task<SnapStartTemplate?, Never>), none }
+    private enum Next { case use(Template), wait(Task<Template?, Never>), none }
+
+    func template(_ key: String, make: @escaping @Sendable () async -> Template?) async -> Template? {
         let next = slots.withLock { slots -> Next in
             switch slots[key] {
             case .ready(let template) where template.isAlive: return .use(template)
             case .starting(let task): return .wait(task)
-            case .failed(let at) where ContinuousClock.now - at < Self.retryAfter: return .none
+            case .failed(let at) where ContinuousClock.now - at < retryAfter: return .none
             default:
                 let task = Task { await make() }
                 slots[key] = .starting(task)
@@ -70,14 +86,14 @@ final class SnapStartTemplates: Sendable {
             let kept = slots.withLock { slots -> Bool in
                 switch slots[key] {
                 case .starting:
-                    slots[key] = template.map { .ready($0) } ?? .failed(.now)
+                    slots[key] = template.map { Slot.ready($0) } ?? Slot.failed(.now)
                     return true
                 case .ready(let current): return current === template
                 default: return false  // retired while it started
                 }
             }
             guard kept else {
-                template?.environment.terminate()
+                template?.end()
                 return nil
             }
             return template
@@ -86,7 +102,7 @@ final class SnapStartTemplates: Sendable {
 
     /// Forgets a template whose runtime is gone (or that failed a copy), so that the next cold start makes a new one;
     /// it is ended with its version, as its copies are.
-    func forget(_ key: String, _ template: SnapStartTemplate) {
+    func forget(_ key: String, _ template: Template) {
         let removed = slots.withLock { slots -> Bool in
             guard case .ready(let current) = slots[key], current === template else { return false }
             slots[key] = nil
@@ -97,12 +113,12 @@ final class SnapStartTemplates: Sendable {
 
     /// Removes the templates whose key starts with `prefix` (a function, or one of its versions) and returns them
     /// to be ended, with every copy they made.
-    func retire(prefix: String) -> [SnapStartTemplate] {
+    func retire(prefix: String) -> [Template] {
         let tasks = slots.withLock { slots -> [Slot] in
             let keys = slots.keys.filter { $0.hasPrefix(prefix) }
             return keys.compactMap { slots.removeValue(forKey: $0) }
         }
-        let old = superseded.withLock { list -> [SnapStartTemplate] in
+        let old = superseded.withLock { list -> [Template] in
             let matching = list.filter { $0.key.hasPrefix(prefix) }.map(\.template)
             list.removeAll { $0.key.hasPrefix(prefix) }
             return matching
@@ -111,7 +127,7 @@ final class SnapStartTemplates: Sendable {
     }
 
     /// Every template (shutdown).
-    func retireAll() -> [SnapStartTemplate] { retire(prefix: "") }
+    func retireAll() -> [Template] { retire(prefix: "") }
 
     /// Templates ready now (`/metrics`, tests).
     var readyCount: Int {

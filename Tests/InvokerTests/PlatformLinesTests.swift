@@ -10,6 +10,18 @@ import Testing
         #expect(warm == "REPORT RequestId: abc\tDuration: 0.20 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t")
     }
 
+    /// A SnapStart copy's first REPORT: `Restore Duration` and `Billed Restore Duration` where others say `Init Duration`.
+    @Test func restoredReportSaysRestoreDuration() {
+        let line = PlatformLines.report(requestId: "abc", durationMs: 1.5, memorySizeMB: 128, maxMemoryUsedMB: 30, initDurationMs: nil,
+                                        restoreDurationMs: 4.321)
+        #expect(line == "REPORT RequestId: abc\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\tRestore Duration: 4.32 ms\tBilled Restore Duration: 5 ms\t")
+        let json = SystemLogFormat(logFormat: "JSON", systemLogLevel: "INFO")
+            .end(requestId: "abc", status: .success, durationMs: 1.5, memorySizeMB: 128, maxMemoryUsedMB: 30, initDurationMs: nil,
+                 restoreDurationMs: 4.321).joined()
+        #expect(json.contains("\"restoreDurationMs\":4.32") && json.contains("\"billedRestoreDurationMs\":5"))
+        #expect(!json.contains("initDurationMs"))
+    }
+
     @Test func streamNameFollowsLambda() {
         let date = Date(timeIntervalSince1970: 1_795_500_000) // 2026-11-24 UTC
         let name = LogNames.stream(version: "$LATEST", environmentId: "0123456789abcdef0123456789abcdef", date: date)
