@@ -96,12 +96,15 @@ extension Invoker {
             id: id, sandbox: launched, cgroups: cgroups, exitRelay: nil, function: function, version: version, logGroup: logGroup,
             logStream: logStream, provisioned: true, started: started, phases: ColdStartPhases(path: "snap_start", started: started),
             pool: pool, releaseNetwork: releaseNetwork)
+        // The launcher's messages are read from a descriptor of this reader's own (see `templateMessage`).
+        let watch = fcntl(launched.control, F_DUPFD_CLOEXEC, 0)
         let answer: String? = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: launched.templateMessage(timeout: .seconds(Int64(max(10, function.timeout)))))
+                continuation.resume(returning: LaunchedSandbox.templateMessage(watch, timeout: .seconds(Int64(max(10, function.timeout)))))
             }
         }
         guard answer == "T" else {
+            close(watch)
             env.terminate()
             throw SandboxError.launchFailed("the template's runtime did not finish its init")
         }
@@ -111,7 +114,8 @@ extension Invoker {
         // The launcher says "X" once the runtime is gone; a thread of its own waits for that.
         let templates: SnapStartTemplates<SnapStartTemplate> = snapStart
         let thread = Thread { [logger] in
-            while let message = launched.templateMessage(timeout: nil), message != "X" {}
+            while let message = LaunchedSandbox.templateMessage(watch, timeout: nil), message != "X" {}
+            close(watch)
             template.markGone()
             templates.forget(key, template)
             logger.info("a SnapStart template's runtime is gone", metadata: ["function": "\(function.name)", "version": "\(version)"])

@@ -69,10 +69,12 @@ extension LaunchedSandbox {
         return pair[0]
     }
 
-    /// Reads what a template's launcher says on the control socket, a line at a time: "T" once the runtime is
-    /// initialised and forks copies, "X" once it is gone. Nil at the socket's end or after `timeout` (blocking: call
-    /// it off the cooperative pool; one reader at a time).
-    public func templateMessage(timeout: Duration?) -> String? {
+    /// Reads what a template's launcher says on its control socket, a line at a time, from `socket` (a `dup` of
+    /// `control` the reader owns, so that the environment closing its own cannot pull it away mid-read): "T" once the
+    /// runtime is initialised and forks copies, "X" once it is gone. Nil at the socket's end or after `timeout`
+    /// (blocking: call it off the cooperative pool; one reader at a time).
+    public static func templateMessage(_ socket: Int32, timeout: Duration?) -> String? {
+        let control = socket
         var line: [UInt8] = []
         let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
