@@ -47,9 +47,7 @@ extension Invoker {
                 return nil
             }
             do {
-                let env = try await copy(template, function: function, version: version, pool: pool, started: started)
-                metrics.snapStartRestore(result: "restored")
-                return env
+                return try await copy(template, function: function, version: version, pool: pool, started: started)
             } catch {
                 logger.warning("restoring from a SnapStart template failed", metadata: [
                     "function": "\(function.name)", "version": "\(version)", "attempt": "\(attempt)", "error": "\(error)"])
@@ -122,14 +120,13 @@ extension Invoker {
         }
         thread.name = "swiftlet.snapstart-template"
         thread.start()
+        refillStandby(template, function: function, version: version)
         return template
     }
 
-    /// A new environment of `version` forked from its template by a copy launcher of its own (cgroups, network,
-    /// Runtime API, output), with the function's environment as of now.
-    private func copy(_ template: SnapStartTemplate, function: FunctionDefinition, version: String, pool: EnvironmentPool,
-                      started: ContinuousClock.Instant) async throws -> ExecutionEnvironment {
-        var phases = ColdStartPhases(path: "snap_start", started: started)
+    /// Starts a copy of `template` up to where its runtime waits for its environment: its launcher has made its
+    /// namespaces, cgroups, network and Runtime API listeners. Used at once by a cold start, or kept on standby.
+    private func startCopy(_ template: SnapStartTemplate, function: FunctionDefinition, version: String) async throws -> StemCell {
         let id = Self.environmentId()
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
         let logStream = LogNames.stream(version: version, environmentId: id)
@@ -140,7 +137,6 @@ extension Invoker {
             if let cgroups { await cgroups.remove() }
             throw error
         }
-        phases.mark("cgroups")
         var network: NetworkPool.Lease?
         if let pool = host.network {
             do {
@@ -151,8 +147,8 @@ extension Invoker {
             }
         }
         let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
-        phases.mark("network")
         let launched: LaunchedSandbox
+        let endpointPort: Int?
         do {
             var spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
                                                              logStream: logStream, cgroups: cgroups,
@@ -160,6 +156,7 @@ extension Invoker {
             spec.copy = true
             spec.uid = template.uid
             spec.gid = template.gid
+            endpointPort = spec.endpointPort
             let launcher = host.launcher
             let sandbox = template.sandbox
             let ready = spec
@@ -179,14 +176,67 @@ extension Invoker {
             if let cgroups { await cgroups.remove() }
             throw error
         }
-        phases.mark("restore")
+        let copy = StemCell(id: id, runtime: "snap-start", sandbox: launched, cgroups: cgroups, network: network,
+                            endpointPort: endpointPort, stdin: -1, releaseNetwork: releaseNetwork)
+        ProcessReaper.shared.watch(launched.pid) { status in copy.exit.deliver(status) }
+        return copy
+    }
+
+    /// Makes the template's standby copy, unless one waits or is being made.
+    func refillStandby(_ template: SnapStartTemplate, function: FunctionDefinition, version: String) {
+        guard template.beginRefill() else { return }
+        Task {
+            do {
+                template.refilled(try await startCopy(template, function: function, version: version))
+            } catch {
+                template.refilled(nil)
+                logger.debug("making a standby SnapStart copy failed", metadata: ["function": "\(function.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// A new environment of `version`: the template's standby copy, or a copy started now, attached (its Runtime API
+    /// served, its output and exit watched) and then given the function's environment as of now.
+    private func copy(_ template: SnapStartTemplate, function: FunctionDefinition, version: String, pool: EnvironmentPool,
+                      started: ContinuousClock.Instant) async throws -> ExecutionEnvironment {
+        var phases = ColdStartPhases(path: "snap_start", started: started)
+        let copy: StemCell
+        if let standby = template.takeStandby() {
+            copy = standby
+            phases.mark("claim")
+        } else {
+            copy = try await startCopy(template, function: function, version: version)
+            guard copy.claim() else {
+                copy.discard()
+                throw SandboxError.launchFailed("the copy ended before it was used")
+            }
+            phases.mark("restore")
+        }
+        refillStandby(template, function: function, version: version)
+        let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
+        let logStream = LogNames.stream(version: version, environmentId: copy.id)
         let env = try await attachedEnvironment(
-            id: id, sandbox: launched, cgroups: cgroups, exitRelay: nil, function: function, version: version, logGroup: logGroup,
-            logStream: logStream, provisioned: false, restored: true, started: started, phases: phases, pool: pool,
-            releaseNetwork: releaseNetwork)
+            id: copy.id, sandbox: copy.sandbox, cgroups: copy.cgroups, exitRelay: copy.exit, function: function, version: version,
+            logGroup: logGroup, logStream: logStream, provisioned: false, restored: true, started: started, phases: phases,
+            pool: pool, releaseNetwork: copy.releaseNetwork)
+        do {
+            let spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: copy.id,
+                                                             logGroup: logGroup, logStream: logStream, cgroups: copy.cgroups,
+                                                             initializationType: "snap-start",
+                                                             networkNamespace: copy.network?.path))
+            let environment = spec.environment + [("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:\(copy.sandbox.runtimePort)")]
+            let sandbox = copy.sandbox
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                launchQueue.async { continuation.resume(with: Result { try sandbox.sendEnvironment(environment) }) }
+            }
+        } catch {
+            env.terminate()
+            throw error
+        }
         if !pool.add(env) {
             logger.debug("environment restored for a retired revision", metadata: ["function": "\(function.name)"])
         }
+        metrics.snapStartRestore(result: phases.phases.first?.name == "claim" ? "standby" : "restored")
         return env
     }
 }

@@ -380,7 +380,7 @@ public final class Invoker: Sendable {
         }
         for env in envs { env.terminate() }
         for env in envs { await env.waitForExit() }
-        for template in templates { await template.environment.waitForExit() }
+        for template in templates { await template.waitForExit() }
         for cell in cells { await cell.waitForExit() }
         // Cells that were starting end as they arrive (the pool is closed); wait for them to be handed over.
         let deadline = ContinuousClock.now + .seconds(10)

@@ -10,6 +10,8 @@ final class InvokerMetrics: Sendable {
     let environments: StateGauge
     let concurrentExecutions: StateGauge
     let unreservedConcurrentExecutions: StateGauge
+    /// `swiftlet_snapstart_templates{state}`: templates ready, and standby copies waiting.
+    let snapStartTemplates: StateGauge
     /// `swiftlet_cold_start_phase_seconds{path, phase}`, made on first use per series.
     private let phaseHistograms = Mutex<[String: ValueHistogram]>([:])
     /// `swiftlet_stem_cell_claims_total{runtime, result}`.
@@ -32,6 +34,7 @@ final class InvokerMetrics: Sendable {
         environments = platform.stateGauge(MetricNames.environments, labelNames: ["function", "version", "state"])
         concurrentExecutions = platform.stateGauge(MetricNames.concurrentExecutions, labelNames: ["function"])
         unreservedConcurrentExecutions = platform.stateGauge(MetricNames.unreservedConcurrentExecutions, labelNames: [])
+        snapStartTemplates = platform.stateGauge(MetricNames.snapStartTemplates, labelNames: ["function", "version", "state"])
     }
 
     /// A family's name and help as swift-prometheus takes them (the whole name in `metricName`).
@@ -74,14 +77,15 @@ final class InvokerMetrics: Sendable {
         counter.increment()
     }
 
-    /// Counts a cold start of a SnapStart version: a copy of its template (`restored`), none could be made
-    /// (`no_template`), or the copy failed (`failed`); the classic start follows the last two.
+    /// Counts a cold start of a SnapStart version: the template's standby copy (`standby`), a copy made then
+    /// (`restored`), no template could be made (`no_template`), or the copy failed (`failed`); the classic start
+    /// follows the last two.
     func snapStartRestore(result: String) {
         let counter = Self.series(result, in: restoreCounters) {
             platform.registry.makeCounter(
                 descriptor: Self.descriptor("swiftlet_snapstart_restores_total",
-                                            "Cold starts of SnapStart versions: restored from the version's template (restored), "
-                                                + "no template (no_template) or a copy that failed (failed)."),
+                                            "Cold starts of SnapStart versions: the template's standby copy (standby), a copy "
+                                                + "made then (restored), no template (no_template) or a copy that failed (failed)."),
                 labels: [("result", result)])
         }
         counter.increment()
@@ -217,6 +221,12 @@ extension Invoker {
         }
         metrics.environments.publish(environments)
         metrics.publishStemCells(stemCellCounts)
+        var templates: [[String]: Double] = [:]
+        for t in snapStart.census {
+            templates[[t.function, t.version, "ready"], default: 0] += 1
+            templates[[t.function, t.version, "standby_copies"], default: 0] += Double(t.standby)
+        }
+        metrics.snapStartTemplates.publish(templates)
         metrics.concurrentExecutions.publish(running)
         metrics.unreservedConcurrentExecutions.publish([[]: Double(concurrency.unreserved.current)])
     }

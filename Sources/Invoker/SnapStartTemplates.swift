@@ -6,7 +6,8 @@ import Synchronization
 /// A published version's SnapStart template: an environment whose runtime ran the function's init (and its
 /// before-snapshot hooks) once and now forks a copy for each new environment of the version (`swiftlet-sandbox`'s
 /// snapstart.h describes the copy). Copies run as the template's host uid, in namespaces, cgroups and a network of
-/// their own.
+/// their own. One copy waits on standby, complete but for its environment (which the server sends when it claims
+/// it), so that a cold start does not wait for the copy's making; it is made again after each claim.
 final class SnapStartTemplate: SnapStartTemplateHandle {
     /// Serves the template's Runtime API (an init error is posted there) and logs its init.
     let environment: ExecutionEnvironment
@@ -15,6 +16,10 @@ final class SnapStartTemplate: SnapStartTemplateHandle {
     let gid: UInt32
     /// Until its runtime is gone (its launcher said "X"); copies already made live on.
     private let alive = Atomic<Bool>(true)
+    /// Copies waiting for a cold start (launched, Runtime API listeners made, runtime waiting for its environment).
+    private let standby = Mutex<(copies: [StemCell], refilling: Bool, ended: Bool)>(([], false, false))
+    /// The standby copies `end` discarded, until they are gone.
+    private let discarded = Mutex<[StemCell]>([])
 
     init(environment: ExecutionEnvironment, sandbox: LaunchedSandbox, uid: UInt32, gid: UInt32) {
         self.environment = environment
@@ -27,7 +32,58 @@ final class SnapStartTemplate: SnapStartTemplateHandle {
 
     func markGone() { alive.store(false, ordering: .releasing) }
 
-    func end() { environment.terminate() }
+    func end() {
+        let copies = standby.withLock { s -> [StemCell] in
+            s.ended = true
+            defer { s.copies.removeAll() }
+            return s.copies
+        }
+        discarded.withLock { $0 += copies }
+        for copy in copies { copy.discard() }
+        environment.terminate()
+    }
+
+    var standbyCount: Int { standby.withLock { $0.copies.count } }
+
+    /// A standby copy, now the caller's (nil: none waits).
+    func takeStandby() -> StemCell? {
+        while let copy = standby.withLock({ $0.copies.popLast() }) {
+            if copy.claim() { return copy }
+        }
+        return nil
+    }
+
+    /// Whether a standby copy should be made now: none waits and none is being made (the caller then calls
+    /// `refilled`).
+    func beginRefill() -> Bool {
+        standby.withLock { s in
+            guard !s.ended, !s.refilling, s.copies.isEmpty, isAlive else { return false }
+            s.refilling = true
+            return true
+        }
+    }
+
+    /// Puts a copy made by a refill on standby (nil: making it failed); a template that ended meanwhile discards it.
+    func refilled(_ copy: StemCell?) {
+        guard let copy else {
+            standby.withLock { $0.refilling = false }
+            return
+        }
+        let kept = standby.withLock { s -> Bool in
+            s.refilling = false
+            guard !s.ended else { return false }
+            s.copies.append(copy)
+            return true
+        }
+        guard kept else { return copy.discard() }
+        copy.whenDead { [self] in standby.withLock { s in s.copies.removeAll { $0 === copy } } }
+    }
+
+    /// Waits until the template and its standby copies are gone (after `end`).
+    func waitForExit() async {
+        await environment.waitForExit()
+        for copy in discarded.withLock({ $0 }) { await copy.waitForExit() }
+    }
 
     /// A template's key among `SnapStartTemplates`: function, version and revision (a prefix retires them).
     static func key(_ function: String, _ version: String, revision: String) -> String {
@@ -39,6 +95,8 @@ final class SnapStartTemplate: SnapStartTemplateHandle {
 protocol SnapStartTemplateHandle: AnyObject, Sendable {
     /// Until its runtime is gone: a template that is not alive is replaced at the next cold start.
     var isAlive: Bool { get }
+    /// Copies waiting on standby.
+    var standbyCount: Int { get }
     /// Ends the template (and every copy it made).
     func end()
 }
@@ -129,8 +187,15 @@ final class SnapStartTemplates<Template: SnapStartTemplateHandle>: Sendable {
     /// Every template (shutdown).
     func retireAll() -> [Template] { retire(prefix: "") }
 
-    /// Templates ready now (`/metrics`, tests).
-    var readyCount: Int {
-        slots.withLock { $0.values.reduce(0) { count, slot in if case .ready(let t) = slot, t.isAlive { count + 1 } else { count } } }
+    /// The templates ready now, by function and version, with their standby copies (`/metrics`).
+    var census: [(function: String, version: String, standby: Int)] {
+        slots.withLock { slots in
+            slots.compactMap { key, slot in
+                guard case .ready(let template) = slot, template.isAlive else { return nil }
+                let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+                guard parts.count >= 2 else { return nil }
+                return (String(parts[0]), String(parts[1]), template.standbyCount)
+            }
+        }
     }
 }

@@ -38,6 +38,11 @@ public enum MetricNames {
     public static let unreservedConcurrentExecutions = Family(
         name: "swiftlet_unreserved_concurrent_executions",
         help: "Invocations running now in the unreserved pool (functions without reserved concurrency).")
+    /// Labels: function, version, state (`ready` templates, `standby_copies`).
+    public static let snapStartTemplates = Family(
+        name: "swiftlet_snapstart_templates",
+        help: "SnapStart templates ready on this node (state=ready) and the copies of them waiting on standby (state=standby_copies), "
+            + "by function and version.")
     /// Label: function.
     public static let asyncEvents = Family(
         name: "swiftlet_async_events", help: "Asynchronous invocation events accepted and not yet finished, by function.")

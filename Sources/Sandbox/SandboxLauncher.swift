@@ -69,6 +69,28 @@ extension LaunchedSandbox {
         return pair[0]
     }
 
+    /// Gives a SnapStart copy its environment (`G<length>\n` and NUL-separated `NAME=VALUE` entries on the control
+    /// socket; its launcher passes them to the waiting runtime). Blocking: call it off the cooperative pool.
+    public func sendEnvironment(_ environment: [(String, String)]) throws {
+        var blob: [UInt8] = []
+        for (name, value) in environment {
+            guard !name.utf8.contains(0), !value.utf8.contains(0) else {
+                throw SandboxError.launchFailed("an environment variable holds a NUL character")
+            }
+            blob += Array(name.utf8) + [UInt8(ascii: "=")] + Array(value.utf8) + [0]
+        }
+        let message = Array("G\(blob.count)\n".utf8) + blob
+        var offset = 0
+        while offset < message.count {
+            let n = message[offset...].withUnsafeBytes { Glibc.send(control, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw SandboxError.launchFailed("the copy's launcher is gone: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+
     /// Reads what a template's launcher says on its control socket, a line at a time, from `socket` (a `dup` of
     /// `control` the reader owns, so that the environment closing its own cannot pull it away mid-read): "T" once the
     /// runtime is initialised and forks copies, "X" once it is gone. Nil at the socket's end or after `timeout`

@@ -23,8 +23,6 @@
 #include "seccomp.h"
 #include "snapstart.h"
 
-extern char **environ;
-
 int template_channel = -1;
 
 /* How long a copy's first processes may take for each step before the copy is given up. */
@@ -257,21 +255,42 @@ static void mount_fresh(pid_t runtime, long tmp_mb) {
     if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) fail("%s", reason[0] ? reason : "mounting the copy's filesystems failed");
 }
 
-/* "G<length>\n" and the launcher's environment (the function's, as the server spawned it, with the Runtime API's
- * address) as NUL-separated NAME=VALUE entries. */
-static char *environment_blob(size_t *length) {
-    size_t total = 0;
-    for (char **e = environ; *e; e++) total += strlen(*e) + 1;
-    char *blob = malloc(total + 32);
-    if (!blob) fail("out of memory");
-    size_t at = (size_t)snprintf(blob, 32, "G%zu\n", total);
-    for (char **e = environ; *e; e++) {
-        size_t l = strlen(*e);
-        memcpy(blob + at, *e, l + 1);
-        at += l + 1;
+/* Forwards the server's "G<length>\n<environment>" (read from the control socket after its 'G') to the copy's runtime:
+ * NUL-separated NAME=VALUE entries, the Runtime API's address among them. 0, or -1 when either side is gone. */
+static int forward_environment(int channel) {
+    char head[32];
+    size_t used = 0;
+    for (;;) {
+        char c;
+        ssize_t r = read(CONTROL_FD, &c, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0 || used + 2 >= sizeof head) return -1;
+        if (c == '\n') break;
+        head[used++] = c;
     }
-    *length = at;
-    return blob;
+    head[used] = '\0';
+    size_t length = strtoul(head, NULL, 10);
+    if (length > (64u << 20)) return -1;
+    int n = snprintf(head, sizeof head, "G%zu\n", length);
+    char *blob = malloc((size_t)n + length);
+    if (!blob) return -1;
+    memcpy(blob, head, (size_t)n);
+    size_t got = 0;
+    while (got < length) {
+        ssize_t r = read(CONTROL_FD, blob + n + got, length - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) { free(blob); return -1; }
+        got += (size_t)r;
+    }
+    size_t sent = 0, total = (size_t)n + length;
+    while (sent < total) {
+        ssize_t w = send(channel, blob + sent, total - sent, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) { free(blob); return -1; }
+        sent += (size_t)w;
+    }
+    free(blob);
+    return 0;
 }
 
 int run_copy(const struct options *o) {
@@ -349,18 +368,12 @@ int run_copy(const struct options *o) {
     close(listener);
     if (endpoint >= 0) close(endpoint);
 
-    char api[64];
-    snprintf(api, sizeof api, "127.0.0.1:%d", port);
-    setenv("AWS_LAMBDA_RUNTIME_API", api, 1);
-    size_t length;
-    char *blob = environment_blob(&length);
-    if (send_with(channel, blob, length, NULL, 0) != 0) fail("the copy's runtime is gone");
-    free(blob);
-
-    /* Until the copy ends (C2's exit takes its PID namespace along) or the server ends it. */
+    /* The copy waits (a standby copy as long as the server wants) for its environment: the server sends it with 'G'
+     * once it serves the copy's Runtime API. Until the copy ends (C2's exit takes its PID namespace along) or the
+     * server ends it. */
     struct pollfd pfds[3] = { { .fd = CONTROL_FD, .events = POLLIN }, { .fd = reaper_fd, .events = POLLIN },
                               { .fd = channel, .events = POLLIN } };
-    int code = 128 + SIGKILL, killed = 0;
+    int code = 128 + SIGKILL, killed = 0, given = 0;
     for (;;) {
         int ready = poll(pfds, 3, -1);
         if (ready < 0 && errno != EINTR) break;
@@ -370,7 +383,11 @@ int run_copy(const struct options *o) {
             int passed = -1;
             ssize_t r = read_command(&c, &passed);
             if (passed >= 0) close(passed);
-            if (r <= 0 || c == 'K' || c == 'S' || c == 'C') {
+            if (r > 0 && c == 'G' && !given && forward_environment(channel) == 0) {
+                given = 1;
+                continue;
+            }
+            if (r <= 0 || c == 'K' || c == 'S' || c == 'C' || c == 'G') {
                 kill_environment(o, -1);
                 killed = 1;
                 pfds[0].fd = -1;

@@ -17,7 +17,10 @@
  *                      template (C3 made any such mapping a private copy), mounts a fresh /proc, /tmp and /dev/shm
  *                      in the copy's mount namespace, moves the prepared network namespace's eth0 into the copy's
  *                      (address and route as they were), makes the Runtime API's listeners there and hands them to
- *                      the server ("L"), then answers "G" + the function's environment: C3 goes on as the runtime.
+ *                      the server ("L");
+ *   'G' (server)       the function's environment ("G<length>\n" + NUL-separated NAME=VALUE, the Runtime API's address
+ *                      among them), sent once the server serves the copy's Runtime API (at once, or when it claims a
+ *                      standby copy), is forwarded to C3, which goes on as the runtime;
  *   "X <code>"         C2's word that the runtime exited, and how; the launcher exits with that code.
  * A check that fails ends the copy before it can reach anything (the server then starts a classic environment).
  */

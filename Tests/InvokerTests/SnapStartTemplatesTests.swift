@@ -12,6 +12,7 @@ import Testing
         let ended = Atomic<Bool>(false)
         init(_ id: Int) { self.id = id }
         var isAlive: Bool { alive.load(ordering: .acquiring) }
+        var standbyCount: Int { 0 }
         func end() { ended.store(true, ordering: .releasing) }
     }
 
@@ -33,7 +34,7 @@ import Testing
         }
         #expect(maker.made.load(ordering: .relaxed) == 1)
         #expect(Set(ids) == [1])
-        #expect(templates.readyCount == 1)
+        #expect(templates.census.count == 1)
     }
 
     @Test func aDeadTemplateIsReplacedAndEndedWithItsVersion() async {
@@ -51,7 +52,7 @@ import Testing
         let other = await templates.template(SnapStartTemplate.key("f", "2", revision: "r")) { await maker.make() }
         let retired = templates.retire(prefix: "f\u{0}1\u{0}")
         #expect(Set(retired.map(\.id)) == [2, 3])
-        #expect(templates.readyCount == 1 && other?.isAlive == true)
+        #expect(templates.census.count == 1 && other?.isAlive == true)
     }
 
     @Test func aFailureIsNotRetriedAtOnce() async {
@@ -71,6 +72,6 @@ import Testing
         try? await Task.sleep(for: .milliseconds(5))
         _ = templates.retireAll()
         #expect(await made == nil)
-        #expect(templates.readyCount == 0)
+        #expect(templates.census.count == 0)
     }
 }

@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ROLE, make_zip, wait_for
+from test_stem_cells import metric
 
 # AWS has SnapStart for Python 3.12 and later; Swiftlet for the Pythons from 3.9 a host has (README).
 SNAPSTART_RUNTIME = next((f"python3.{m}" for m in range(15, 8, -1) if os.path.exists(f"/usr/bin/python3.{m}")), "python3.11")
@@ -186,6 +187,20 @@ def test_copies_share_init_and_nothing_else(sandbox_server, lam, name):
     assert wrote["tmp"] == ["mine"]
     others = concurrent_invokes(lam, qualified, 3, sleep=0.5)
     assert sum(1 for o, _ in others if o["tmp"] == ["mine"]) == 1, [o["tmp"] for o, _ in others]
+
+
+def test_a_standby_copy_serves_the_first_cold_start_and_is_made_again(sandbox_server, lam, name):
+    published = make_snapstart_function(lam, name)
+    # The template is made at publish, and one copy of it waits on standby.
+    standby = dict(function=name, version=published["Version"], state="standby_copies")
+    wait_for(lambda: metric(sandbox_server, "swiftlet_snapstart_templates", **standby) >= 1, timeout=20, what="a standby copy")
+    before = metric(sandbox_server, "swiftlet_snapstart_restores_total", result="standby")
+    out, log = invoke(lam, name + ":" + published["Version"], tail=True)
+    assert metric(sandbox_server, "swiftlet_snapstart_restores_total", result="standby") == before + 1
+    assert out["hooks"] == ["before", "after"] and out["tmp"] == [] and out["custom"] == "value"
+    assert "Restore Duration" in log
+    wait_for(lambda: metric(sandbox_server, "swiftlet_snapstart_templates", **standby) >= 1, timeout=20,
+             what="the next standby copy")
 
 
 def test_copies_see_what_a_classic_environment_sees(sandbox_server, lam, name):
