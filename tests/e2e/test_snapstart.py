@@ -11,11 +11,12 @@ import concurrent.futures
 import json
 import os
 import signal
+import tempfile
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ROLE, make_zip, wait_for
+from conftest import ROLE, Server, make_zip, wait_for
 from test_stem_cells import metric
 
 # AWS has SnapStart for Python 3.12 and later; Swiftlet for the Pythons from 3.9 a host has (README).
@@ -299,3 +300,47 @@ def test_a_copy_its_template_left_unconfined_is_refused(sandbox_server, lam, nam
         with open(sandbox_server.log.name, errors="replace") as f:
             return any(name in line and refusal in line for line in f)
     wait_for(refused, timeout=10, what="the server's word on the refused copy")
+
+
+def snapstart_pids(function_name):
+    """Host pids of every process of a function's SnapStart template and copies (they share its initial environment)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                env = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"_SWIFTLET_TEMPLATE_FD=3" in env and b"AWS_LAMBDA_FUNCTION_NAME=" + function_name.encode() in env:
+            found.append(int(entry))
+    return found
+
+
+def test_nothing_outlives_a_killed_server(sandbox_server):
+    with tempfile.TemporaryDirectory(prefix="swiftlet-e2e-snapkill-") as data_dir:
+        s = Server(data_dir, flags=["--function-network", "none", "--xray-daemon-port", "0"])
+        lam = s.client()
+        published = make_snapstart_function(lam, "doomed-snap")
+        invoke(lam, "doomed-snap:" + published["Version"])  # a copy in use, the template, and a standby copy
+        standby = dict(function="doomed-snap", version=published["Version"], state="standby_copies")
+        wait_for(lambda: metric(s, "swiftlet_snapstart_templates", **standby) >= 1, timeout=20, what="a standby copy")
+        pids = snapstart_pids("doomed-snap")
+        assert len(pids) >= 5, pids  # the template's runtime; PID 1 and the runtime of each copy
+        s.proc.send_signal(signal.SIGKILL)
+        s.proc.wait(timeout=10)
+        s.log.close()
+        wait_for(lambda: not any(os.path.exists(f"/proc/{p}") for p in pids), timeout=10, what="the template and copies to die")
+
+
+def test_shutdown_ends_templates_and_copies(sandbox_server):
+    with tempfile.TemporaryDirectory(prefix="swiftlet-e2e-snapstop-") as data_dir:
+        s = Server(data_dir, flags=["--function-network", "none", "--xray-daemon-port", "0"])
+        lam = s.client()
+        published = make_snapstart_function(lam, "stopped-snap")
+        invoke(lam, "stopped-snap:" + published["Version"])
+        pids = snapstart_pids("stopped-snap")
+        assert pids
+        assert s.stop() == 0
+        assert not any(os.path.exists(f"/proc/{p}") for p in pids)
