@@ -67,11 +67,8 @@ extension Invoker {
         let id = Self.environmentId()
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
         let logStream = LogNames.stream(version: version, environmentId: id)
-        let cgroups = try host.cgroups?.create("env-" + id)
-        try cgroups?.applyLimits(memoryMB: function.memorySize)
-        var network: NetworkPool.Lease?
-        if let pool = host.network { network = try await pool.acquire() }
-        let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
+        let resources = try await host.reserveResources(environmentId: id, memoryMB: function.memorySize)
+        let (cgroups, network, releaseNetwork) = (resources.cgroups, resources.network, resources.releaseNetwork)
         var spec: SandboxSpec
         let launched: LaunchedSandbox
         do {
@@ -85,8 +82,7 @@ extension Invoker {
                 launchQueue.async { continuation.resume(with: Result { try launcher.launch(ready) }) }
             }
         } catch {
-            releaseNetwork()
-            if let cgroups { await cgroups.remove() }
+            await resources.release()
             throw error
         }
         let pool = EnvironmentPool(functionName: function.name, version: version, revisionId: function.revisionId)
@@ -130,23 +126,8 @@ extension Invoker {
         let id = Self.environmentId()
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
         let logStream = LogNames.stream(version: version, environmentId: id)
-        let cgroups = try host.cgroups?.create("env-" + id)
-        do {
-            try cgroups?.applyLimits(memoryMB: function.memorySize)
-        } catch {
-            if let cgroups { await cgroups.remove() }
-            throw error
-        }
-        var network: NetworkPool.Lease?
-        if let pool = host.network {
-            do {
-                network = try await pool.acquire()
-            } catch {
-                if let cgroups { await cgroups.remove() }
-                throw error
-            }
-        }
-        let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
+        let resources = try await host.reserveResources(environmentId: id, memoryMB: function.memorySize)
+        let (cgroups, network, releaseNetwork) = (resources.cgroups, resources.network, resources.releaseNetwork)
         let launched: LaunchedSandbox
         let endpointPort: Int?
         do {
@@ -172,8 +153,7 @@ extension Invoker {
         } catch {
             // A copy that started and failed its checks goes with its cgroup.
             cgroups?.killAll()
-            releaseNetwork()
-            if let cgroups { await cgroups.remove() }
+            await resources.release()
             throw error
         }
         let copy = StemCell(id: id, runtime: "snap-start", sandbox: launched, cgroups: cgroups, network: network,

@@ -39,23 +39,8 @@ struct StemCellMaker: Sendable {
 
     func make(_ runtime: String) async throws -> StemCell {
         let id = Invoker.environmentId()
-        let cgroups = try host.cgroups?.create("env-" + id)
-        do {
-            try cgroups?.applyLimits(memoryMB: Self.memoryMB)
-        } catch {
-            if let cgroups { await cgroups.remove() }
-            throw error
-        }
-        var network: NetworkPool.Lease?
-        if let pool = host.network {
-            do {
-                network = try await pool.acquire()
-            } catch {
-                if let cgroups { await cgroups.remove() }
-                throw error
-            }
-        }
-        let releaseNetwork: @Sendable () -> Void = { [network, pool = host.network] in if let network { pool?.release(network) } }
+        let resources = try await host.reserveResources(environmentId: id, memoryMB: Self.memoryMB)
+        let (cgroups, network, releaseNetwork) = (resources.cgroups, resources.network, resources.releaseNetwork)
         let launched: (LaunchedSandbox, Int32, Int?)
         do {
             let spec = try host.stemCellSpecification(runtime: runtime, cgroups: cgroups, networkNamespace: network?.path)
@@ -84,8 +69,7 @@ struct StemCellMaker: Sendable {
         } catch {
             // A launcher that started but whose runtime never said it was ready goes with its cgroup.
             cgroups?.killAll()
-            releaseNetwork()
-            if let cgroups { await cgroups.remove() }
+            await resources.release()
             throw error
         }
         let cell = StemCell(id: id, runtime: runtime, sandbox: launched.0, cgroups: cgroups, network: network,

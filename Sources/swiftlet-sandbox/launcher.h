@@ -46,6 +46,9 @@ void send_listeners(int runtime_fd, int runtime_port, int endpoint_fd, int endpo
 void write_file(const char *path, const char *value);
 /* Writes value to a cgroup file; 0, or -1 when the file is missing or refuses it. */
 int write_cgroup(const char *dir, const char *file, const char *value);
+/* Runs body(arg, reply) in a forked helper (body _exits: 0 for success, else with its reason written to reply).
+ * Returns 0, or -1 with the reason (or `otherwise`) in reason[0..<cap]. */
+int run_helper(void (*body)(void *arg, int reply), void *arg, char *reason, size_t cap, const char *otherwise);
 /* Ends the environment: SIGKILL to init (when > 0) and to every process of its cgroups, then a thaw. */
 void kill_environment(const struct options *o, pid_t init);
 

@@ -492,6 +492,46 @@ static void attach_function(pid_t init, const char *code, const char *layers, lo
     _exit(0);
 }
 
+int run_helper(void (*body)(void *arg, int reply), void *arg, char *reason, size_t cap, const char *otherwise) {
+    reason[0] = '\0';
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        snprintf(reason, cap, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t helper = fork();
+    if (helper < 0) {
+        snprintf(reason, cap, "fork: %s", strerror(errno));
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return -1;
+    }
+    if (helper == 0) {
+        close(pipefd[0]);
+        body(arg, pipefd[1]);
+        _exit(0);
+    }
+    close(pipefd[1]);
+    ssize_t n, used = 0;
+    while ((n = read(pipefd[0], reason + used, cap - 1 - (size_t)used)) > 0 || (n < 0 && errno == EINTR)) {
+        if (n > 0) used += n;
+    }
+    reason[used] = '\0';
+    close(pipefd[0]);
+    int status = 0;
+    while (waitpid(helper, &status, 0) < 0 && errno == EINTR) { }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    if (!reason[0]) snprintf(reason, cap, "%s", otherwise);
+    return -1;
+}
+
+struct attachment { pid_t init; const char *code, *layers; long tmp_mb; };
+
+static void attach_in_helper(void *arg, int reply) {
+    const struct attachment *a = arg;
+    attach_function(a->init, a->code, a->layers, a->tmp_mb, reply);
+}
+
 /* Reads the rest of an "S" request (one line) from the control socket; 0, or -1 when it is malformed or cut. */
 static int read_line(char *buf, size_t cap) {
     size_t used = 0;
@@ -520,25 +560,8 @@ static int specialise(const struct options *o, pid_t init, int *done) {
     if (!o->stem || *done) snprintf(reason, sizeof reason, "not a stem cell waiting for a function");
     else if (!layers || !tmp || code[0] != '/' || layers[0] != '/') snprintf(reason, sizeof reason, "malformed specialisation");
     if (!reason[0]) {
-        int pipefd[2];
-        if (pipe2(pipefd, O_CLOEXEC) < 0) return -1;
-        pid_t helper = fork();
-        if (helper < 0) { close(pipefd[0]); close(pipefd[1]); return -1; }
-        if (helper == 0) {
-            close(pipefd[0]);
-            attach_function(init, code, layers, atol(tmp), pipefd[1]);
-        }
-        close(pipefd[1]);
-        ssize_t n, used = 0;
-        while ((n = read(pipefd[0], reason + used, sizeof reason - 1 - (size_t)used)) > 0 || (n < 0 && errno == EINTR)) {
-            if (n > 0) used += n;
-        }
-        reason[used] = '\0';
-        close(pipefd[0]);
-        int status = 0;
-        while (waitpid(helper, &status, 0) < 0 && errno == EINTR) { }
-        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && !reason[0]) snprintf(reason, sizeof reason, "attaching the function failed");
-        if (!reason[0]) *done = 1;
+        struct attachment a = { init, code, layers, atol(tmp) };
+        if (run_helper(attach_in_helper, &a, reason, sizeof reason, "attaching the function failed") == 0) *done = 1;
     }
     char answer[600];
     int n = reason[0] ? snprintf(answer, sizeof answer, "E %s\n", reason) : snprintf(answer, sizeof answer, "A\n");

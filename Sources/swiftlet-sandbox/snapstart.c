@@ -133,16 +133,22 @@ int template_relay(int channel) {
     return 0;
 }
 
+/* Reads a small /proc file into text (NUL-terminated); 0, or -1. */
+static int read_proc(const char *path, char *text, size_t cap) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, text, cap - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    text[n] = '\0';
+    return 0;
+}
+
 /* The pid (in this launcher's namespace) behind a pidfd, from its fdinfo. */
 static pid_t pid_of(int pidfd) {
     char path[64], text[1024];
     snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    text[n] = '\0';
+    if (read_proc(path, text, sizeof text) != 0) return -1;
     char *line = strstr(text, "\nPid:");
     return line ? (pid_t)strtol(line + 5, NULL, 10) : -1;
 }
@@ -151,12 +157,7 @@ static pid_t pid_of(int pidfd) {
 static int status_field(pid_t pid, const char *name, char *value, size_t cap) {
     char path[64], text[8192];
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    text[n] = '\0';
+    if (read_proc(path, text, sizeof text) != 0) return -1;
     char key[64];
     snprintf(key, sizeof key, "\n%s:", name);
     char *at = strstr(text, key);
@@ -202,57 +203,44 @@ static void check_private(pid_t pid) {
     fclose(maps);
 }
 
-/* In a helper that joins the runtime's PID and mount namespaces: a fresh /proc of the copy's PID namespace, and
- * /tmp and /dev/shm of its own (the template's are shared by every copy). */
-static void mount_fresh(pid_t runtime, long tmp_mb) {
-    char path[64], reason[256] = "";
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
-    pid_t helper = fork();
-    if (helper < 0) fail("fork: %s", strerror(errno));
-    if (helper == 0) {
-        close(pipefd[0]);
-        snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)runtime);
-        int pidns = open(path, O_RDONLY | O_CLOEXEC);
-        snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)runtime);
-        int mntns = open(path, O_RDONLY | O_CLOEXEC);
-        if (pidns < 0 || mntns < 0 || setns(pidns, CLONE_NEWPID) < 0 || setns(mntns, CLONE_NEWNS) < 0) {
-            dprintf(pipefd[1], "joining the copy: %s", strerror(errno));
+struct fresh_mounts { pid_t runtime; long tmp_mb; };
+
+/* In a helper: joins the runtime's PID and mount namespaces; a child of it (only a child lives in the PID namespace
+ * joined) mounts a fresh /proc of the copy's PID namespace, and /tmp and /dev/shm of its own (the template's are
+ * shared by every copy). */
+static void mount_in_helper(void *arg, int reply) {
+    const struct fresh_mounts *m = arg;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)m->runtime);
+    int pidns = open(path, O_RDONLY | O_CLOEXEC);
+    snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)m->runtime);
+    int mntns = open(path, O_RDONLY | O_CLOEXEC);
+    if (pidns < 0 || mntns < 0 || setns(pidns, CLONE_NEWPID) < 0 || setns(mntns, CLONE_NEWNS) < 0) {
+        dprintf(reply, "joining the copy: %s", strerror(errno));
+        _exit(1);
+    }
+    pid_t inner = fork();
+    if (inner < 0) { dprintf(reply, "fork: %s", strerror(errno)); _exit(1); }
+    if (inner == 0) {
+        char data[64];
+        snprintf(data, sizeof data, "size=%ldm,mode=1777", m->tmp_mb > 0 ? m->tmp_mb : 512);
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+            dprintf(reply, "mount /proc: %s", strerror(errno));
             _exit(1);
         }
-        pid_t inner = fork();  /* only a child lives in the PID namespace joined */
-        if (inner < 0) { dprintf(pipefd[1], "fork: %s", strerror(errno)); _exit(1); }
-        if (inner == 0) {
-            char data[64];
-            snprintf(data, sizeof data, "size=%ldm,mode=1777", tmp_mb > 0 ? tmp_mb : 512);
-            if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-                dprintf(pipefd[1], "mount /proc: %s", strerror(errno));
-                _exit(1);
-            }
-            if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) {
-                dprintf(pipefd[1], "tmpfs /tmp: %s", strerror(errno));
-                _exit(1);
-            }
-            if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777") < 0) {
-                dprintf(pipefd[1], "tmpfs /dev/shm: %s", strerror(errno));
-                _exit(1);
-            }
-            _exit(0);
+        if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) {
+            dprintf(reply, "tmpfs /tmp: %s", strerror(errno));
+            _exit(1);
         }
-        int status = 0;
-        while (waitpid(inner, &status, 0) < 0 && errno == EINTR) { }
-        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+        if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777") < 0) {
+            dprintf(reply, "tmpfs /dev/shm: %s", strerror(errno));
+            _exit(1);
+        }
+        _exit(0);
     }
-    close(pipefd[1]);
-    ssize_t n, used = 0;
-    while ((n = read(pipefd[0], reason + used, sizeof reason - 1 - (size_t)used)) > 0 || (n < 0 && errno == EINTR)) {
-        if (n > 0) used += n;
-    }
-    reason[used] = '\0';
-    close(pipefd[0]);
     int status = 0;
-    while (waitpid(helper, &status, 0) < 0 && errno == EINTR) { }
-    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) fail("%s", reason[0] ? reason : "mounting the copy's filesystems failed");
+    while (waitpid(inner, &status, 0) < 0 && errno == EINTR) { }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
 /* Forwards the server's "G<length>\n<environment>" (read from the control socket after its 'G') to the copy's runtime:
@@ -348,12 +336,13 @@ int run_copy(const struct options *o) {
     check_confined(runtime, "runtime", 2);
     check_private(runtime);
 
-    mount_fresh(runtime, o->tmp_mb);
+    struct fresh_mounts mounts = { runtime, o->tmp_mb };
+    char reason[256];
+    if (run_helper(mount_in_helper, &mounts, reason, sizeof reason, "mounting the copy's filesystems failed") != 0) fail("%s", reason);
     snprintf(path, sizeof path, "/proc/%d/ns/net", (int)runtime);
     int copy_net = open(path, O_RDONLY | O_CLOEXEC);
     if (copy_net < 0) fail("open %s: %s", path, strerror(errno));
     if (o->netns) {
-        char reason[256];
         if (move_interface(o->netns, copy_net, reason, sizeof reason) != 0) fail("the copy's network: %s", reason);
     } else if (setns(copy_net, CLONE_NEWNET) < 0) {
         fail("setns into the copy: %s", strerror(errno));

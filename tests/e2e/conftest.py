@@ -33,6 +33,23 @@ def wait_for(condition, timeout=30.0, interval=0.05, what="condition"):
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+def processes_with_environ(*entries):
+    """Host pids of the processes whose initial environment (/proc/<pid>/environ) holds every one of `entries`
+    (bytes, `NAME=value`); processes that end while being read are left out."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                env = set(f.read().split(b"\0"))
+        except OSError:
+            continue
+        if all(e in env for e in entries):
+            found.append(int(entry))
+    return found
+
+
 def wait_for_invoke_logs(logs, group):
     """Waits until a function's finished invoke has its lines stored (its REPORT line is searchable): a metric or
     subscription filter made after that does not see them (lines still in the log writer when a filter is made are

@@ -16,7 +16,7 @@ import tempfile
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ROLE, Server, make_zip, wait_for
+from conftest import ROLE, Server, make_zip, processes_with_environ, wait_for
 from test_stem_cells import metric
 
 # AWS has SnapStart for Python 3.12 and later; Swiftlet for the Pythons from 3.9 a host has (README).
@@ -101,25 +101,27 @@ def concurrent_invokes(lam, qualified, count, sleep=1.0):
         return list(pool.map(lambda i: invoke(lam, qualified, {"sleep": sleep}, tail=True), range(count)))
 
 
+def snapstart_pids(function_name):
+    """Host pids of every process of a function's SnapStart templates and copies: their initial environment says so
+    (a copy inherits its template's memory)."""
+    return processes_with_environ(b"_SWIFTLET_TEMPLATE_FD=3", b"AWS_LAMBDA_FUNCTION_NAME=" + function_name.encode())
+
+
 def template_pids(function_name):
-    """Host pids of the SnapStart templates' runtimes of a function: their initial environment says so (as their
-    copies', which inherit its memory), and their PID namespace is a sandbox's (a copy's is one level further)."""
+    """Host pids of the SnapStart templates' runtimes of a function: their PID namespace is a sandbox's (a copy's is
+    one level further), and they run as the function's uid (their launcher and init run as root)."""
     found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for pid in snapstart_pids(function_name):
         try:
-            with open(f"/proc/{entry}/environ", "rb") as f:
-                env = f.read().split(b"\0")
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                cmdline = f.read()
-            with open(f"/proc/{entry}/status") as f:
+            with open(f"/proc/{pid}/status") as f:
                 levels = next(len(line.split()) - 1 for line in f if line.startswith("NSpid:"))
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                runtime = b"bootstrap.py" in f.read()
+            uid = os.stat(f"/proc/{pid}").st_uid
         except (OSError, StopIteration):
             continue
-        if (b"_SWIFTLET_TEMPLATE_FD=3" in env and b"AWS_LAMBDA_FUNCTION_NAME=" + function_name.encode() in env
-                and b"bootstrap.py" in cmdline and os.stat(f"/proc/{entry}").st_uid != 0 and levels == 2):
-            found.append(int(entry))
+        if runtime and uid != 0 and levels == 2:
+            found.append(pid)
     return found
 
 
@@ -300,22 +302,6 @@ def test_a_copy_its_template_left_unconfined_is_refused(sandbox_server, lam, nam
         with open(sandbox_server.log.name, errors="replace") as f:
             return any(name in line and refusal in line for line in f)
     wait_for(refused, timeout=10, what="the server's word on the refused copy")
-
-
-def snapstart_pids(function_name):
-    """Host pids of every process of a function's SnapStart template and copies (they share its initial environment)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as f:
-                env = f.read().split(b"\0")
-        except OSError:
-            continue
-        if b"_SWIFTLET_TEMPLATE_FD=3" in env and b"AWS_LAMBDA_FUNCTION_NAME=" + function_name.encode() in env:
-            found.append(int(entry))
-    return found
 
 
 def test_nothing_outlives_a_killed_server(sandbox_server):

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import ROLE, Server, make_zip, wait_for
+from conftest import ROLE, Server, make_zip, processes_with_environ, wait_for
 
 
 def metric(server, name, **labels):
@@ -66,13 +66,8 @@ def stem_cell_pids(server):
     """Host pids of the waiting Python runtimes of `server`'s stem cells: their initial environment says they are one,
     and their stdin is still the platform's socket (a specialised one has put /dev/null there)."""
     found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for entry in map(str, processes_with_environ(b"_SWIFTLET_STEM_CELL=1")):
         try:
-            with open(f"/proc/{entry}/environ", "rb") as f:
-                if b"_SWIFTLET_STEM_CELL=1" not in f.read().split(b"\0"):
-                    continue
             with open(f"/proc/{entry}/cgroup") as f:
                 if f"/swiftlet-{server.proc.pid}/" not in f.read():
                     continue
