@@ -4,7 +4,9 @@
 Starts its own servers (release build by default) on free ports with temporary data dirs and prints figures; it
 asserts nothing. For each of `--stem-cells N` (default 4) and `--stem-cells 0`:
   * sequential cold starts: create a hello-world function, invoke it once (end to end through the API, boto3), for
-    Python and Node; p50/p90, the REPORT's Init Duration, and whether a stem cell served it;
+    Python and Node; p50/p90, the REPORT's Init Duration, and whether a stem cell served it; with stem cells also
+    paced (each once the pool refilled), through boto3 and through a lean client (the request signed in advance on a
+    kept-alive connection: request to response with no client library in the clock);
   * the cold start's phases (swiftlet_cold_start_phase_seconds, mean per phase and path);
   * a burst: 100 different Python functions created, then invoked once each, all at the same time (total, p50, p99);
 and, measured in the same run, `python3.11 -c pass` and `node -e 0`, and the memory an idle stem cell holds.
@@ -25,6 +27,10 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from invoke_bench import ROLE, Server, percentile, zip_of  # noqa: E402
+import http.client  # noqa: E402
+from botocore.auth import SigV4Auth  # noqa: E402
+from botocore.awsrequest import AWSRequest  # noqa: E402
+from botocore.credentials import Credentials  # noqa: E402
 
 PYTHON_CODE = {"app.py": "def handler(event, context):\n    return 'hello world'\n"}
 NODE_CODE = {"index.mjs": "export const handler = async (event) => 'hello world';\n"}
@@ -82,8 +88,33 @@ def settled(server, runtime="python3.11", timeout=30):
     return False
 
 
-def sequential(server, runtime, handler, code, runs, prefix, paced=False):
-    """Creates and invokes `runs` functions one after the other; `paced`: each once the stem cell pool is refilled."""
+class RawInvoker:
+    """Invoke as a lean client sends it: the request boto3 would send, signed before the clock starts, on a kept-alive
+    connection; the clock runs from the request's first byte to the response's last (no client library in it)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.host = server.endpoint.split("//", 1)[1]
+        self.conn = http.client.HTTPConnection(self.host, timeout=60)
+
+    def __call__(self, name):
+        url = f"{self.server.endpoint}/2015-03-31/functions/{name}/invocations"
+        req = AWSRequest(method="POST", url=url, data=b"{}",
+                         headers={"Content-Type": "application/octet-stream", "X-Amz-Invocation-Type": "RequestResponse",
+                                  "X-Amz-Log-Type": "Tail"})
+        SigV4Auth(Credentials(self.server.key, self.server.secret), "lambda", "us-east-1").add_auth(req)
+        headers = dict(req.prepare().headers)
+        t = time.perf_counter()
+        self.conn.request("POST", f"/2015-03-31/functions/{name}/invocations", body=b"{}", headers=headers)
+        response = self.conn.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - t) * 1000
+        return elapsed, body, response.getheader("X-Amz-Log-Result")
+
+
+def sequential(server, runtime, handler, code, runs, prefix, paced=False, raw=None):
+    """Creates and invokes `runs` functions one after the other; `paced`: each once the stem cell pool is refilled;
+    `raw`: through a `RawInvoker` instead of boto3."""
     lam = server.client()
     total, init, served = [], [], 0
     for i in range(runs):
@@ -92,11 +123,17 @@ def sequential(server, runtime, handler, code, runs, prefix, paced=False):
         if paced:
             settled(server, runtime)
         before = stem_hits(server)
-        t = time.perf_counter()
-        r = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
-        total.append((time.perf_counter() - t) * 1000)
-        assert r["Payload"].read() == b'"hello world"', name
-        report = base64.b64decode(r["LogResult"]).decode()
+        if raw:
+            elapsed, body, log = raw(name)
+            total.append(elapsed)
+            assert body == b'"hello world"', name
+        else:
+            t = time.perf_counter()
+            r = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+            total.append((time.perf_counter() - t) * 1000)
+            assert r["Payload"].read() == b'"hello world"', name
+            log = r["LogResult"]
+        report = base64.b64decode(log).decode()
         init.append(float(re.search(r"Init Duration: ([\d.]+) ms", report).group(1)))
         if stem_hits(server) > before:
             served += 1
@@ -194,6 +231,11 @@ def run_config(binary, stem_cells, args, node):
             if stem_cells:
                 total, init, served = sequential(server, runtime, handler, code, args.runs, prefix + "paced", paced=True)
                 print(f"  the same, each invoke once the pool is refilled (arrivals slower than refills): "
+                      f"p50={percentile(total, 50):.1f} ms  p90={percentile(total, 90):.1f} ms   "
+                      f"Init Duration p50={percentile(init, 50):.1f} ms   served by a stem cell: {served}/{args.runs}")
+                total, init, served = sequential(server, runtime, handler, code, args.runs, prefix + "raw", paced=True,
+                                                 raw=RawInvoker(server))
+                print(f"  the same through a lean client (signed in advance, kept-alive HTTP; no boto3 in the clock): "
                       f"p50={percentile(total, 50):.1f} ms  p90={percentile(total, 90):.1f} ms   "
                       f"Init Duration p50={percentile(init, 50):.1f} ms   served by a stem cell: {served}/{args.runs}")
         for path, ph in sorted(phases(server).items()):

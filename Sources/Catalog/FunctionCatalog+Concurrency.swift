@@ -106,6 +106,11 @@ extension FunctionCatalog {
         let function = try await concurrencyFunction(functionName)
         let qualifier = try requireQualifier(qualifier)
         let target = try await provisionedTarget(functionName: function.name, qualifier: qualifier, count: count)
+        // As on AWS, SnapStart and provisioned concurrency exclude each other.
+        if let snapStart = target.allocations.first(where: { $0.definition.snapStart != nil }) {
+            throw LambdaError.invalidParameter(
+                "Provisioned Concurrency is not supported for SnapStart enabled function versions: version \(snapStart.definition.version) has SnapStart.ApplyOn PublishedVersions.")
+        }
         let existing = try await store.provisionedConcurrencyConfigs(of: function.name).filter { $0.qualifier != qualifier }
         let others = existing.reduce(0) { $0 + $1.requested }
         let versions = Set(target.allocations.map(\.definition.version))

@@ -138,6 +138,9 @@ extension FunctionCatalog {
         if d.snapStart != nil, let runtime = d.runtime, !RuntimeRegistry.supportsSnapStart(runtime) {
             throw .invalidParameter("\(runtime) is not supported for SnapStart enabled functions.")
         }
+        if d.snapStart != nil, d.ephemeralStorageSize > 512 {
+            throw .invalidParameter("SnapStart is not supported for functions with ephemeral storage greater than 512 MB.")
+        }
     }
 
     /// `LoggingConfig`: members not given keep their values. Log levels exist only with the JSON format (INFO

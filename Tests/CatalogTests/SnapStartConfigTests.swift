@@ -41,6 +41,25 @@ import Testing
         #expect(q.runtime == "python3.11" && q.snapStart == "PublishedVersions")
     }
 
+    /// What AWS's SnapStart does not support: more than 512 MB of ephemeral storage, provisioned concurrency.
+    @Test func ephemeralStorageAndProvisionedConcurrencyExcludeIt() async throws {
+        let catalog = try TestSupport.catalog()
+        var large = Self.with("PublishedVersions")
+        large.ephemeralStorageSize = 1024
+        await #expect(throws: LambdaError.invalidParameter("SnapStart is not supported for functions with ephemeral storage greater than 512 MB.")) {
+            _ = try await catalog.create(TestSupport.createInput("e", settings: large))
+        }
+        _ = try await catalog.create(TestSupport.createInput("v", settings: Self.with("PublishedVersions")))
+        _ = try await catalog.publishVersion("v", codeSha256: nil, description: nil, revisionId: nil)
+        do {
+            _ = try await catalog.putProvisionedConcurrency("v", qualifier: "1", count: 1)
+            Issue.record("provisioned concurrency was accepted on a SnapStart version")
+        } catch let error as LambdaError {
+            #expect(error.awsError.code == "InvalidParameterValueException")
+            #expect(error.awsError.message.contains("SnapStart"))
+        }
+    }
+
     @Test(arguments: [("python3.8", false), ("python3.9", true), ("python3.11", true), ("python3.13", true),
                       ("nodejs20.x", false), ("provided.al2023", false), ("java21", false)])
     func runtimesWithSnapStart(runtime: String, supported: Bool) {

@@ -132,6 +132,10 @@ def test_configuration_reports_snapstart_as_aws(sandbox_server, lam, name):
     assert latest["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}
     version = lam.get_function_configuration(FunctionName=name, Qualifier=published["Version"])
     assert version["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}
+    # As on AWS, not with provisioned concurrency.
+    with pytest.raises(lam.exceptions.InvalidParameterValueException):
+        lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier=published["Version"],
+                                               ProvisionedConcurrentExecutions=1)
     # Turned off: later versions are not optimised, the published one keeps its configuration.
     lam.update_function_configuration(FunctionName=name, SnapStart={"ApplyOn": "None"})
     wait_for(lambda: lam.get_function_configuration(FunctionName=name)["LastUpdateStatus"] == "Successful")
