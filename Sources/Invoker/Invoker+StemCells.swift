@@ -101,7 +101,9 @@ extension Invoker {
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
         let logStream = LogNames.stream(version: version, environmentId: id)
         do {
-            try cell.cgroups?.applyLimits(memoryMB: function.memorySize)
+            // A cell is made with the least memory any function gets (Lambda's default): a function of that size keeps
+            // the limits the cell already has.
+            if function.memorySize != StemCellMaker.memoryMB { try cell.cgroups?.applyLimits(memoryMB: function.memorySize) }
         } catch {
             logger.warning("setting a stem cell's limits failed", metadata: ["error": "\(error)"])
             cell.discard()
