@@ -131,7 +131,9 @@ actor ThrowawayPostgres {
                     "-D", server.dataDirectory, "-l", directory.appendingPathComponent("server.log").path,
                     // Every test's database is migrated in one transaction that locks each table it creates, dozens at
                     // once: the shared lock table (max_locks_per_transaction × max_connections slots) must hold them all.
-                    "-o", "-c listen_addresses=127.0.0.1 -p \(server.port) -k \(server.socketDirectory) -c max_connections=200 "
+                    // Tests run in parallel, each store with its pool and change feed: 200 connections were once too few
+                    // ("too many clients already" in a fresh-clone CI).
+                    "-o", "-c listen_addresses=127.0.0.1 -p \(server.port) -k \(server.socketDirectory) -c max_connections=600 "
                         + "-c max_locks_per_transaction=256",
                     // Waits until the server accepts connections, for at most 60 s.
                     "-w", "-t", "60", "start",
