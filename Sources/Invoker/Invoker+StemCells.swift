@@ -128,18 +128,15 @@ extension Invoker {
             return nil
         }
         phases.mark("code")
-        // The launcher attaches the code while the Runtime API is set up here; the runtime gets the function's
-        // environment as soon as its code is there, so that its init runs while the attach ends (a request it makes
-        // of the Runtime API waits in the listener's backlog, its output in the pipe, its exit in the relay).
+        // The launcher attaches the code while the Runtime API is set up here; both are done before the function's
+        // init may begin.
         let queue = launchQueue
         async let mounted: Duration = withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result {
                     let start = ContinuousClock.now
                     try cell.sandbox.specialise(code: code, layers: layers, tmpSizeMB: spec.tmpSizeMB)
-                    let took = ContinuousClock.now - start
-                    try cell.deliverEnvironment(spec.environment, workdir: spec.workdir)
-                    return took
+                    return ContinuousClock.now - start
                 })
             }
         }
@@ -159,6 +156,18 @@ extension Invoker {
             metrics.record(specialised)
         } catch {
             logger.warning("specialising a stem cell failed", metadata: ["error": "\(error)", "function": "\(function.name)"])
+            env.terminate()
+            return nil
+        }
+        // Only now may the function's init begin: its Runtime API, output and exit are watched, its code is there.
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                launchQueue.async {
+                    continuation.resume(with: Result { try cell.deliverEnvironment(spec.environment, workdir: spec.workdir) })
+                }
+            }
+        } catch {
+            logger.warning("handing a stem cell its function failed", metadata: ["error": "\(error)", "function": "\(function.name)"])
             env.terminate()
             return nil
         }
