@@ -122,7 +122,9 @@ extension Invoker {
 
     /// Starts a copy of `template` up to where its runtime waits for its environment: its launcher has made its
     /// namespaces, cgroups, network and Runtime API listeners. Used at once by a cold start, or kept on standby.
-    private func startCopy(_ template: SnapStartTemplate, function: FunctionDefinition, version: String) async throws -> StemCell {
+    /// Also returns the function's environment as of now, for a cold start that uses the copy at once.
+    private func startCopy(_ template: SnapStartTemplate, function: FunctionDefinition, version: String) async throws
+        -> (copy: StemCell, environment: [(String, String)]) {
         let id = Self.environmentId()
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
         let logStream = LogNames.stream(version: version, environmentId: id)
@@ -130,6 +132,7 @@ extension Invoker {
         let (cgroups, network, releaseNetwork) = (resources.cgroups, resources.network, resources.releaseNetwork)
         let launched: LaunchedSandbox
         let endpointPort: Int?
+        let environment: [(String, String)]
         do {
             var spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: id, logGroup: logGroup,
                                                              logStream: logStream, cgroups: cgroups,
@@ -138,6 +141,7 @@ extension Invoker {
             spec.uid = template.uid
             spec.gid = template.gid
             endpointPort = spec.endpointPort
+            environment = spec.environment
             let launcher = host.launcher
             let sandbox = template.sandbox
             let ready = spec
@@ -159,7 +163,7 @@ extension Invoker {
         let copy = StemCell(id: id, runtime: "snap-start", sandbox: launched, cgroups: cgroups, network: network,
                             endpointPort: endpointPort, stdin: -1, releaseNetwork: releaseNetwork)
         ProcessReaper.shared.watch(launched.pid) { status in copy.exit.deliver(status) }
-        return copy
+        return (copy, environment)
     }
 
     /// Makes the template's standby copy, unless one waits or is being made.
@@ -167,7 +171,7 @@ extension Invoker {
         guard template.beginRefill() else { return }
         Task {
             do {
-                template.refilled(try await startCopy(template, function: function, version: version))
+                template.refilled(try await startCopy(template, function: function, version: version).copy)
             } catch {
                 template.refilled(nil)
                 logger.debug("making a standby SnapStart copy failed", metadata: ["function": "\(function.name)", "error": "\(error)"])
@@ -181,11 +185,13 @@ extension Invoker {
                       started: ContinuousClock.Instant) async throws -> ExecutionEnvironment {
         var phases = ColdStartPhases(path: "snap_start", started: started)
         let copy: StemCell
+        // A copy made now has the function's environment as of now; a standby one gets it at its claim.
+        var environment: [(String, String)]?
         if let standby = template.takeStandby() {
             copy = standby
             phases.mark("claim")
         } else {
-            copy = try await startCopy(template, function: function, version: version)
+            (copy, environment) = try await startCopy(template, function: function, version: version)
             guard copy.claim() else {
                 copy.discard()
                 throw SandboxError.launchFailed("the copy ended before it was used")
@@ -200,14 +206,13 @@ extension Invoker {
             logGroup: logGroup, logStream: logStream, provisioned: false, restored: true, started: started, phases: phases,
             pool: pool, releaseNetwork: copy.releaseNetwork)
         do {
-            let spec = withXRayDaemon(try host.specification(for: function, version: version, environmentId: copy.id,
-                                                             logGroup: logGroup, logStream: logStream, cgroups: copy.cgroups,
-                                                             initializationType: "snap-start",
-                                                             networkNamespace: copy.network?.path))
-            let environment = spec.environment + [("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:\(copy.sandbox.runtimePort)")]
+            let current = try environment ?? withXRayDaemon(try host.specification(
+                for: function, version: version, environmentId: copy.id, logGroup: logGroup, logStream: logStream,
+                cgroups: copy.cgroups, initializationType: "snap-start", networkNamespace: copy.network?.path)).environment
+            let given = current + [("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:\(copy.sandbox.runtimePort)")]
             let sandbox = copy.sandbox
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                launchQueue.async { continuation.resume(with: Result { try sandbox.sendEnvironment(environment) }) }
+                launchQueue.async { continuation.resume(with: Result { try sandbox.sendEnvironment(given) }) }
             }
         } catch {
             env.terminate()

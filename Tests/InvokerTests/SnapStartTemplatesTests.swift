@@ -69,7 +69,8 @@ import Testing
         let templates = SnapStartTemplates<Stand>()
         let maker = Maker()
         async let made = templates.template("k") { await maker.make() }
-        try? await Task.sleep(for: .milliseconds(5))
+        // Retired once its making has begun (not after a guessed delay).
+        while maker.made.load(ordering: .relaxed) == 0 { await Task.yield() }
         _ = templates.retireAll()
         #expect(await made == nil)
         #expect(templates.census.count == 0)
