@@ -41,6 +41,8 @@ struct StemCellMaker: Sendable {
         let id = Invoker.environmentId()
         let resources = try await host.reserveResources(environmentId: id, memoryMB: Self.memoryMB)
         let (cgroups, network, releaseNetwork) = (resources.cgroups, resources.network, resources.releaseNetwork)
+        // Nobody waits for a cell while it starts: it yields to the environments that are running (a cold start's init).
+        cgroups?.setCPUPriority(.background)
         let launched: (LaunchedSandbox, Int32, Int?)
         do {
             let spec = try host.stemCellSpecification(runtime: runtime, cgroups: cgroups, networkNamespace: network?.path)
@@ -104,6 +106,7 @@ extension Invoker {
             // A cell is made with the least memory any function gets (Lambda's default): a function of that size keeps
             // the limits the cell already has.
             if function.memorySize != StemCellMaker.memoryMB { try cell.cgroups?.applyLimits(memoryMB: function.memorySize) }
+            cell.cgroups?.setCPUPriority(.normal)
         } catch {
             logger.warning("setting a stem cell's limits failed", metadata: ["error": "\(error)"])
             cell.discard()

@@ -63,6 +63,23 @@ public struct CgroupSet: Sendable {
         }
     }
 
+    /// How an environment's group weighs against the others' while the CPUs are busy.
+    public enum CPUPriority: Sendable {
+        /// Nearly nothing: a pre-started environment nobody waits for yet yields to every other one.
+        case background
+        /// The kernel's default weight (an environment's init runs at full speed until `limitCPU`).
+        case normal
+    }
+
+    /// Sets the group's CPU weight (`cpu.shares` on v1, `cpu.weight` on v2). It only matters when the CPUs are
+    /// contended: a group in the background still runs at full speed on an idle machine.
+    public func setCPUPriority(_ priority: CPUPriority) {
+        switch version {
+        case .v1: try? CgroupHierarchy.write(priority == .background ? "2" : "1024", to: path("cpu", "cpu.shares")!)
+        case .v2: try? CgroupHierarchy.write(priority == .background ? "1" : "100", to: path("", "cpu.weight")!)
+        }
+    }
+
     /// Highest memory use of the group since it was created, in bytes.
     public func peakMemoryBytes() -> Int? {
         let file = version == .v1 ? path("memory", "memory.max_usage_in_bytes") : path("", "memory.peak")

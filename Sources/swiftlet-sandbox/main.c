@@ -38,6 +38,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -170,6 +171,9 @@ int listen_loopback(int port, int *bound) {
     if (s < 0) fail("socket: %s", strerror(errno));
     int one = 1;
     setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    /* Accepted connections inherit it: one a runtime made before its Runtime API was served (a stem cell connects
+     * ahead) is accepted later, and its first replies must not wait for the runtime's delayed ACK. */
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(s, (struct sockaddr *)&addr, sizeof addr) < 0) fail("bind 127.0.0.1:%d: %s", port, strerror(errno));
@@ -534,6 +538,22 @@ static void attach_in_helper(void *arg, int reply) {
 
 /* Reads the rest of an "S" request (one line) from the control socket; 0, or -1 when it is malformed or cut. */
 static int read_line(char *buf, size_t cap) {
+    /* The server writes a request at once: take the whole line in one read when it is there (a cold start waits on
+     * this), byte by byte otherwise (never reading past the line). */
+    ssize_t peeked;
+    do { peeked = recv(CONTROL_FD, buf, cap - 1, MSG_PEEK | MSG_DONTWAIT); } while (peeked < 0 && errno == EINTR);
+    char *nl = peeked > 0 ? memchr(buf, '\n', (size_t)peeked) : NULL;
+    if (nl) {
+        size_t want = (size_t)(nl - buf) + 1, got = 0;
+        while (got < want) {
+            ssize_t r = read(CONTROL_FD, buf + got, want - got);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) return -1;
+            got += (size_t)r;
+        }
+        buf[want - 1] = '\0';
+        return 0;
+    }
     size_t used = 0;
     for (;;) {
         char c;

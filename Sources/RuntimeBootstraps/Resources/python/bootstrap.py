@@ -759,10 +759,38 @@ def _serve(api, handler):
         headers, body = api.error_then_next(request_id, doc)
 
 
+def _warm_up():
+    """A stem cell, before its function is known: runs once what every cold start runs first, on the runtime's
+    own files and made-up values, so that the function's init does not pay for it (the interpreter's first
+    compile, source import, JSON round trip and environment change each cost a process tens to hundreds of
+    microseconds the first time: page faults, allocator arenas, caches). No state is kept but those caches."""
+    import importlib  # its loaders, without importing `importlib.machinery` (a classic start does not)
+    external = importlib._bootstrap_external
+    finder = external.FileFinder(_THIS_DIR, (external.SourceFileLoader, [".py"]))
+    spec = finder.find_spec("snapstart")
+    if spec is not None:
+        compile(spec.loader.get_data(spec.origin), spec.origin, "exec")  # not get_source: it imports tokenize
+    json.loads(_make_marshaller()({"warm": [1, 2.5, "x", None, True, {"a": []}]})[0])
+    _environ["_SWIFTLET_WARM"] = "1"
+    del _environ["_SWIFTLET_WARM"]
+    time.tzset()
+
+
 def _await_function():
-    """A stem cell: waits for the function's environment on stdin and takes it (see the module's doc)."""
+    """A stem cell: waits for the function's environment on stdin and takes it (see the module's doc).
+    Returns its Runtime API client, connected ahead (the platform accepts the connection once it serves this
+    environment's Runtime API), or None."""
     global _LOG_FORMAT_JSON, _LOG_LEVEL
     import importlib  # what loading the handler needs, ready before the function is known
+    _warm_up()
+    api = _environ.get("AWS_LAMBDA_RUNTIME_API")
+    client = None
+    if api is not None:
+        client = _RuntimeAPI(api)
+        try:
+            client._connect()
+        except OSError:
+            client = None
     try:
         os.write(0, b"R")  # stdin is the platform's socket: ready
     except OSError:
@@ -774,7 +802,6 @@ def _await_function():
             os._exit(0)  # the platform let this stem cell go unused
         data += chunk
     message = json.loads(data)
-    api = _environ.get("AWS_LAMBDA_RUNTIME_API")
     # What the interpreter set for itself at startup (PEP 538's locale coercion) it would set in a classic start too:
     # the platform starts functions that set LANG or LC_* the classic way.
     coerced = _environ.get("LC_CTYPE")
@@ -791,6 +818,7 @@ def _await_function():
     time.tzset()
     _LOG_FORMAT_JSON, _LOG_LEVEL = _log_settings()
     importlib.invalidate_caches()
+    return client
 
 
 # --------------------------------------------------------------------------------------------
@@ -851,13 +879,15 @@ def _restored(environment):
 def main():
     template = _environ.pop("_SWIFTLET_TEMPLATE_FD", None)
     program_fd = _environ.pop("_SWIFTLET_SECCOMP_FD", None)
+    api = None
     if _environ.get("_SWIFTLET_STEM_CELL") == "1":
-        _await_function()
+        api = _await_function()
     _set_sys_path()
     _set_up_streams()
     _install_logging_hook()
     before_snapshot, after_restore = _install_snapshot_hooks()
-    api = _RuntimeAPI(_environ["AWS_LAMBDA_RUNTIME_API"])
+    if api is None:
+        api = _RuntimeAPI(_environ["AWS_LAMBDA_RUNTIME_API"])
     if template is None:
         handler = _init(api)
         _serve(api, handler)
