@@ -37,6 +37,12 @@ struct StemCellMaker: Sendable {
     /// Memory limit of a cell until specialised: the least any function gets, so a cell can never hold more.
     static let memoryMB = 128
 
+    /// No cell is started while the host has less memory available than this: a twentieth of its memory, at least
+    /// 256 MiB (idle cells are charged 6–8 MiB each; functions need the memory more than spares do).
+    static func memoryFloorBytes(total: Int? = HostMemory.totalBytes()) -> Int {
+        max(256 << 20, (total ?? 0) / 20)
+    }
+
     func make(_ runtime: String) async throws -> StemCell {
         let id = Invoker.environmentId()
         let resources = try await host.reserveResources(environmentId: id, memoryMB: Self.memoryMB)
@@ -89,8 +95,8 @@ extension Invoker {
     }
 
     /// Stem cells per runtime: ready, starting, and the pool's hits and misses (`/metrics`, benchmarks, tests).
-    public var stemCellCounts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int)] {
-        stemCells.counts.mapValues { ($0.ready, $0.starting, $0.target, $0.hits, $0.misses) }
+    public var stemCellCounts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int, heldForMemory: Bool)] {
+        stemCells.counts.mapValues { ($0.ready, $0.starting, $0.target, $0.hits, $0.misses, $0.heldForMemory) }
     }
 
     /// Makes `cell` an environment of `function`: its memory limit, the function's code, layers and `/tmp` attached

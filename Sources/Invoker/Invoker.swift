@@ -66,7 +66,8 @@ public final class Invoker: Sendable {
         let queue = DispatchQueue(label: "swiftlet.launch", attributes: .concurrent)
         launchQueue = queue
         let maker = StemCellMaker(host: host, queue: queue)
-        stemCells = StemCellPool(configuration: .init(maximum: host.isSandboxed ? settings.stemCells : 0),
+        stemCells = StemCellPool(configuration: .init(maximum: host.isSandboxed ? settings.stemCells : 0,
+                                                      memoryFloorBytes: StemCellMaker.memoryFloorBytes()),
                                  factory: { try await maker.make($0) },
                                  onFailure: { [logger] runtime, error in
                                      logger.warning("starting a stem cell failed", metadata: ["runtime": "\(runtime)", "error": "\(error)"])

@@ -21,20 +21,29 @@ protocol PooledStemCell: AnyObject, Sendable {
 /// towards its target, creating at most `parallelStarts` cells of a runtime at once so refilling never crowds out the
 /// cold starts it is there to spare. A cell leaves the pool once, through `take`; one that died while waiting is
 /// dropped and replaced. A failed creation stops refilling until the next take (a broken runtime does not spin).
+/// No cell is started while the host's available memory is below `memoryFloorBytes` (functions need it more than
+/// spares do): refilling resumes at the next take or death that finds enough again.
 final class StemCellPool<Cell: PooledStemCell>: Sendable {
     struct Configuration: Sendable {
         var maximum: Int
         var initial: Int
         var shrinkAfter: Duration = .seconds(60)
         var parallelStarts = 2
+        /// Below this much available host memory no cell is started (nil: no floor).
+        var memoryFloorBytes: Int?
 
-        init(maximum: Int, initial: Int? = nil, shrinkAfter: Duration = .seconds(60), parallelStarts: Int = 2) {
+        init(maximum: Int, initial: Int? = nil, shrinkAfter: Duration = .seconds(60), parallelStarts: Int = 2,
+             memoryFloorBytes: Int? = nil) {
             self.maximum = max(0, maximum)
             self.initial = min(self.maximum, initial ?? 2)
             self.shrinkAfter = shrinkAfter
             self.parallelStarts = max(1, parallelStarts)
+            self.memoryFloorBytes = memoryFloorBytes
         }
     }
+
+    /// The host's available memory in bytes, nil when unknown (`HostMemory.availableBytes` but in tests).
+    typealias MemoryProbe = @Sendable () -> Int?
 
     /// Creates one cell of a runtime (blocking work belongs off the cooperative pool, in the factory).
     typealias Factory = @Sendable (_ runtime: String) async throws -> Cell
@@ -46,6 +55,8 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
         var target = 0
         var hits = 0
         var misses = 0
+        /// Refilling waits for memory (the host was below the floor at the last try).
+        var heldForMemory = false
     }
 
     private struct Runtime {
@@ -57,6 +68,7 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
         var misses = 0
         /// Set by a failed creation: no refilling until the next take.
         var failed = false
+        var heldForMemory = false
     }
 
     private struct State {
@@ -69,12 +81,15 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
     private let state = Mutex(State())
     /// Told of every creation that failed (for the log).
     private let onFailure: @Sendable (String, any Error) -> Void
+    private let availableMemory: MemoryProbe
 
     init(configuration: Configuration, factory: @escaping Factory,
-         onFailure: @escaping @Sendable (String, any Error) -> Void = { _, _ in }) {
+         onFailure: @escaping @Sendable (String, any Error) -> Void = { _, _ in },
+         availableMemory: @escaping MemoryProbe = { HostMemory.availableBytes() }) {
         self.configuration = configuration
         self.factory = factory
         self.onFailure = onFailure
+        self.availableMemory = availableMemory
     }
 
     var isEnabled: Bool { configuration.maximum > 0 }
@@ -139,12 +154,21 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
 
     /// Creates cells until the runtime's pool reaches its target (within `parallelStarts`).
     private func refill(_ runtime: String) {
+        // Read before the lock (a file read); only when a cell would be started.
+        let wantsCells = state.withLock { s -> Bool in
+            guard !s.closed, let r = s.runtimes[runtime], !r.failed else { return false }
+            return r.target - r.ready.count - r.starting > 0 && r.starting < configuration.parallelStarts
+        }
+        guard wantsCells else { return }
+        let short = configuration.memoryFloorBytes.map { floor in availableMemory().map { $0 < floor } ?? false } ?? false
         let starts = state.withLock { s -> Int in
             guard !s.closed, var r = s.runtimes[runtime], !r.failed else { return 0 }
+            r.heldForMemory = short
+            defer { s.runtimes[runtime] = r }
+            guard !short else { return 0 }
             let wanted = r.target - r.ready.count - r.starting
             let n = max(0, min(wanted, configuration.parallelStarts - r.starting))
             r.starting += n
-            s.runtimes[runtime] = r
             return n
         }
         for _ in 0..<starts {
@@ -194,7 +218,8 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
     var counts: [String: Counts] {
         state.withLock { s in
             s.runtimes.mapValues { r in
-                Counts(ready: r.ready.count, starting: r.starting, target: r.target, hits: r.hits, misses: r.misses)
+                Counts(ready: r.ready.count, starting: r.starting, target: r.target, hits: r.hits, misses: r.misses,
+                       heldForMemory: r.heldForMemory)
             }
         }
     }

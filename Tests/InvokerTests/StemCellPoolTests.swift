@@ -273,3 +273,56 @@ func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: ()
         }
     }
 }
+
+/// The memory a test's host claims to have available.
+final class FakeMemory: Sendable {
+    private let bytes = Mutex<Int?>(nil)
+    func set(_ value: Int?) { bytes.withLock { $0 = value } }
+    var available: Int? { bytes.withLock { $0 } }
+}
+
+@Suite struct StemCellPoolMemoryTests {
+    func pool(factory: FakeFactory, memory: FakeMemory) -> StemCellPool<FakeCell> {
+        StemCellPool(configuration: .init(maximum: 4, initial: 2, memoryFloorBytes: 1 << 30),
+                     factory: { try await factory.make($0) }, availableMemory: { memory.available })
+    }
+
+    @Test func noCellIsStartedWhileTheHostIsShortOfMemory() async {
+        let factory = FakeFactory()
+        let memory = FakeMemory()
+        memory.set(512 << 20)
+        let stems = pool(factory: factory, memory: memory)
+        stems.warm("python3.11")
+        #expect(stems.counts["python3.11"] == .init(ready: 0, starting: 0, target: 2, hits: 0, misses: 0, heldForMemory: true))
+        #expect(stems.take("python3.11") == nil, "a miss")
+        #expect(factory.made.isEmpty)
+        #expect(stems.counts["python3.11"]?.target == 3, "misses still count towards the target")
+        // Memory came back: the next take (a miss again) refills to the target.
+        memory.set(2 << 30)
+        #expect(stems.take("python3.11") == nil)
+        await waitUntil("the pool is refilled") { stems.counts["python3.11"]?.ready == 4 }
+        #expect(stems.counts["python3.11"]?.heldForMemory == false)
+    }
+
+    @Test func aHostThatCannotTellItsMemoryIsNotHeldBack() async {
+        let factory = FakeFactory()
+        let memory = FakeMemory()
+        let stems = pool(factory: factory, memory: memory)
+        stems.warm("python3.11")
+        await waitUntil("two cells are ready") { stems.counts["python3.11"]?.ready == 2 }
+    }
+
+    @Test func theFloorIsATwentiethOfTheHostAtLeast256MiB() {
+        #expect(StemCellMaker.memoryFloorBytes(total: 24 << 30) == (24 << 30) / 20)
+        #expect(StemCellMaker.memoryFloorBytes(total: 2 << 30) == 256 << 20)
+        #expect(StemCellMaker.memoryFloorBytes(total: nil) == 256 << 20)
+    }
+
+    @Test func meminfoIsReadInBytes() {
+        let text = "MemTotal:       24684132 kB\nMemFree:        22749868 kB\nMemAvailable:   24113184 kB\n"
+        #expect(HostMemory.parse(text, field: "MemAvailable") == 24113184 * 1024)
+        #expect(HostMemory.parse(text, field: "MemTotal") == 24684132 * 1024)
+        #expect(HostMemory.parse(text, field: "SwapTotal") == nil)
+        #expect(HostMemory.availableBytes().map { $0 > 0 } ?? true)
+    }
+}
