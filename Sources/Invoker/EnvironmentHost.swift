@@ -263,6 +263,25 @@ extension EnvironmentHost {
         return runtime
     }
 
+    /// What a stem cell of `runtime` would be started from, as a string that changes when either file does: the
+    /// interpreter (symbolic links resolved) and Swiftlet's runtime client, each by device, inode, size and
+    /// modification time. Nil when the runtime has no stem cells here. Two `stat`s and a `realpath`: asked at every
+    /// stem-cell cold start, so that an upgraded interpreter or client is never served from a cell started before.
+    func stemCellOrigin(runtime: String) -> String? {
+        guard let interpreter = runtimes.runtime(runtime)?.interpreter, Self.hasStemCells(runtime) else { return nil }
+        let script = bootstrapDirectory + (runtime.hasPrefix("python") ? "/python/bootstrap.py" : "/nodejs/bootstrap.mjs")
+        guard let real = realpath(interpreter, nil) else { return nil }
+        defer { free(real) }
+        return Self.fileIdentity(String(cString: real)) + "|" + Self.fileIdentity(script)
+    }
+
+    /// Device, inode, size and modification time of `path` ("-" when it cannot be read).
+    static func fileIdentity(_ path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "-" }
+        return "\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+    }
+
     /// The runtimes that get stem cells on this host, and whether their pools fill when the server starts: Python's
     /// do; Node.js's (most hosts run Python functions, fewer run Node) start at the first Node cold start
     /// that finds none.

@@ -160,7 +160,7 @@ extension Invoker {
             await resources.release()
             throw error
         }
-        let copy = StemCell(id: id, runtime: "snap-start", sandbox: launched, cgroups: cgroups, network: network,
+        let copy = StemCell(id: id, runtime: "snap-start", origin: "", sandbox: launched, cgroups: cgroups, network: network,
                             endpointPort: endpointPort, stdin: -1, releaseNetwork: releaseNetwork)
         ProcessReaper.shared.watch(launched.pid) { status in copy.exit.deliver(status) }
         return (copy, environment)

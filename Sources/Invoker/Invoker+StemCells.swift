@@ -45,6 +45,8 @@ struct StemCellMaker: Sendable {
 
     func make(_ runtime: String) async throws -> StemCell {
         let id = Invoker.environmentId()
+        // Before the launch: a file replaced while the cell starts leaves it stale, never wrongly fresh.
+        let origin = host.stemCellOrigin(runtime: runtime) ?? ""
         let resources = try await host.reserveResources(environmentId: id, memoryMB: Self.memoryMB)
         let (cgroups, network, releaseNetwork) = (resources.cgroups, resources.network, resources.releaseNetwork)
         // Nobody waits for a cell while it starts: it yields to the environments that are running (a cold start's init).
@@ -80,7 +82,7 @@ struct StemCellMaker: Sendable {
             await resources.release()
             throw error
         }
-        let cell = StemCell(id: id, runtime: runtime, sandbox: launched.0, cgroups: cgroups, network: network,
+        let cell = StemCell(id: id, runtime: runtime, origin: origin, sandbox: launched.0, cgroups: cgroups, network: network,
                             endpointPort: launched.2, stdin: launched.1, releaseNetwork: releaseNetwork)
         ProcessReaper.shared.watch(launched.0.pid) { status in cell.exit.deliver(status) }
         return cell
@@ -95,8 +97,9 @@ extension Invoker {
     }
 
     /// Stem cells per runtime: ready, starting, and the pool's hits and misses (`/metrics`, benchmarks, tests).
-    public var stemCellCounts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int, heldForMemory: Bool)] {
-        stemCells.counts.mapValues { ($0.ready, $0.starting, $0.target, $0.hits, $0.misses, $0.heldForMemory) }
+    public var stemCellCounts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int, heldForMemory: Bool,
+                                          replaced: Int)] {
+        stemCells.counts.mapValues { ($0.ready, $0.starting, $0.target, $0.hits, $0.misses, $0.heldForMemory, $0.replaced) }
     }
 
     /// Makes `cell` an environment of `function`: its memory limit, the function's code, layers and `/tmp` attached

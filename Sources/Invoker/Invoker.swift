@@ -210,7 +210,7 @@ public final class Invoker: Sendable {
             return env
         }
         if !classic, let runtime = host.stemCellRuntime(for: function) {
-            if let cell = stemCells.take(runtime, deferRefill: true) {
+            if let cell = stemCells.take(runtime, origin: host.stemCellOrigin(runtime: runtime), deferRefill: true) {
                 let env: ExecutionEnvironment?
                 do {
                     env = try await specialise(cell, function: function, version: version, pool: pool, provisioned: provisioned,

@@ -103,16 +103,19 @@ final class InvokerMetrics: Sendable {
     }
 
     /// Publishes the stem cells per runtime and state (`ready`, `starting`).
-    func publishStemCells(_ counts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int, heldForMemory: Bool)]) {
+    func publishStemCells(_ counts: [String: (ready: Int, starting: Int, target: Int, hits: Int, misses: Int, heldForMemory: Bool,
+                                              replaced: Int)]) {
         for (runtime, c) in counts {
             for (state, value) in [("ready", c.ready), ("starting", c.starting), ("target", c.target),
-                                   ("held_for_memory", c.heldForMemory ? 1 : 0)] {
+                                   ("held_for_memory", c.heldForMemory ? 1 : 0), ("replaced", c.replaced)] {
                 let gauge = Self.series(runtime + "\u{0}" + state, in: stemCellGauges) {
                     platform.registry.makeGauge(
                         descriptor: Self.descriptor("swiftlet_stem_cells",
                                                     "Stem cells (pre-started environments waiting for a function) per runtime: "
-                                                        + "ready, starting, the pool's target, and 1 in held_for_memory "
-                                                        + "while refilling waits for the host's available memory."),
+                                                        + "ready, starting, the pool's target, 1 in held_for_memory "
+                                                        + "while refilling waits for the host's available memory, and "
+                                                        + "replaced: cells ended since start because their interpreter "
+                                                        + "or runtime client changed on disk."),
                         labels: [("runtime", runtime), ("state", state)])
                 }
                 gauge.set(to: Double(value))

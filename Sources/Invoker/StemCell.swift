@@ -12,6 +12,7 @@ final class StemCell: PooledStemCell {
     /// The environment id it will have (its cgroup is `env-<id>`, its log stream is named after it).
     let id: String
     let runtime: String
+    let origin: String
     let sandbox: LaunchedSandbox
     let cgroups: CgroupSet?
     let network: NetworkPool.Lease?
@@ -25,10 +26,11 @@ final class StemCell: PooledStemCell {
     /// Gives the network namespace back (once the cell is gone, unless an environment took it over).
     let releaseNetwork: @Sendable () -> Void
 
-    init(id: String, runtime: String, sandbox: LaunchedSandbox, cgroups: CgroupSet?, network: NetworkPool.Lease?,
+    init(id: String, runtime: String, origin: String, sandbox: LaunchedSandbox, cgroups: CgroupSet?, network: NetworkPool.Lease?,
          endpointPort: Int?, stdin: Int32, releaseNetwork: @escaping @Sendable () -> Void) {
         self.id = id
         self.runtime = runtime
+        self.origin = origin
         self.sandbox = sandbox
         self.cgroups = cgroups
         self.network = network

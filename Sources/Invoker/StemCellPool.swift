@@ -3,6 +3,9 @@ import Synchronization
 /// What `StemCellPool` keeps: a started, not yet specialised environment.
 protocol PooledStemCell: AnyObject, Sendable {
     var id: String { get }
+    /// What the cell was started from (its interpreter's and runtime client's files, `EnvironmentHost.stemCellOrigin`):
+    /// a cell whose origin is no longer the runtime's is never handed out.
+    var origin: String { get }
     /// Makes the cell the caller's: after this its death no longer reaches the pool (`whenDead`), and the caller
     /// owns its end. False when it already died (and the pool's handler ran).
     func claim() -> Bool
@@ -21,6 +24,8 @@ protocol PooledStemCell: AnyObject, Sendable {
 /// towards its target, creating at most `parallelStarts` cells of a runtime at once so refilling never crowds out the
 /// cold starts it is there to spare. A cell leaves the pool once, through `take`; one that died while waiting is
 /// dropped and replaced. A failed creation stops refilling until the next take (a broken runtime does not spin).
+/// A take that names the runtime's current origin ends every ready cell started from another (the interpreter or
+/// the runtime client changed on disk since) and refills with new ones.
 /// No cell is started while the host's available memory is below `memoryFloorBytes` (functions need it more than
 /// spares do): refilling resumes at the next take or death that finds enough again.
 final class StemCellPool<Cell: PooledStemCell>: Sendable {
@@ -57,6 +62,8 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
         var misses = 0
         /// Refilling waits for memory (the host was below the floor at the last try).
         var heldForMemory = false
+        /// Ready cells ended because their interpreter or runtime client changed on disk.
+        var replaced = 0
     }
 
     private struct Runtime {
@@ -66,6 +73,7 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
         var lastMiss: ContinuousClock.Instant?
         var hits = 0
         var misses = 0
+        var replaced = 0
         /// Set by a failed creation: no refilling until the next take.
         var failed = false
         var heldForMemory = false
@@ -107,7 +115,7 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
     /// A live cell of `runtime`, now the caller's alone; nil when none is ready (a miss: the pool grows and refills).
     /// With `deferRefill`, a hit leaves refilling to the caller's `replenish` (after its cold start: creating a cell
     /// takes the CPU the specialised environment needs for its init on a small host).
-    func take(_ runtime: String, deferRefill: Bool = false) -> Cell? {
+    func take(_ runtime: String, origin: String? = nil, deferRefill: Bool = false) -> Cell? {
         guard isEnabled else { return nil }
         var excess: [Cell] = []
         let cell = state.withLock { s -> Cell? in
@@ -116,6 +124,11 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
             var r = s.runtimes[runtime] ?? Runtime(target: 0)
             defer { s.runtimes[runtime] = r }
             r.failed = false
+            if let origin, r.ready.contains(where: { $0.origin != origin }) {
+                excess += r.ready.filter { $0.origin != origin }
+                r.ready.removeAll { $0.origin != origin }
+                r.replaced += excess.count
+            }
             // Oldest first: a cell that waited longest is the likeliest to have died (and be skipped) or be stale.
             while !r.ready.isEmpty {
                 let cell = r.ready.removeFirst()
@@ -219,7 +232,7 @@ final class StemCellPool<Cell: PooledStemCell>: Sendable {
         state.withLock { s in
             s.runtimes.mapValues { r in
                 Counts(ready: r.ready.count, starting: r.starting, target: r.target, hits: r.hits, misses: r.misses,
-                       heldForMemory: r.heldForMemory)
+                       heldForMemory: r.heldForMemory, replaced: r.replaced)
             }
         }
     }

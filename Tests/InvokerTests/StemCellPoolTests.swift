@@ -6,6 +6,7 @@ import Testing
 /// A stand-in stem cell: alive until killed (by the test, or `terminate`); counts who claimed it.
 final class FakeCell: PooledStemCell {
     let id: String
+    let origin: String
     private struct State {
         var alive = true
         var claims = 0
@@ -14,7 +15,10 @@ final class FakeCell: PooledStemCell {
     }
     private let state = Mutex(State())
 
-    init(id: String) { self.id = id }
+    init(id: String, origin: String = "") {
+        self.id = id
+        self.origin = origin
+    }
 
     func claim() -> Bool {
         state.withLock { s in
@@ -58,6 +62,7 @@ final class FakeFactory: Sendable {
         var made: [FakeCell] = []
         var failing = false
         var held = false
+        var origin = ""
     }
     private let state = Mutex(State())
 
@@ -65,7 +70,7 @@ final class FakeFactory: Sendable {
         while state.withLock({ $0.held }) { try? await Task.sleep(for: .milliseconds(1)) }
         return try state.withLock { s in
             if s.failing { throw CancellationError() }
-            let cell = FakeCell(id: "\(runtime)-\(s.made.count)")
+            let cell = FakeCell(id: "\(runtime)-\(s.made.count)", origin: s.origin)
             s.made.append(cell)
             return cell
         }
@@ -73,6 +78,8 @@ final class FakeFactory: Sendable {
 
     var made: [FakeCell] { state.withLock { $0.made } }
     func fail(_ failing: Bool) { state.withLock { $0.failing = failing } }
+    /// What the cells made from now on are started from.
+    func startFrom(_ origin: String) { state.withLock { $0.origin = origin } }
     /// Creations wait while held (so a test's takes cannot race a refill).
     func hold(_ held: Bool) { state.withLock { $0.held = held } }
 }
@@ -243,6 +250,25 @@ func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: ()
         // Nothing new is made after closing.
         stems.warm("python3.12")
         #expect(factory.made.count == 2)
+    }
+
+    @Test func cellsStartedFromAnOlderRuntimeAreEndedAndReplaced() async {
+        let factory = FakeFactory()
+        factory.startFrom("python 1")
+        let stems = pool(factory: factory)
+        stems.warm("python3.11")
+        await waitUntil("two cells are ready") { stems.counts["python3.11"]?.ready == 2 }
+        let old = factory.made
+        #expect(stems.take("python3.11", origin: "python 1")?.origin == "python 1")
+        await waitUntil("the pool is refilled") { stems.counts["python3.11"]?.ready == 2 }
+        // The interpreter was upgraded: no cell started before is handed out, and all of them end.
+        factory.startFrom("python 2")
+        #expect(stems.take("python3.11", origin: "python 2") == nil, "a miss")
+        #expect(old[1].terminated && factory.made[2].terminated)
+        #expect(stems.counts["python3.11"]?.replaced == 2)
+        await waitUntil("new cells are ready") { (stems.counts["python3.11"]?.ready ?? 0) >= 2 }
+        #expect(stems.take("python3.11", origin: "python 2")?.origin == "python 2")
+        #expect(stems.take("python3.11")?.origin == "python 2", "a take that names no origin takes any")
     }
 
     @Test func zeroMaximumTurnsThePoolOff() {

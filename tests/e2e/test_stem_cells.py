@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from conftest import ROLE, Server, make_zip, processes_with_environ, wait_for
+from conftest import BIN, ROLE, Server, make_zip, processes_with_environ, wait_for
 
 
 def metric(server, name, **labels):
@@ -342,6 +342,32 @@ def test_a_waiting_stem_cell_yields_the_cpu_and_its_function_does_not(sandbox_se
         assert pids, label
         weights[label] = cpu_weight_of(pids[0])
     assert weights["stem"] == weights["classic"], "the function's environment weighs what a classic one does"
+
+
+def test_cells_started_before_the_runtime_client_changed_are_replaced(sandbox_server):
+    """An upgraded interpreter or runtime client (here: the client's file touched) is never served from a cell started
+    before: the next cold start ends every such cell and starts the classic way, and new cells replace them."""
+    runtime = python_runtime_of(sandbox_server)
+    target = metric(sandbox_server, "swiftlet_stem_cells", runtime=runtime, state="target")
+    wait_for(lambda: ready_stem_cells(sandbox_server, runtime) >= target and stem_cell_pids(sandbox_server),
+             timeout=30, what="a full pool")
+    before = set(stem_cell_pids(sandbox_server))
+    replaced = metric(sandbox_server, "swiftlet_stem_cells", runtime=runtime, state="replaced")
+    script = os.path.join(os.path.dirname(BIN), "swiftlet_RuntimeBootstraps.resources",
+                          "Resources", "python", "bootstrap.py")
+    st = os.stat(script)
+    os.utime(script, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    lam = sandbox_server.client()
+    lam.create_function(FunctionName="stem-upgraded", Runtime=runtime, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip()})
+    hits_before = hits(sandbox_server, runtime)
+    assert invoke(lam, "stem-upgraded", {"ok": 1})[1] == {"ok": 1}
+    assert hits(sandbox_server, runtime) == hits_before, "no stale cell served it"
+    assert metric(sandbox_server, "swiftlet_stem_cells", runtime=runtime, state="replaced") >= replaced + len(before)
+    wait_for(lambda: not before & set(stem_cell_pids(sandbox_server)), what="the stale cells to end")
+    lam.create_function(FunctionName="stem-upgraded-2", Runtime=runtime, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": make_zip()})
+    assert cold_invoke_from_stem_cell(sandbox_server, lam, runtime, "stem-upgraded-2", {"ok": 2})[1] == {"ok": 2}
 
 
 def cgroup_dirs_of(pid):
