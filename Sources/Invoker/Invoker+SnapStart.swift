@@ -198,7 +198,6 @@ extension Invoker {
             }
             phases.mark("restore")
         }
-        refillStandby(template, function: function, version: version)
         let logGroup = LogNames.group(function: function.name, configured: function.logGroup)
         let logStream = LogNames.stream(version: version, environmentId: copy.id)
         let env = try await attachedEnvironment(
@@ -222,6 +221,12 @@ extension Invoker {
             logger.debug("environment restored for a retired revision", metadata: ["function": "\(function.name)"])
         }
         metrics.snapStartRestore(result: phases.phases.first?.name == "claim" ? "standby" : "restored")
+        // The next standby copy is made once this one's restore is over, not while it runs (forking the template and
+        // setting up a copy take the CPU and the kernel's namespace locks this restore needs on a small host).
+        Task { [self] in
+            _ = await env.waitUntilInitialised()
+            refillStandby(template, function: function, version: version)
+        }
         return env
     }
 }
