@@ -114,6 +114,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     private let output = Mutex<(any Channel)?>(nil)
     /// The relay of Swiftlet's endpoint inside the environment, when it has one.
     private let endpointRelay = Mutex<(any Channel)?>(nil)
+    private let xrayRelay = Mutex<(any Channel)?>(nil)
     private let exited = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     init(id: String, loop: any EventLoop, sandbox: LaunchedSandbox, cgroups: CgroupSet?, settings: EnvironmentSettings,
@@ -157,8 +158,11 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
     }
 
     /// Serves the Runtime API, reads the output pipe and watches the process. Called once after launch.
-    /// Serves the Runtime API and, when the environment has one, relays its endpoint listener to `endpointTarget`.
-    func attach(endpointTarget: SocketAddress?) async throws {
+    /// Serves the Runtime API and, when the environment has one, relays its endpoint listener to `endpointTarget`;
+    /// with `xrayDaemon`, relays the X-Ray daemon's address inside it there (a relay that fails is reported to
+    /// `failed` and the environment goes on without it).
+    func attach(endpointTarget: SocketAddress?,
+                xrayDaemon: (target: SocketAddress, failed: @Sendable (any Error) -> Void)? = nil) async throws {
         writeSystemRecord(settings.systemLogs.initStart(functionName: settings.functionName, version: settings.version,
                                                         runtime: settings.runtime, initializationType: initializationType))
         // The Runtime API, the endpoint relay and the output pipe are independent channels: set up at once (each waits
@@ -178,6 +182,17 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
                 close(sandbox.endpointListener)
             }
         }()
+        // Beside the others, not before them: one more await in a row costs a cold start a trip through the executor.
+        async let xray: Void = {
+            guard let xrayDaemon else { return }
+            do {
+                let relay = try await XRayDaemonRelay.start(socketInNamespace: sandbox.runtimeListener, target: xrayDaemon.target,
+                                                            group: loop)
+                xrayRelay.withLock { $0 = relay }
+            } catch {
+                xrayDaemon.failed(error)
+            }
+        }()
         async let pipe: Void = {
             let pipe = try await NIOPipeBootstrap(group: loop)
                 .channelInitializer { channel in
@@ -194,6 +209,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         do { try await api } catch { failure = error }
         do { try await relay } catch { failure = failure ?? error }
         do { try await pipe } catch { failure = failure ?? error }
+        await xray
         if let failure { throw failure }
         let exited: @Sendable (ProcessExit) -> Void = { [self] status in
             loop.execute { self.processExited(status) }
@@ -593,6 +609,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         guard first else { return }
         server.withLock { $0?.close() }
         endpointRelay.withLock { $0?.close(promise: nil) }
+        xrayRelay.withLock { $0?.close(promise: nil) }
         close(sandbox.control)
         if let cgroups { Task { await cgroups.remove() } }
         onDeath(self)

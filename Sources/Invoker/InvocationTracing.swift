@@ -127,17 +127,12 @@ extension Invoker {
         return spec
     }
 
-    /// The relay of the X-Ray daemon into a sandboxed environment (nil in plain-process isolation, without a daemon,
-    /// or when it could not be made: the function's datagrams are then lost, as with no daemon).
-    func startXRayRelay(_ launched: LaunchedSandbox) async -> (any Channel)? {
-        guard host.isSandboxed, let daemon = tracing.daemon,
-              let target = try? SocketAddress(ipAddress: daemon.host, port: daemon.port) else { return nil }
-        do {
-            return try await XRayDaemonRelay.start(socketInNamespace: launched.runtimeListener, target: target, group: group)
-        } catch {
-            logger.warning("relaying the X-Ray daemon into the environment failed", metadata: ["error": "\(error)"])
-            return nil
-        }
+    /// Where a sandboxed environment's X-Ray daemon address is relayed (`ExecutionEnvironment.attach`); nil in
+    /// plain-process isolation or without a daemon. A relay that could not be made loses the function's datagrams,
+    /// as with no daemon.
+    func xrayDaemonTarget() -> SocketAddress? {
+        guard host.isSandboxed, let daemon = tracing.daemon else { return nil }
+        return try? SocketAddress(ipAddress: daemon.host, port: daemon.port)
     }
 
     /// What Lambda sets (and `EnvironmentHost` copies): a function that sets its own keeps it.

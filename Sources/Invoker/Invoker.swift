@@ -315,19 +315,22 @@ public final class Invoker: Sendable {
             timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
             systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime,
             restored: restored)
-        let xrayRelay = await startXRayRelay(sandbox)
         let env = ExecutionEnvironment(
             id: id, loop: group.next(), sandbox: sandbox, cgroups: cgroups, settings: settings, logs: logs,
             createdAt: started, coldStart: phases, exitRelay: exitRelay, onDeath: { [weak pool] env in
                 pool?.remove(env)
                 releaseNetwork()
-                xrayRelay?.close(promise: nil)
             })
         do {
-            try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) })
+            try await env.attach(endpointTarget: host.platform?.endpoint.flatMap { try? SocketAddress(ipAddress: $0.host, port: $0.port) },
+                                 xrayDaemon: xrayDaemonTarget().map { target in
+                                     (target, { [logger] error in
+                                         logger.warning("relaying the X-Ray daemon into the environment failed",
+                                                        metadata: ["error": "\(error)"])
+                                     })
+                                 })
         } catch {
             env.terminate()
-            xrayRelay?.close(promise: nil)
             // The reaper may not watch it yet, so its death may never be noticed: give back what it holds now
             // (releasing the network twice is harmless).
             releaseNetwork()
