@@ -140,13 +140,14 @@ extension Invoker {
             return nil
         }
         phases.mark("code")
-        // The launcher attaches the code while the Runtime API is set up here; both are done before the function's
-        // init may begin.
+        // The launcher attaches the code while the Runtime API is set up here, and the runtime takes its environment
+        // meanwhile; the function's init begins once all three are done (`go`).
         let queue = launchQueue
         async let mounted: Duration = withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result {
                     let start = ContinuousClock.now
+                    try cell.deliverEnvironment(spec.environment, workdir: spec.workdir)
                     try cell.sandbox.specialise(code: code, layers: layers, tmpSizeMB: spec.tmpSizeMB)
                     return ContinuousClock.now - start
                 })
@@ -173,11 +174,7 @@ extension Invoker {
         }
         // Only now may the function's init begin: its Runtime API, output and exit are watched, its code is there.
         do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                launchQueue.async {
-                    continuation.resume(with: Result { try cell.deliverEnvironment(spec.environment, workdir: spec.workdir) })
-                }
-            }
+            try cell.go()
         } catch {
             logger.warning("handing a stem cell its function failed", metadata: ["error": "\(error)", "function": "\(function.name)"])
             env.terminate()

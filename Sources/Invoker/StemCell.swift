@@ -73,16 +73,26 @@ final class StemCell: PooledStemCell {
         cgroups?.killAll()
     }
 
-    /// Hands the function's environment to the waiting runtime (`bootstrap.py`'s `_await_function`) and closes the
-    /// socket. Blocking (a socket write): call it off the cooperative pool.
+    /// Hands the function's environment to the waiting runtime (`bootstrap.py`'s `_await_function`), which takes it
+    /// but waits for `go` before it touches the function's files. Blocking (a socket write): call it off the
+    /// cooperative pool.
     func deliverEnvironment(_ environment: [(String, String)], workdir: String) throws {
-        let bytes = Array(Self.environmentMessage(environment, workdir: workdir).utf8)
+        try write(Array(Self.environmentMessage(environment, workdir: workdir).utf8), flags: 0)
+    }
+
+    /// Tells the runtime that its function's code is attached and its Runtime API served: it may begin the init.
+    /// Closes the socket. One byte that a socket's empty buffer always takes: written without blocking, here.
+    func go() throws {
+        defer { closeStdin() }
+        try write([UInt8(ascii: "G")], flags: Int32(MSG_DONTWAIT))
+    }
+
+    private func write(_ bytes: [UInt8], flags: Int32) throws {
         let fd = stdin.withLock { $0 }
         guard fd >= 0 else { throw SandboxError.launchFailed("the stem cell was already used") }
-        defer { closeStdin() }
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | flags) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw SandboxError.launchFailed("writing to the stem cell: \(String(cString: strerror(errno)))") }
             offset += n

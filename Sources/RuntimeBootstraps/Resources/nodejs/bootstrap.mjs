@@ -41,36 +41,41 @@ const env = process.env;
 // ---------------------------------------------------------------------------------------------
 // A stem cell (_SWIFTLET_STEM_CELL=1) is this runtime started before its function is known, in the sandbox it will
 // keep: Node has booted and loaded this module's built-in imports. It says it is ready on stdin (the platform's
-// socket), blocks there until the function's environment arrives as one JSON line ({"cwd", "env"}), takes it, and
-// goes on as a runtime started with that environment would — before anything below reads a variable.
+// socket), blocks there until the function's environment arrives as one JSON line ({"cwd", "env"}), takes it, waits
+// for "G" (the function's code is attached) and goes on as a runtime started with that environment would — before
+// anything below reads a variable.
 
 function awaitFunction() {
   try {
     writeSync(0, "R");
   } catch {}
   const buffer = Buffer.alloc(65536);
-  const chunks = [];
-  for (;;) {
-    let n;
-    try {
-      n = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      if (error.code === "EAGAIN") {
+  const read = () => {
+    for (;;) {
+      try {
+        const n = readSync(0, buffer, 0, buffer.length, null);
+        if (n === 0) process.exit(0); // the platform let this stem cell go unused, or gave up on it
+        return Buffer.from(buffer.subarray(0, n));
+      } catch (error) {
+        if (error.code !== "EAGAIN") throw error;
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-        continue;
       }
-      throw error;
     }
-    if (n === 0) process.exit(0); // the platform let this stem cell go unused
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-    if (buffer[n - 1] === 0x0a) break;
-  }
-  const message = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  };
+  let data = Buffer.alloc(0);
+  while (data.indexOf(0x0a) < 0) data = Buffer.concat([data, read()]);
+  const newline = data.indexOf(0x0a);
+  const message = JSON.parse(data.subarray(0, newline).toString("utf8"));
+  let rest = data.subarray(newline + 1);
   const api = env.AWS_LAMBDA_RUNTIME_API;
   for (const key of Object.keys(env)) delete env[key];
   // Assigning TZ through process.env resets Node's time zone, as a start with it would have read it.
   Object.assign(env, message.env);
   if (api !== undefined) env.AWS_LAMBDA_RUNTIME_API = api;
+  // The environment comes while the platform attaches the function's code; "G" says it is there (and the Runtime
+  // API served). Nothing of the function's is touched before: not even its directory.
+  while (rest.length === 0) rest = read();
+  if (rest[0] !== 0x47) process.exit(1);
   // stdin becomes /dev/null, as a classic start has it (the lowest free descriptor is 0 once it is closed).
   closeSync(0);
   const fd = openSync("/dev/null", "r");
