@@ -496,6 +496,18 @@ static void attach_function(pid_t init, const char *code, const char *layers, lo
     _exit(0);
 }
 
+struct helper_call { void (*body)(void *arg, int reply); void *arg; int reply, unused; };
+
+static int helper_entry(void *p) {
+    struct helper_call *call = p;
+    close(call->unused);
+    call->body(call->arg, call->reply);
+    _exit(0);
+}
+
+/* The helper's stack: it runs in this process's memory (below), one at a time. */
+static char helper_stack[256 * 1024] __attribute__((aligned(16)));
+
 int run_helper(void (*body)(void *arg, int reply), void *arg, char *reason, size_t cap, const char *otherwise) {
     reason[0] = '\0';
     int pipefd[2];
@@ -503,17 +515,17 @@ int run_helper(void (*body)(void *arg, int reply), void *arg, char *reason, size
         snprintf(reason, cap, "pipe: %s", strerror(errno));
         return -1;
     }
-    pid_t helper = fork();
+    /* As posix_spawn does: the helper shares this process's memory and this process waits until it has exited
+     * (CLONE_VFORK), so no page table is copied (a cold start waits on this); it has its own descriptors and
+     * filesystem context, so entering another mount namespace (setns) leaves this process where it was. Its
+     * reason fits the pipe's buffer. */
+    struct helper_call call = { body, arg, pipefd[1], pipefd[0] };
+    pid_t helper = clone(helper_entry, helper_stack + sizeof helper_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &call);
     if (helper < 0) {
-        snprintf(reason, cap, "fork: %s", strerror(errno));
+        snprintf(reason, cap, "clone: %s", strerror(errno));
         close(pipefd[0]);
         close(pipefd[1]);
         return -1;
-    }
-    if (helper == 0) {
-        close(pipefd[0]);
-        body(arg, pipefd[1]);
-        _exit(0);
     }
     close(pipefd[1]);
     ssize_t n, used = 0;
