@@ -384,6 +384,22 @@ def cgroup_dirs_of(pid):
     return [d for d in dirs if os.path.isdir(d)]
 
 
+def test_a_stopped_server_ends_its_stem_cells_and_removes_their_cgroups(sandbox_server):
+    runtime = python_runtime_of(sandbox_server)
+    with tempfile.TemporaryDirectory(prefix="swiftlet-e2e-stemstop-") as data_dir:
+        s = Server(data_dir, flags=["--function-network", "none", "--xray-daemon-port", "0"])
+        try:
+            wait_for(lambda: ready_stem_cells(s, runtime) >= 1 and stem_cell_pids(s), timeout=30, what="stem cells")
+            pids = stem_cell_pids(s)
+            groups = sorted({os.path.dirname(d) for pid in pids for d in cgroup_dirs_of(pid)})
+            assert groups, "the stem cells' cgroups"
+        finally:
+            assert s.stop() == 0, "graceful shutdown must exit 0"
+        # Graceful: by the time the server has exited, its cells are gone and so are their cgroups.
+        assert not [p for p in pids if os.path.exists(f"/proc/{p}")], "stem cells outlived the server"
+        assert not [g for g in groups if os.path.isdir(g)], "stem cells' cgroups outlived the server"
+
+
 def test_nothing_outlives_a_killed_server(sandbox_server):
     runtime = python_runtime_of(sandbox_server)
     with tempfile.TemporaryDirectory(prefix="swiftlet-e2e-stemkill-") as data_dir:
