@@ -14,6 +14,7 @@ Usage:
     python3 bench/snapstart_bench.py [--bin .build/release/swiftlet] [--runs 20] [--burst 20] [--copies 200]
 """
 import argparse
+import collections
 import base64
 import concurrent.futures
 import os
@@ -127,7 +128,14 @@ def hold(server, lam, qualified, count):
     with concurrent.futures.ThreadPoolExecutor(count) as ex:
         results = list(ex.map(lambda _: lam.invoke(FunctionName=qualified, Payload=b'{"s": 2}'), range(count)))
     elapsed = time.perf_counter() - t
-    failed = sum(1 for r in results if r.get("FunctionError") or r["Payload"].read() != b'"hello world"')
+    errors = collections.Counter()
+    for r in results:
+        payload = r["Payload"].read()
+        if r.get("FunctionError") or payload != b'"hello world"':
+            errors[payload[:200].decode(errors="replace")] += 1
+    for error, n in errors.most_common(3):
+        print(f"    {n} failed with: {error}")
+    failed = sum(errors.values())
     time.sleep(1)  # idle: frozen after --freeze-after
     usage = charged(base) if base else {}
     mine = {k: v for k, v in usage.items() if k not in before_envs}
