@@ -28,6 +28,12 @@ public enum PlatformLines {
         return line
     }
 
+    /// `INIT_REPORT Init Duration: 10000.12 ms\tPhase: init\tStatus: timeout`: an init that did not finish, as Lambda
+    /// reports it.
+    public static func initReport(durationMs: Double, phase: String, status: String) -> String {
+        "INIT_REPORT Init Duration: \(String(format: "%.2f", durationMs)) ms\tPhase: \(phase)\tStatus: \(status)"
+    }
+
     /// Billed duration: rounded up to the next millisecond, at least 1 ms.
     public static func billedMilliseconds(_ durationMs: Double) -> Int {
         max(1, Int(durationMs.rounded(.up)))

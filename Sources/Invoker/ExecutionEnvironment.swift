@@ -15,8 +15,11 @@ struct EnvironmentSettings: Sendable {
     var timeoutSeconds: Int
     var logGroup: String
     var logStream: String
-    /// Longest time from launch to the runtime's first `next`.
+    /// Longest time from launch to the runtime's first `next` (`Invoker.initTimeout(for:)`).
     var initTimeout: Duration = .seconds(10)
+    /// Started to try a timed-out init again within an invocation: its own init passing `initTimeout` (the function's
+    /// timeout) times the invocation out.
+    var suppressedInit = false
     /// Provisioned environments are initialised before any invocation, report no `Init Duration` and are
     /// not shut down when idle.
     var provisioned = false
@@ -43,6 +46,9 @@ struct EnvironmentCompletion: Sendable {
     var deliveredAt: ContinuousClock.Instant?
     var answeredAt: ContinuousClock.Instant?
     var finishedAt: ContinuousClock.Instant?
+    /// The environment's init passed its limit before the invocation reached it: the invocation was not run, and the
+    /// invoker runs it in a new environment whose init may take the function's timeout (Lambda's suppressed init).
+    var initTimedOut = false
 }
 
 /// One execution environment: a sandboxed runtime process tree, its Runtime API and its log stream.
@@ -216,9 +222,9 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         }
         if let exitRelay { exitRelay.listen(exited) } else { ProcessReaper.shared.watch(sandbox.pid, done: exited) }
         attachedAt.withLock { $0 = .now }
-        let initTimeout = loop.scheduleTask(in: .nanoseconds(Int64(settings.initTimeout.components.seconds) * 1_000_000_000)) { [self] in
-            let stuck = state.withLock { $0.phase == .initializing }
-            if stuck { terminate() }
+        let limit = settings.initTimeout.components
+        let initTimeout = loop.scheduleTask(in: .nanoseconds(limit.seconds * 1_000_000_000 + limit.attoseconds / 1_000_000_000)) { [self] in
+            initTimedOut()
         }
         state.withLock { $0.idleTasks.append(initTimeout) }
     }
@@ -535,6 +541,47 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         guard hit else { return }
         terminate()
         finish()
+    }
+
+    /// The init passed `settings.initTimeout`: the environment is ended, and an invocation waiting for it comes back
+    /// unrun (`initTimedOut`) for the invoker to run in a new environment, as Lambda retries a timed-out init in
+    /// the invoke phase. `INIT_REPORT … Status: timeout` goes to the log stream.
+    private func initTimedOut() {
+        let resume = state.withLock { s -> (CheckedContinuation<EnvironmentCompletion, Never>, EnvironmentCompletion)? in
+            guard s.phase == .initializing else { return nil }
+            s.phase = .dead
+            s.parked = nil
+            if settings.systemLogs == .text {
+                let line = PlatformLines.initReport(durationMs: Self.milliseconds(ContinuousClock.now - createdAt), phase: "init",
+                                                    status: "timeout")
+                logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: line))
+            }
+            guard var p = s.pending, p.outcome == nil, p.deliveredAt == nil else { return nil }
+            let requestId = p.invocation.requestId
+            if settings.suppressedInit {
+                // The retried init took the function's timeout: the invocation times out (finished below, with its REPORT;
+                // its duration counts from this environment's start, as the retried init is part of the invocation).
+                var lines: [String] = []
+                if let start = settings.systemLogs.start(requestId: requestId, version: settings.version) { lines.append(start) }
+                lines.append(PlatformLines.timedOut(requestId: requestId, timeoutSeconds: p.timeoutSeconds))
+                p.lines += lines
+                p.deliveredAt = createdAt
+                let ts = LogNames.nowMs()
+                logs.append(lines.map { LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: $0) })
+                p.outcome = .platformError(
+                    type: "Sandbox.Timedout",
+                    message: "RequestId: \(requestId) Error: Task timed out after \(String(format: "%.2f", Double(p.timeoutSeconds))) seconds")
+                s.pending = p
+                return nil
+            }
+            s.pending = nil
+            return (p.continuation, EnvironmentCompletion(
+                outcome: .platformError(type: "Runtime.ExitError",
+                                        message: "RequestId: \(requestId) Error: Runtime exited with error: signal: killed"),
+                lines: [], reusable: false, initTimedOut: true))
+        }
+        terminate()
+        if let (continuation, completion) = resume { continuation.resume(returning: completion) } else { finish() }
     }
 
     /// The launcher exited: the runtime and everything it started are gone.

@@ -36,11 +36,11 @@ extension Invoker {
         let invocation = runtimeInvocation(request, trace: trace)
         // Not a child of the caller's task: the invocation runs to its end even when the caller goes away.
         Task {
-            let completion = await env.run(invocation, timeoutSeconds: function.timeout, sink: sink)
-            meter.finished(in: env, outcome: completion.outcome)
-            release(env, to: pool, after: completion)
+            let (ran, completion) = await run(invocation, in: env, request: request, pool: pool, sink: sink)
+            meter.finished(in: ran, outcome: completion.outcome)
+            release(ran, to: pool, after: completion)
             limiter.release()
-            if trace.sampled { recordTrace(trace, request, received: received, env: env, completion: completion) }
+            if trace.sampled { recordTrace(trace, request, received: received, env: ran, completion: completion) }
             if !completion.streamed, case .response(let body) = completion.outcome {
                 sink.yield(.started(contentType: completion.contentType, streaming: false))
                 sink.yield(.chunk(body))

@@ -23,13 +23,18 @@ public final class Invoker: Sendable {
         public var freezeAfter: Duration?
         /// Most stem cells kept ready per runtime (`StemCellPool`); 0 starts every environment the classic way.
         public var stemCells: Int
+        /// Lambda's limit on an on-demand environment's init (10 s). An invocation whose environment's init passes it
+        /// is given a new environment whose init may take the function's timeout (AWS's "suppressed init"); provisioned
+        /// environments and SnapStart templates get the larger of 130 s and the function's timeout, as on AWS.
+        public var initTimeout: Duration
 
         public init(maxConcurrency: Int, idleTimeout: Duration = .seconds(600), freezeAfter: Duration? = .milliseconds(50),
-                    stemCells: Int = 4) {
+                    stemCells: Int = 4, initTimeout: Duration = .seconds(10)) {
             self.maxConcurrency = maxConcurrency
             self.idleTimeout = idleTimeout
             self.freezeAfter = freezeAfter
             self.stemCells = stemCells
+            self.initTimeout = initTimeout
         }
     }
 
@@ -94,15 +99,46 @@ public final class Invoker: Sendable {
             return failedStart(request, error: error)
         }
         reportProvisionedUse(request, env: env, meter: meter)
-        let completion = await env.run(runtimeInvocation(request, trace: trace), timeoutSeconds: function.timeout)
-        meter.finished(in: env, outcome: completion.outcome)
-        release(env, to: pool, after: completion)
-        if trace.sampled { recordTrace(trace, request, received: received, env: env, completion: completion) }
+        let (ran, completion) = await run(runtimeInvocation(request, trace: trace), in: env, request: request, pool: pool)
+        meter.finished(in: ran, outcome: completion.outcome)
+        release(ran, to: pool, after: completion)
+        if trace.sampled { recordTrace(trace, request, received: received, env: ran, completion: completion) }
         return InvocationResult(
             payload: completion.outcome.payload,
             functionError: completion.outcome.isError ? "Unhandled" : nil,
             executedVersion: request.version,
             logLines: completion.lines)
+    }
+
+    /// Set while the invoker starts the environment that retries a timed-out init within an invocation: that init may
+    /// take the function's timeout instead of `Settings.initTimeout`.
+    @TaskLocal static var suppressedInit = false
+
+    /// The longest init of an environment: Lambda's 10 s (`Settings.initTimeout`) on demand, the function's timeout
+    /// when a timed-out init is tried again within the invocation, and the larger of 130 s and the function's timeout
+    /// for provisioned environments and SnapStart templates.
+    func initTimeout(for function: FunctionDefinition, provisioned: Bool) -> Duration {
+        if provisioned { return .seconds(max(130, function.timeout)) }
+        return Self.suppressedInit ? .seconds(function.timeout) : settings.initTimeout
+    }
+
+    /// Runs `invocation` in `env`. When `env`'s init passed its limit before the invocation reached it, the invocation
+    /// runs once more in a new environment whose init may take the function's timeout, as Lambda retries a timed-out
+    /// init in the invoke phase. Returns the environment it ran in.
+    func run(_ invocation: RuntimeInvocation, in env: ExecutionEnvironment, request: InvocationRequest, pool: EnvironmentPool,
+             sink: InvocationSink? = nil) async -> (ExecutionEnvironment, EnvironmentCompletion) {
+        let completion = await env.run(invocation, timeoutSeconds: request.function.timeout, sink: sink)
+        guard completion.initTimedOut else { return (env, completion) }
+        logger.info("an environment's init timed out; trying it again within the invocation",
+                    metadata: ["function": "\(request.function.name)", "request": "\(invocation.requestId)"])
+        do {
+            let retry = try await Self.$suppressedInit.withValue(true) {
+                try await launch(request.function, version: request.version, pool: pool, provisioned: false)
+            }
+            return (retry, await retry.run(invocation, timeoutSeconds: request.function.timeout, sink: sink))
+        } catch {
+            return (env, completion)
+        }
     }
 
     /// A warm environment of `pool`, or a new one.
@@ -312,7 +348,9 @@ public final class Invoker: Sendable {
                              releaseNetwork: @escaping @Sendable () -> Void) async throws -> ExecutionEnvironment {
         let settings = EnvironmentSettings(
             functionName: function.name, version: version, memorySizeMB: function.memorySize,
-            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream, provisioned: provisioned,
+            timeoutSeconds: function.timeout, logGroup: logGroup, logStream: logStream,
+            initTimeout: initTimeout(for: function, provisioned: provisioned), suppressedInit: !provisioned && Self.suppressedInit,
+            provisioned: provisioned,
             systemLogs: SystemLogFormat(logFormat: function.logFormat, systemLogLevel: function.systemLogLevel), runtime: function.runtime,
             restored: restored)
         let env = ExecutionEnvironment(

@@ -42,6 +42,8 @@ public struct ServerConfiguration: Sendable {
     public var otlpEndpoint: String? = nil
     /// Most stem cells (pre-started environments) kept ready per runtime; 0: every environment starts the classic way.
     public var stemCells = 4
+    /// Lambda's limit on an on-demand environment's init (10 s); past it the init is tried again in the invoke phase.
+    public var initTimeout: Duration = .seconds(10)
     /// The PostgreSQL database a cluster's nodes share (`postgresql://user@host:port/db`); nil: the embedded SQLite
     /// store in the data dir (`SWIFTLET_DATABASE_URL` when the flag is not given).
     public var databaseURL: String? = nil

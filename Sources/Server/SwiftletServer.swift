@@ -166,7 +166,7 @@ public struct SwiftletServer {
                                   region: config.region, emptyDirectory: empty, platform: platform, network: networkPool,
                                   pythonSDK: pythonSDK.directory),
             settings: .init(maxConcurrency: config.maxConcurrency, idleTimeout: config.idleTimeout, freezeAfter: config.freezeAfter,
-                            stemCells: config.stemCells),
+                            stemCells: config.stemCells, initTimeout: config.initTimeout),
             logs: logWriter, logger: logger, metrics: metrics)
 
         // Sends through other nodes do not wake this one's long polls: in a cluster they look again every 200 ms.

@@ -32,6 +32,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Milliseconds an idle environment runs before it is frozen (negative: never freeze).") var freezeAfter = 50
     @Option(help: "Most pre-started Python environments (stem cells) kept ready per runtime for cold starts (0: none).")
     var stemCells = 4
+    @Option(help: "Milliseconds an on-demand environment's init may take before it is tried again within the invocation (Lambda: 10000); for tests.")
+    var initTimeout = 10_000
     @Option(help: "Environment isolation: auto (sandbox when the host allows, else plain processes), sandbox, plain.")
     var isolation = "auto"
     @Option(help: "Run asynchronous timing (retry delays, event ages) this many times faster; for tests.") var asyncSpeedup = 1.0
@@ -125,6 +127,7 @@ struct Serve: AsyncParsableCommand {
         config.xrayDaemonPort = xrayDaemonPort
         config.otlpEndpoint = otlpEndpoint
         config.stemCells = max(0, stemCells)
+        config.initTimeout = .milliseconds(max(1, initTimeout))
         config.databaseURL = databaseUrl ?? ProcessInfo.processInfo.environment["SWIFTLET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.nodeId = nodeId
         config.advertiseURL = advertiseUrl

@@ -22,6 +22,12 @@ import Testing
         #expect(!json.contains("initDurationMs"))
     }
 
+    /// An init that passed Lambda's limit, as Lambda logs it before trying the init again within the invocation.
+    @Test func initReportOfATimedOutInit() {
+        #expect(PlatformLines.initReport(durationMs: 10000.126, phase: "init", status: "timeout")
+            == "INIT_REPORT Init Duration: 10000.13 ms\tPhase: init\tStatus: timeout")
+    }
+
     @Test func streamNameFollowsLambda() {
         let date = Date(timeIntervalSince1970: 1_795_500_000) // 2026-11-24 UTC
         let name = LogNames.stream(version: "$LATEST", environmentId: "0123456789abcdef0123456789abcdef", date: date)
