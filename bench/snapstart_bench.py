@@ -132,7 +132,7 @@ def hold(server, lam, qualified, count):
     for r in results:
         payload = r["Payload"].read()
         if r.get("FunctionError") or payload != b'"hello world"':
-            errors[payload[:200].decode(errors="replace")] += 1
+            errors[re.sub(r"RequestId: \S+ ", "", payload[:300].decode(errors="replace"))] += 1
     for error, n in errors.most_common(3):
         print(f"    {n} failed with: {error}")
     failed = sum(errors.values())
