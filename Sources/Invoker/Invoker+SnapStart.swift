@@ -145,13 +145,16 @@ extension Invoker {
             let launcher = host.launcher
             let sandbox = template.sandbox
             let ready = spec
-            launched = try await withCheckedThrowingContinuation { continuation in
-                launchQueue.async {
-                    continuation.resume(with: Result {
-                        let channel = try sandbox.requestCopy()
-                        defer { close(channel) }
-                        return try launcher.launch(ready, stdin: channel)
-                    })
+            let queue = launchQueue
+            launched = try await template.making.holding {
+                try await withCheckedThrowingContinuation { continuation in
+                    queue.async {
+                        continuation.resume(with: Result {
+                            let channel = try sandbox.requestCopy()
+                            defer { close(channel) }
+                            return try launcher.launch(ready, stdin: channel)
+                        })
+                    }
                 }
             }
         } catch {

@@ -14,6 +14,12 @@ final class SnapStartTemplate: SnapStartTemplateHandle {
     let sandbox: LaunchedSandbox
     let uid: UInt32
     let gid: UInt32
+    /// Copies being made at once. Until its launcher moves it into its own cgroups, what a copy allocates (the fork's
+    /// copy-on-write pages, the kernel's objects for its new namespaces) is charged to the template's memory cgroup,
+    /// the function's memory size: 200 cold starts forking together ran it out of memory, and the OOM killer took the
+    /// template with every copy still waiting for it.
+    let making = AsyncGate(limit: SnapStartTemplate.copiesMadeAtOnce)
+    static let copiesMadeAtOnce = 4
     /// Until its runtime is gone (its launcher said "X"); copies already made live on.
     private let alive = Atomic<Bool>(true)
     /// Copies waiting for a cold start (launched, Runtime API listeners made, runtime waiting for its environment).
