@@ -525,15 +525,19 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
         }
     }
 
+    /// What the caller of an invocation that took its function's timeout gets.
+    static func timedOutOutcome(requestId: String, timeoutSeconds: Int) -> EnvironmentOutcome {
+        .platformError(type: "Sandbox.Timedout",
+                       message: "RequestId: \(requestId) Error: Task timed out after \(String(format: "%.2f", Double(timeoutSeconds))) seconds")
+    }
+
     private func timedOut(_ requestId: String) {
         let hit = state.withLock { s -> Bool in
             guard var p = s.pending, p.invocation.requestId == requestId, p.outcome == nil else { return false }
             let line = PlatformLines.timedOut(requestId: requestId, timeoutSeconds: p.timeoutSeconds)
             p.lines.append(line)
             logs.append(LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: LogNames.nowMs(), message: line))
-            p.outcome = .platformError(
-                type: "Sandbox.Timedout",
-                message: "RequestId: \(requestId) Error: Task timed out after \(String(format: "%.2f", Double(p.timeoutSeconds))) seconds")
+            p.outcome = Self.timedOutOutcome(requestId: requestId, timeoutSeconds: p.timeoutSeconds)
             s.pending = p
             s.phase = .dead
             return true
@@ -568,9 +572,7 @@ final class ExecutionEnvironment: RuntimeAPIHandler, Sendable {
                 p.deliveredAt = createdAt
                 let ts = LogNames.nowMs()
                 logs.append(lines.map { LogEvent(group: settings.logGroup, stream: settings.logStream, timestamp: ts, message: $0) })
-                p.outcome = .platformError(
-                    type: "Sandbox.Timedout",
-                    message: "RequestId: \(requestId) Error: Task timed out after \(String(format: "%.2f", Double(p.timeoutSeconds))) seconds")
+                p.outcome = Self.timedOutOutcome(requestId: requestId, timeoutSeconds: p.timeoutSeconds)
                 s.pending = p
                 return nil
             }
